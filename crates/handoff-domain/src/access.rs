@@ -1,0 +1,198 @@
+//! Who may see and do what. The storage layer mirrors [`Actor::can_view`] in SQL for
+//! lists; the tests of the HTTP API check that both agree.
+
+use crate::org::Role;
+use crate::request::Status;
+
+/// The person behind a call, as far as permissions go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub person_id: i64,
+    pub department_id: i64,
+    pub role: Role,
+}
+
+/// The facts about one request that decide access to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestFacts {
+    pub requester_id: i64,
+    pub requester_department_id: i64,
+    pub provider_department_id: i64,
+    pub confidential: bool,
+    /// Whether the actor watches the request.
+    pub watching: bool,
+}
+
+/// What the actor may not do to a request they can see.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("only the providing department works this request")]
+    NotProvider,
+    #[error("the requester may only close or reopen a resolved request")]
+    RequesterMove,
+}
+
+impl Actor {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether the actor manages `department` (its manager, or an admin).
+    pub fn manages(&self, department: i64) -> bool {
+        self.is_admin() || (self.role == Role::Manager && self.department_id == department)
+    }
+
+    /// Members of the providing department see and work its queue.
+    pub fn is_provider(&self, facts: &RequestFacts) -> bool {
+        self.department_id == facts.provider_department_id
+    }
+
+    /// Everything else about a request is answered with "not found", so that a request's
+    /// existence is never revealed to someone who may not see it.
+    pub fn can_view(&self, facts: &RequestFacts) -> bool {
+        if self.is_provider(facts) || self.person_id == facts.requester_id || facts.watching {
+            return true;
+        }
+        // Confidential cases (HR, Legal) are for the requester, the watchers and the
+        // providing department only: not the requester's colleagues, not admins.
+        if facts.confidential {
+            return false;
+        }
+        self.is_admin() || self.department_id == facts.requester_department_id
+    }
+
+    /// Assigning, prioritising, editing and moving a request through its lifecycle.
+    /// Admins may step in on requests they can see, except confidential ones.
+    pub fn can_work(&self, facts: &RequestFacts) -> bool {
+        self.is_provider(facts) || (self.is_admin() && !facts.confidential)
+    }
+
+    /// Internal notes are written and read by those who work the request only.
+    pub fn can_see_internal(&self, facts: &RequestFacts) -> bool {
+        self.can_work(facts)
+    }
+
+    /// Adding or removing watchers: the requester and those who work the request; on a
+    /// confidential case only the requester decides who else may see it.
+    pub fn can_manage_watchers(&self, facts: &RequestFacts) -> bool {
+        self.person_id == facts.requester_id || (self.can_work(facts) && !facts.confidential)
+    }
+
+    /// A reply that answers the provider's question: the requester's own, not a
+    /// colleague's or a watcher's.
+    pub fn replies_as_customer(&self, facts: &RequestFacts) -> bool {
+        self.person_id == facts.requester_id && !self.can_work(facts)
+    }
+
+    /// A status move by this actor: workers make any legal move; the requester may close
+    /// or reopen a resolved request. Legality itself is [`Status::check_move`].
+    pub fn may_move(&self, facts: &RequestFacts, from: Status, to: Status) -> Result<(), Denied> {
+        if self.can_work(facts) {
+            return Ok(());
+        }
+        let requester_move =
+            from == Status::Resolved && matches!(to, Status::Closed | Status::Reopened);
+        if self.person_id == facts.requester_id && requester_move {
+            Ok(())
+        } else if self.person_id == facts.requester_id {
+            Err(Denied::RequesterMove)
+        } else {
+            Err(Denied::NotProvider)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FACTS: RequestFacts = RequestFacts {
+        requester_id: 1,
+        requester_department_id: 10,
+        provider_department_id: 20,
+        confidential: false,
+        watching: false,
+    };
+
+    fn actor(person_id: i64, department_id: i64, role: Role) -> Actor {
+        Actor {
+            person_id,
+            department_id,
+            role,
+        }
+    }
+
+    #[test]
+    fn visibility() {
+        let requester = actor(1, 10, Role::Member);
+        let colleague = actor(2, 10, Role::Member);
+        let agent = actor(3, 20, Role::Member);
+        let outsider = actor(4, 30, Role::Manager);
+        let admin = actor(5, 30, Role::Admin);
+        for a in [requester, colleague, agent, admin] {
+            assert!(a.can_view(&FACTS), "{a:?}");
+        }
+        assert!(!outsider.can_view(&FACTS));
+        assert!(outsider.can_view(&RequestFacts {
+            watching: true,
+            ..FACTS
+        }));
+
+        let confidential = RequestFacts {
+            confidential: true,
+            ..FACTS
+        };
+        assert!(requester.can_view(&confidential));
+        assert!(agent.can_view(&confidential));
+        assert!(!colleague.can_view(&confidential));
+        assert!(!admin.can_view(&confidential));
+        assert!(colleague.can_view(&RequestFacts {
+            watching: true,
+            ..confidential
+        }));
+    }
+
+    #[test]
+    fn moves() {
+        let requester = actor(1, 10, Role::Member);
+        let agent = actor(3, 20, Role::Member);
+        let watcher = actor(4, 30, Role::Member);
+        assert!(agent.may_move(&FACTS, Status::New, Status::Open).is_ok());
+        assert!(
+            requester
+                .may_move(&FACTS, Status::Resolved, Status::Closed)
+                .is_ok()
+        );
+        assert!(
+            requester
+                .may_move(&FACTS, Status::Resolved, Status::Reopened)
+                .is_ok()
+        );
+        assert_eq!(
+            requester.may_move(&FACTS, Status::New, Status::Open),
+            Err(Denied::RequesterMove)
+        );
+        assert_eq!(
+            watcher.may_move(&FACTS, Status::Resolved, Status::Closed),
+            Err(Denied::NotProvider)
+        );
+    }
+
+    #[test]
+    fn watchers_and_replies() {
+        let requester = actor(1, 10, Role::Member);
+        let agent = actor(3, 20, Role::Member);
+        let colleague = actor(2, 10, Role::Member);
+        let confidential = RequestFacts {
+            confidential: true,
+            ..FACTS
+        };
+        assert!(agent.can_manage_watchers(&FACTS));
+        assert!(!agent.can_manage_watchers(&confidential));
+        assert!(requester.can_manage_watchers(&confidential));
+        assert!(!colleague.can_manage_watchers(&FACTS));
+        assert!(requester.replies_as_customer(&FACTS));
+        assert!(!colleague.replies_as_customer(&FACTS));
+        assert!(!agent.replies_as_customer(&FACTS));
+    }
+}

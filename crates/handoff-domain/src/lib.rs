@@ -1,0 +1,13 @@
+//! Handoff's domain: the types and rules of departments, people, services and requests,
+//! with no I/O. Storage and HTTP call into this crate; it calls nothing outside itself.
+
+pub mod access;
+pub mod calendar;
+pub mod clock;
+pub mod form;
+pub mod org;
+pub mod request;
+pub mod search;
+pub mod validation;
+
+pub use validation::FieldErrors;

@@ -1,0 +1,12 @@
+//! Requests between departments: their lifecycle and priorities.
+
+mod priority;
+mod status;
+
+pub use priority::Priority;
+pub use status::{IllegalMove, Status};
+
+/// Longest subject, in characters.
+pub const SUBJECT_MAX: usize = 200;
+/// Longest description or comment, in characters.
+pub const BODY_MAX: usize = 20_000;

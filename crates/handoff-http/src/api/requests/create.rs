@@ -1,0 +1,94 @@
+//! `POST /api/v1/requests`: an employee files a request to a service.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use handoff_domain::FieldErrors;
+use handoff_domain::form::check_values;
+use handoff_domain::request::{BODY_MAX, Priority, SUBJECT_MAX};
+use handoff_domain::validation::{optional_text, text};
+use handoff_store::requests::{self, NewRequest};
+use handoff_store::{StoreError, people, services};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use super::RequestJson;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRequest {
+    pub service_id: i64,
+    pub subject: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub priority: Priority,
+    /// Values for the service's form, by field key.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub fields: Map<String, Value>,
+}
+
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = CreateRequest,
+    responses((status = 201, body = RequestJson), (status = 422, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<CreateRequest>,
+) -> Result<(StatusCode, Json<RequestJson>), ApiError> {
+    let service = match services::get(&state.db, body.service_id).await {
+        Ok(service) if service.active => service,
+        Ok(_) | Err(StoreError::NotFound) => {
+            return Err(ApiError::field(
+                "service_id",
+                "no such service in the catalog",
+            ));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    if !service.open_to(actor.department_id) {
+        return Err(ApiError::forbidden(
+            "this service takes requests from listed departments only, and yours is not one of them",
+        ));
+    }
+    let mut errors = FieldErrors::new();
+    let subject = text(&mut errors, "subject", &body.subject, SUBJECT_MAX);
+    let description = optional_text(&mut errors, "description", &body.description, BODY_MAX);
+    let fields = match check_values("fields", &service.fields, &body.fields) {
+        Ok(checked) => {
+            let ids: Vec<i64> = checked.people.iter().map(|(_, id)| *id).collect();
+            let active = people::active_among(&state.db, &ids, None).await?;
+            for (path, id) in &checked.people {
+                if !active.contains(id) {
+                    errors.add(path.clone(), "no active person has this id");
+                }
+            }
+            checked.values
+        }
+        Err(form_errors) => {
+            for (field, reason) in form_errors.iter() {
+                errors.add(field, reason);
+            }
+            Map::new()
+        }
+    };
+    errors.into_result(()).map_err(ApiError::invalid)?;
+    let new = NewRequest {
+        service_id: service.id,
+        provider_department_id: service.department_id,
+        requester_id: actor.person_id,
+        requester_department_id: actor.department_id,
+        subject: &subject,
+        description: &description,
+        priority: body.priority,
+        fields: &fields,
+    };
+    let request = requests::create(&state.db, &new, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(request.try_into()?)))
+}

@@ -1,0 +1,113 @@
+//! `/api/v1/requests/{id}/watchers`: people who follow a request. The requester and those
+//! who work the request add and remove them; anyone may stop watching.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use handoff_store::{people, watchers};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::requests::visible;
+use super::time;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+
+#[derive(Serialize, ToSchema)]
+pub struct WatcherJson {
+    pub person_id: i64,
+    pub added_by: i64,
+    #[schema(value_type = String, format = DateTime)]
+    pub added_at: Timestamp,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WatcherList {
+    pub items: Vec<WatcherJson>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddWatcher {
+    pub person_id: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}/watchers",
+    params(("id" = i64, Path)), tag = "requests",
+    responses((status = 200, body = WatcherList), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<WatcherList>, ApiError> {
+    visible(&state, &actor, id).await?;
+    let items = watchers::list(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|w| WatcherJson {
+            person_id: w.person_id,
+            added_by: w.added_by,
+            added_at: time(w.added_at),
+        })
+        .collect();
+    Ok(Json(WatcherList { items }))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/watchers",
+    params(("id" = i64, Path)), tag = "requests", request_body = AddWatcher,
+    responses((status = 201, body = WatcherList), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AddWatcher>,
+) -> Result<(StatusCode, Json<WatcherList>), ApiError> {
+    let (request, watching) = visible(&state, &actor, id).await?;
+    if !actor.can_manage_watchers(&request.facts(watching)) {
+        return Err(ApiError::forbidden(
+            "only the requester and the providing department add watchers",
+        ));
+    }
+    if people::active_among(&state.db, &[body.person_id], None)
+        .await?
+        .is_empty()
+    {
+        return Err(ApiError::field("person_id", "no active person has this id"));
+    }
+    watchers::add(
+        &state.db,
+        id,
+        body.person_id,
+        actor.person_id,
+        state.clock.now(),
+    )
+    .await?;
+    let Json(list) = list(State(state), Caller(actor), ApiPath(id)).await?;
+    Ok((StatusCode::CREATED, Json(list)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/requests/{id}/watchers/{person_id}",
+    params(("id" = i64, Path), ("person_id" = i64, Path)), tag = "requests",
+    responses((status = 204, description = "No longer watching"), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath((id, person_id)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    let (request, watching) = visible(&state, &actor, id).await?;
+    if person_id != actor.person_id && !actor.can_manage_watchers(&request.facts(watching)) {
+        return Err(ApiError::forbidden(
+            "only the requester and the providing department remove other watchers",
+        ));
+    }
+    if watchers::remove(&state.db, id, person_id, actor.person_id, state.clock.now()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("watcher"))
+    }
+}

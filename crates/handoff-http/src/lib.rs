@@ -1,0 +1,38 @@
+//! Handoff's HTTP edge: the JSON API under `/api/v1` and its OpenAPI document. Handlers
+//! parse input into domain types, check permission, call named queries in
+//! `handoff_store`, and shape the answer.
+
+mod api;
+mod auth;
+mod error;
+mod extract;
+mod openapi;
+mod router;
+
+use std::sync::Arc;
+
+use auth::TokenCache;
+use handoff_domain::clock::Clock;
+use handoff_store::Db;
+
+pub use auth::TOKEN_TTL;
+pub use error::ApiError;
+pub use router::router;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    tokens: Arc<TokenCache>,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            db,
+            clock,
+            tokens: Arc::default(),
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The route table, top to bottom. Each route's handler lives in `api/<resource>.rs`.
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::api::{comments, departments, health, history, people, requests, services, watchers};
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+
+/// Largest request body accepted, in bytes.
+const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(departments::create, departments::list))
+        .routes(routes!(departments::get, departments::update))
+        .routes(routes!(people::create, people::list))
+        .routes(routes!(people::get, people::update, people::delete))
+        .routes(routes!(services::create, services::list))
+        .routes(routes!(services::get, services::update))
+        .routes(routes!(requests::create, requests::list))
+        .routes(routes!(requests::get, requests::update))
+        .routes(routes!(comments::create, comments::list))
+        .routes(routes!(history::list))
+        .routes(routes!(watchers::list, watchers::add))
+        .routes(routes!(watchers::remove))
+        .split_for_parts();
+    let document = Arc::new(api);
+    router
+        .route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
+        .fallback(|| async { ApiError::NotFound("route") })
+        .method_not_allowed_fallback(|| async {
+            (StatusCode::METHOD_NOT_ALLOWED, Json(serde_json::json!({"error": {
+                "code": "method_not_allowed", "message": "this method is not allowed here", "fields": {}}})))
+                .into_response()
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_| ApiError::Internal.into_response()))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,110 @@
+//! Lists: filters, sorting, cursor pagination and full-text search.
+
+use axum::http::StatusCode;
+use jiff::SignedDuration;
+use serde_json::json;
+
+use crate::support::{TestApp, both_engines};
+
+both_engines! {
+    async fn filters_narrow_the_list(app: TestApp) {
+        let s = app.scene().await;
+        let a = app.file(&s.requester, s.service, "Alpha").await;
+        app.clock.advance(SignedDuration::from_hours(2));
+        let b = app.file(&s.colleague, s.service, "Bravo").await;
+        app.clock.advance(SignedDuration::from_hours(2));
+        let c = app.file(&s.requester, s.service, "Charlie").await;
+        s.designer.patch(&format!("/api/v1/requests/{b}"), json!({"status": "open", "assignee_id": s.designer.person_id, "priority": "urgent"})).await.assert(StatusCode::OK);
+
+        let d = &s.designer;
+        assert_eq!(d.get("/api/v1/requests").await.ids(), vec![c, b, a]);
+        assert_eq!(d.get("/api/v1/requests?status=open").await.ids(), vec![b]);
+        assert_eq!(d.get("/api/v1/requests?status=new,open&sort=created_at").await.ids(), vec![a, b, c]);
+        assert_eq!(d.get("/api/v1/requests?priority=urgent").await.ids(), vec![b]);
+        assert_eq!(d.get(&format!("/api/v1/requests?assignee_id={}", d.person_id)).await.ids(), vec![b]);
+        assert_eq!(d.get("/api/v1/requests?assignee_id=none").await.ids(), vec![c, a]);
+        assert_eq!(d.get(&format!("/api/v1/requests?requester_id={}", s.colleague.person_id)).await.ids(), vec![b]);
+        assert_eq!(d.get(&format!("/api/v1/requests?service_id={}&provider_department_id={}&requester_department_id={}", s.service, s.design, s.marketing)).await.ids(), vec![c, b, a]);
+        assert_eq!(d.get("/api/v1/requests?created_from=2026-11-23T10:00:00Z&created_to=2026-11-23T12:00:00Z").await.ids(), vec![b]);
+        assert_eq!(d.get("/api/v1/requests?sort=-priority").await.ids()[0], b);
+        assert!(d.get(&format!("/api/v1/requests?provider_department_id={}", s.marketing)).await.ids().is_empty());
+
+        let res = d.get("/api/v1/requests?status=done&priority=asap&sort=colour&created_from=yesterday&assignee_id=x&cursor=zz").await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        for field in ["status", "priority", "sort", "created_from", "assignee_id", "cursor"] {
+            assert!(res.field_error(field).is_some(), "{field}: {}", res.body);
+        }
+    }
+
+    async fn cursors_walk_every_request_once_in_any_sort(app: TestApp) {
+        let s = app.scene().await;
+        let mut ids = Vec::new();
+        for i in 0..7 {
+            ids.push(app.file(&s.requester, s.service, &format!("Request {i}")).await);
+            if i % 3 == 0 {
+                app.clock.advance(SignedDuration::from_mins(5));
+            }
+        }
+        for sort in ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority", "id", "-id"] {
+            let mut seen = Vec::new();
+            let mut path = format!("/api/v1/requests?limit=3&sort={sort}");
+            loop {
+                let res = s.designer.get(&path).await;
+                res.assert(StatusCode::OK);
+                seen.extend(res.ids());
+                match res.body["next_cursor"].as_str() {
+                    Some(cursor) => path = format!("/api/v1/requests?limit=3&sort={sort}&cursor={cursor}"),
+                    None => break,
+                }
+            }
+            let mut sorted = seen.clone();
+            sorted.sort();
+            assert_eq!(sorted, ids, "sort {sort}");
+        }
+    }
+
+    async fn search_finds_words_in_subjects_descriptions_and_replies(app: TestApp) {
+        let s = app.scene().await;
+        let poster = app.file(&s.requester, s.service, "Poster for the Autumn fair").await;
+        let banner = app.file(&s.requester, s.service, "Web banner").await;
+        s.requester.post(&format!("/api/v1/requests/{banner}/comments"), json!({"body": "Use the turquoise palette"})).await.assert(StatusCode::CREATED);
+        let res = s.requester.post("/api/v1/requests", json!({
+            "service_id": s.service, "subject": "Leaflet", "description": "For the autumn newsletter",
+            "fields": {"format": "poster"}
+        })).await;
+        let leaflet = res.id();
+
+        let d = &s.designer;
+        assert_eq!(d.get("/api/v1/requests?q=autumn").await.ids(), vec![leaflet, poster]);
+        assert_eq!(d.get("/api/v1/requests?q=AUTUMN%20fair").await.ids(), vec![poster]);
+        assert_eq!(d.get("/api/v1/requests?q=turquoise").await.ids(), vec![banner]);
+        assert_eq!(d.get("/api/v1/requests?q=turq").await.ids(), vec![banner], "words match as prefixes");
+        assert_eq!(s.requester.get("/api/v1/requests?q=palette").await.ids(), vec![banner]);
+        assert!(d.get("/api/v1/requests?q=winter").await.ids().is_empty());
+        assert_eq!(d.get("/api/v1/requests?q=autumn&status=new&sort=created_at").await.ids(), vec![poster, leaflet]);
+        assert!(s.outsider.get("/api/v1/requests?q=autumn").await.ids().is_empty());
+
+        // Operators and quotes are plain separators, never query syntax.
+        d.get("/api/v1/requests?q=%22autumn%22%20OR%20*%20NEAR(").await.assert(StatusCode::OK);
+        let res = d.get("/api/v1/requests?q=%22%2A%28%29").await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("q").is_some());
+
+        // Editing the subject re-indexes it.
+        d.patch(&format!("/api/v1/requests/{poster}"), json!({"subject": "Poster for the Winter fair"})).await.assert(StatusCode::OK);
+        assert_eq!(d.get("/api/v1/requests?q=winter").await.ids(), vec![poster]);
+        assert_eq!(d.get("/api/v1/requests?q=autumn").await.ids(), vec![leaflet]);
+
+        let mut seen = Vec::new();
+        let mut path = "/api/v1/requests?q=for&limit=1".to_owned();
+        loop {
+            let res = d.get(&path).await;
+            seen.extend(res.ids());
+            match res.body["next_cursor"].as_str() {
+                Some(cursor) => path = format!("/api/v1/requests?q=for&limit=1&cursor={cursor}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, vec![leaflet, poster]);
+    }
+}

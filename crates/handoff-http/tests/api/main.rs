@@ -1,0 +1,12 @@
+//! Integration tests of the HTTP API: the real router against a real database, every
+//! test on SQLite and on PostgreSQL.
+
+mod support;
+
+mod basics;
+mod lifecycle;
+mod lists;
+mod org;
+mod requests;
+mod services;
+mod visibility;

@@ -1,0 +1,395 @@
+//! The test harness: a fresh database per test on either engine, the real router driven
+//! in-process, and actors (admin, managers, members) holding real API tokens.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use handoff_domain::clock::ManualClock;
+use handoff_domain::org::Role;
+use handoff_http::AppState;
+use handoff_store::departments::{self, NewDepartment};
+use handoff_store::people::{self, NewPerson};
+use handoff_store::{Db, Engine, PoolSize, tokens};
+use http_body_util::BodyExt;
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// Runs each test once on SQLite and once on PostgreSQL.
+macro_rules! both_engines {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($app: TestApp) $body
+
+                #[tokio::test]
+                async fn sqlite() {
+                    let app = $crate::support::TestApp::new(handoff_store::Engine::Sqlite).await;
+                    run(app.clone()).await;
+                    app.cleanup().await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let app = $crate::support::TestApp::new(handoff_store::Engine::Postgres).await;
+                    run(app.clone()).await;
+                    app.cleanup().await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use both_engines;
+
+#[derive(Clone)]
+pub struct TestApp {
+    pub db: Db,
+    pub clock: Arc<ManualClock>,
+    router: Router,
+    cleanup: Arc<Cleanup>,
+    admin: Client,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { server: String, database: String },
+}
+
+/// The test server: `HANDOFF_TEST_POSTGRES_URL` (set by scripts/test), or the local one.
+fn postgres_server() -> String {
+    std::env::var("HANDOFF_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn unique_name() -> String {
+    format!("handoff_test_{:016x}", rand::random::<u64>())
+}
+
+impl TestApp {
+    pub async fn new(engine: Engine) -> TestApp {
+        let (db, cleanup) = match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("handoff.db").display());
+                let db = Db::connect(&url, PoolSize { max_connections: 4 })
+                    .await
+                    .expect("sqlite");
+                (db, Cleanup::Sqlite(dir))
+            }
+            Engine::Postgres => {
+                let server = postgres_server();
+                let database = unique_name();
+                let admin = Db::connect(&server, PoolSize { max_connections: 1 })
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!("PostgreSQL at {server}: {e} (run the tests with scripts/test)")
+                    });
+                admin
+                    .execute_raw(&format!("CREATE DATABASE {database}"))
+                    .await
+                    .expect("create database");
+                admin.close().await;
+                let url = with_database(&server, &database);
+                let db = Db::connect(&url, PoolSize { max_connections: 4 })
+                    .await
+                    .expect("postgres");
+                (db, Cleanup::Postgres { server, database })
+            }
+        };
+        db.migrate().await.expect("migrate");
+        let clock = Arc::new(ManualClock::new("2026-11-23T09:00:00Z".parse().unwrap()));
+        let router = handoff_http::router(AppState::new(db.clone(), clock.clone()));
+        let now = Timestamp::now();
+        let it = departments::create(
+            &db,
+            &NewDepartment {
+                name: "IT",
+                handle: "it",
+                parent_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let admin = make_client(&db, &router, it.id, Role::Admin, "admin@example.org").await;
+        TestApp {
+            db,
+            clock,
+            router,
+            cleanup: Arc::new(cleanup),
+            admin,
+        }
+    }
+
+    /// Closes the pools and, on PostgreSQL, drops the test's database.
+    pub async fn cleanup(&self) {
+        self.db.close().await;
+        if let Cleanup::Postgres { server, database } = self.cleanup.as_ref() {
+            if let Ok(admin) = Db::connect(server, PoolSize { max_connections: 1 }).await {
+                let _ = admin
+                    .execute_raw(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+                    .await;
+                admin.close().await;
+            }
+        }
+    }
+
+    pub fn admin(&self) -> &Client {
+        &self.admin
+    }
+
+    /// A client with no token at all.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            token: None,
+            person_id: 0,
+            department_id: 0,
+        }
+    }
+
+    /// A client with the given raw token.
+    pub fn with_token(&self, token: &str) -> Client {
+        Client {
+            router: self.router.clone(),
+            token: Some(token.to_owned()),
+            person_id: 0,
+            department_id: 0,
+        }
+    }
+
+    /// Creates a department through the API; returns its id.
+    pub async fn department(&self, handle: &str) -> i64 {
+        let res = self
+            .admin
+            .post(
+                "/api/v1/departments",
+                json!({"name": handle.to_uppercase(), "handle": handle}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        res.id()
+    }
+
+    /// A person of the department with the role, and a client holding their token.
+    pub async fn person(&self, department_id: i64, role: Role) -> Client {
+        let email = format!("{}@example.org", unique_name());
+        make_client(&self.db, &self.router, department_id, role, &email).await
+    }
+
+    pub async fn member(&self, department_id: i64) -> Client {
+        self.person(department_id, Role::Member).await
+    }
+
+    pub async fn manager(&self, department_id: i64) -> Client {
+        self.person(department_id, Role::Manager).await
+    }
+}
+
+fn with_database(server: &str, database: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let (scheme, rest) = base.split_once("://").expect("a postgres:// URL");
+    let host = rest.split('/').next().unwrap_or(rest);
+    format!("{scheme}://{host}/{database}{query}")
+}
+
+async fn make_client(
+    db: &Db,
+    router: &Router,
+    department_id: i64,
+    role: Role,
+    email: &str,
+) -> Client {
+    let now = Timestamp::now();
+    let person = people::create(
+        db,
+        &NewPerson {
+            name: "Test Person",
+            email,
+            department_id,
+            role,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let token = tokens::create(db, person.id, "test", now).await.unwrap();
+    Client {
+        router: router.clone(),
+        token: Some(token),
+        person_id: person.id,
+        department_id,
+    }
+}
+
+/// Someone calling the API.
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    pub token: Option<String>,
+    pub person_id: i64,
+    pub department_id: i64,
+}
+
+/// A response: its status and its body as JSON (`Null` when empty).
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Res {
+    pub fn id(&self) -> i64 {
+        self.body["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id in {}", self.body))
+    }
+
+    /// The ids of a list's items.
+    pub fn ids(&self) -> Vec<i64> {
+        self.body["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("not a list: {}", self.body))
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect()
+    }
+
+    pub fn error_code(&self) -> &str {
+        self.body["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not an error: {}", self.body))
+    }
+
+    pub fn field_error(&self, field: &str) -> Option<&str> {
+        self.body["error"]["fields"][field].as_str()
+    }
+
+    #[track_caller]
+    pub fn assert(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        self
+    }
+}
+
+impl Client {
+    pub async fn send(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> Res {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = &self.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(bytes) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(bytes)),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                panic!("{status}: not JSON: {}", String::from_utf8_lossy(&bytes))
+            })
+        };
+        Res { status, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Res {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Res {
+        self.send(Method::POST, path, Some(body.to_string().into_bytes()))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Res {
+        self.send(Method::PATCH, path, Some(body.to_string().into_bytes()))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Res {
+        self.send(Method::DELETE, path, None).await
+    }
+
+    pub async fn raw(&self, method: Method, path: &str, body: &str) -> Res {
+        self.send(method, path, Some(body.as_bytes().to_vec()))
+            .await
+    }
+}
+
+/// A small organisation: Design serves Marketing through a graphics service.
+pub struct Scene {
+    pub design: i64,
+    pub marketing: i64,
+    pub service: i64,
+    pub design_manager: Client,
+    pub designer: Client,
+    pub requester: Client,
+    pub colleague: Client,
+    pub outsider: Client,
+}
+
+impl TestApp {
+    pub async fn scene(&self) -> Scene {
+        let design = self.department("design").await;
+        let marketing = self.department("marketing").await;
+        let finance = self.department("finance").await;
+        let design_manager = self.manager(design).await;
+        let res = design_manager
+            .post("/api/v1/services", json!({
+                "department_id": design,
+                "name": "Graphics for a campaign",
+                "description": "Banners, posters and social images.",
+                "fields": [
+                    {"key": "format", "label": "Format", "type": "choice", "required": true, "options": ["banner", "poster"]},
+                    {"key": "deadline", "label": "Deadline", "type": "date"},
+                    {"key": "copies", "label": "Copies", "type": "number"},
+                    {"key": "channels", "label": "Channels", "type": "multi_choice", "options": ["web", "print", "social"]},
+                    {"key": "approver", "label": "Approver", "type": "person"},
+                    {"key": "brief", "label": "Brief", "type": "long_text", "help": "What and for whom"}
+                ]
+            }))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        Scene {
+            design,
+            marketing,
+            service: res.id(),
+            designer: self.member(design).await,
+            requester: self.member(marketing).await,
+            colleague: self.member(marketing).await,
+            outsider: self.member(finance).await,
+            design_manager,
+        }
+    }
+
+    /// Files a request as `client`; returns its id.
+    pub async fn file(&self, client: &Client, service: i64, subject: &str) -> i64 {
+        let res = client
+            .post(
+                "/api/v1/requests",
+                json!({
+                    "service_id": service, "subject": subject, "description": "Details follow.",
+                    "fields": {"format": "banner"}
+                }),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        res.id()
+    }
+}

@@ -1,0 +1,93 @@
+//! Departments: the organisation's units, in a hierarchy.
+
+use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
+
+use crate::{Db, Result, StoreError, from_micros, on_read, on_write, to_micros};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Department {
+    pub id: i64,
+    pub name: String,
+    pub handle: String,
+    pub parent_id: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Department {
+    pub fn created(&self) -> Timestamp {
+        from_micros(self.created_at)
+    }
+}
+
+pub struct NewDepartment<'a> {
+    pub name: &'a str,
+    pub handle: &'a str,
+    pub parent_id: Option<i64>,
+}
+
+const COLUMNS: &str = "id, name, handle, parent_id, created_at";
+
+pub async fn create(db: &Db, new: &NewDepartment<'_>, now: Timestamp) -> Result<Department> {
+    let sql = format!(
+        "INSERT INTO departments (name, handle, parent_id, created_at) VALUES ($1, $2, $3, $4) \
+         RETURNING {COLUMNS}"
+    );
+    Ok(on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(new.name)
+        .bind(new.handle)
+        .bind(new.parent_id)
+        .bind(to_micros(now))
+        .fetch_one(pool)
+        .await?))
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Department> {
+    let sql = format!("SELECT {COLUMNS} FROM departments WHERE id = $1");
+    on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?)
+    .ok_or(StoreError::NotFound)
+}
+
+/// Departments with an id above `after`, in id order.
+pub async fn list(db: &Db, after: i64, limit: i64) -> Result<Vec<Department>> {
+    let sql = format!("SELECT {COLUMNS} FROM departments WHERE id > $1 ORDER BY id LIMIT $2");
+    Ok(on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+}
+
+/// Every department's parent, to check the hierarchy for loops.
+pub async fn parents(db: &Db) -> Result<Vec<(i64, Option<i64>)>> {
+    Ok(on_read!(db, |pool| sqlx::query_as(
+        "SELECT id, parent_id FROM departments"
+    )
+    .fetch_all(pool)
+    .await?))
+}
+
+pub struct DepartmentChanges<'a> {
+    pub name: Option<&'a str>,
+    pub handle: Option<&'a str>,
+    pub parent_id: Option<Option<i64>>,
+}
+
+pub async fn update(db: &Db, id: i64, changes: &DepartmentChanges<'_>) -> Result<Department> {
+    let sql = format!(
+        "UPDATE departments SET name = COALESCE($2, name), handle = COALESCE($3, handle), \
+         parent_id = CASE WHEN $4 THEN $5 ELSE parent_id END WHERE id = $1 RETURNING {COLUMNS}"
+    );
+    on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .bind(changes.name)
+        .bind(changes.handle)
+        .bind(changes.parent_id.is_some())
+        .bind(changes.parent_id.flatten())
+        .fetch_optional(pool)
+        .await?)
+    .ok_or(StoreError::NotFound)
+}

@@ -1,0 +1,25 @@
+//! Handoff's storage on SQLite and PostgreSQL: the connection, the migrations, and one
+//! module of named queries per thing stored. SQL is shared between the engines wherever
+//! the dialects agree; [`Engine`] marks the few places where they do not.
+
+mod db;
+mod error;
+mod sql;
+mod time;
+
+pub mod comments;
+pub mod demo;
+pub mod departments;
+pub mod history;
+pub mod people;
+pub mod requests;
+pub mod search;
+pub mod services;
+pub mod tokens;
+pub mod watchers;
+
+pub use db::{Db, Engine, PoolSize};
+pub use error::StoreError;
+pub use time::{from_micros, to_micros};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

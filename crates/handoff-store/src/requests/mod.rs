@@ -1,0 +1,98 @@
+//! Requests: what an employee asks of another department's service, and everything that
+//! happens to it.
+
+mod create;
+mod list;
+mod update;
+
+pub use create::{NewRequest, create};
+pub use list::{Cursor, ListFilter, Page, Sort, SortKey, list};
+pub use update::{RequestChanges, update};
+
+use handoff_domain::access::RequestFacts;
+use handoff_domain::request::{Priority, Status};
+use serde_json::{Map, Value};
+use sqlx::AssertSqlSafe;
+
+use crate::{Db, Result, StoreError, on_read};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Request {
+    pub id: i64,
+    pub service_id: i64,
+    pub provider_department_id: i64,
+    pub requester_id: i64,
+    pub requester_department_id: i64,
+    pub confidential: bool,
+    pub subject: String,
+    pub description: String,
+    pub priority: i16,
+    pub status: String,
+    pub assignee_id: Option<i64>,
+    pub fields: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+impl Request {
+    pub fn status(&self) -> Result<Status> {
+        Status::parse(&self.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("request {} status", self.id)))
+    }
+
+    pub fn priority(&self) -> Result<Priority> {
+        Priority::from_rank(self.priority)
+            .ok_or_else(|| StoreError::Corrupt(format!("request {} priority", self.id)))
+    }
+
+    pub fn field_values(&self) -> Result<Map<String, Value>> {
+        serde_json::from_str(&self.fields)
+            .map_err(|e| StoreError::Corrupt(format!("request {} fields: {e}", self.id)))
+    }
+
+    /// The facts that decide access, for someone who does or does not watch it.
+    pub fn facts(&self, watching: bool) -> RequestFacts {
+        RequestFacts {
+            requester_id: self.requester_id,
+            requester_department_id: self.requester_department_id,
+            provider_department_id: self.provider_department_id,
+            confidential: self.confidential,
+            watching,
+        }
+    }
+}
+
+/// The columns of [`Request`], for `RETURNING`.
+pub(crate) const COLUMNS: &str = "id, service_id, provider_department_id, requester_id, \
+     requester_department_id, confidential, subject, description, priority, status, \
+     assignee_id, fields, created_at, updated_at, resolved_at, closed_at";
+
+/// The same columns of the table aliased `r`, for queries that join.
+pub(crate) static R_COLUMNS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("r.{}", COLUMNS.replace(", ", ", r.")));
+
+#[derive(sqlx::FromRow)]
+struct WithWatching {
+    #[sqlx(flatten)]
+    request: Request,
+    watching: bool,
+}
+
+/// A request, and whether `viewer` watches it.
+pub async fn get(db: &Db, id: i64, viewer: i64) -> Result<(Request, bool)> {
+    let sql = format!(
+        "SELECT {}, EXISTS (SELECT 1 FROM request_watchers w \
+         WHERE w.request_id = r.id AND w.person_id = $2) AS watching \
+         FROM requests r WHERE r.id = $1",
+        *R_COLUMNS
+    );
+    let row: Option<WithWatching> = on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .bind(viewer)
+        .fetch_optional(pool)
+        .await?);
+    row.map(|r| (r.request, r.watching))
+        .ok_or(StoreError::NotFound)
+}

@@ -1,0 +1,47 @@
+//! `handoff demo`: fill an empty database with a believable organisation.
+
+use anyhow::bail;
+use handoff_domain::clock::{Clock, SystemClock};
+use handoff_store::Db;
+use handoff_store::demo::{self, DemoOptions};
+
+use crate::config::DatabaseArgs;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    /// How many requests to generate.
+    #[arg(long, default_value_t = 400)]
+    requests: u64,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let db = args.db.open().await?;
+    let filled = fill(&db, args.requests).await?;
+    db.close().await;
+    if !filled {
+        bail!("the database already has data; the demo fills only an empty one");
+    }
+    Ok(())
+}
+
+/// Fills the database when empty and prints how to sign in; false when it had data.
+pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
+    let now = SystemClock.now();
+    let options = DemoOptions {
+        requests,
+        progress: true,
+    };
+    let Some(summary) = demo::fill(db, &options, now).await? else {
+        return Ok(false);
+    };
+    let admin = handoff_store::people::find_by_email(db, &summary.admin_email).await?;
+    let token = handoff_store::tokens::create(db, admin.id, "demo", now).await?;
+    eprintln!(
+        "demo organisation: {} departments, {} people, {} services, {} requests, {} comments",
+        summary.departments, summary.people, summary.services, summary.requests, summary.comments
+    );
+    eprintln!("API token for {}: {token}", summary.admin_email);
+    Ok(true)
+}

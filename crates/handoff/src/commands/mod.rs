@@ -1,0 +1,7 @@
+//! One module per sub-command, each with its options and a `run`.
+
+pub mod calendar;
+pub mod demo;
+pub mod migrate;
+pub mod serve;
+pub mod token;

@@ -1,0 +1,62 @@
+//! `handoff serve`: the HTTP server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use handoff_domain::clock::SystemClock;
+use handoff_http::AppState;
+
+use crate::config::DatabaseArgs;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "HANDOFF_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[command(flatten)]
+    db: DatabaseArgs,
+    /// Fill an empty database with demo data first.
+    #[arg(long)]
+    demo: bool,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let db = args.db.open().await?;
+    if args.demo && !super::demo::fill(&db, 400).await? {
+        tracing::info!("the database already has data; no demo data added");
+    }
+    let app = handoff_http::router(AppState::new(db.clone(), Arc::new(SystemClock)));
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(address = %args.listen, engine = ?db.engine(), "serving");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("server failed")?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,71 @@
+//! `handoff`: one binary, one sub-command per job.
+
+mod commands;
+mod config;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "handoff",
+    version,
+    about = "Internal customer service between departments"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (migrations run first).
+    Serve(commands::serve::Args),
+    /// Fill an empty database with a believable demo organisation.
+    Demo(commands::demo::Args),
+    /// Apply pending database migrations.
+    Migrate(commands::migrate::Args),
+    /// Create and revoke API tokens.
+    #[command(subcommand)]
+    Token(commands::token::TokenCommand),
+    /// Business-time arithmetic on a calendar file (JSON or TOML).
+    #[command(subcommand)]
+    Calendar(commands::calendar::CalendarCommand),
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        // Pure arithmetic: no runtime, no logs.
+        Command::Calendar(cmd) => commands::calendar::run(cmd),
+        command => run(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One readable line: the error and its causes.
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        match command {
+            Command::Serve(args) => commands::serve::run(args).await,
+            Command::Demo(args) => commands::demo::run(args).await,
+            Command::Migrate(args) => commands::migrate::run(args).await,
+            Command::Token(cmd) => commands::token::run(cmd).await,
+            Command::Calendar(cmd) => commands::calendar::run(cmd),
+        }
+    })
+}
