@@ -86,18 +86,24 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(timeout)
-                .pragma("cache_size", "-16000")
                 .pragma("temp_store", "memory");
+            // Page cache per connection, in KiB (negative): the writer keeps more of the
+            // indexes it updates; readers share the operating system's file cache.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(timeout)
-                .connect_with(options.clone())
+                .connect_with(options.clone().pragma("cache_size", "-16000"))
                 .await
                 .map_err(StoreError::Unavailable)?;
             let read = SqlitePoolOptions::new()
                 .max_connections(size.max_connections)
                 .acquire_timeout(timeout)
-                .connect_with(options.read_only(true).create_if_missing(false))
+                .connect_with(
+                    options
+                        .read_only(true)
+                        .create_if_missing(false)
+                        .pragma("cache_size", "-4000"),
+                )
                 .await
                 .map_err(StoreError::Unavailable)?;
             Ok(Db::Sqlite { read, write })

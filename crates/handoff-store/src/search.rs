@@ -66,7 +66,7 @@ pub(crate) fn append_sql(engine: Engine, internal: bool) -> &'static str {
 pub(crate) fn match_expression(engine: Engine, terms: &[String], public_only: bool) -> String {
     match engine {
         Engine::Sqlite => {
-            let words: Vec<String> = terms.iter().map(|t| format!("\"{t}\"*")).collect();
+            let words: Vec<String> = terms.iter().map(|t| format!("\"{t}\"")).collect();
             let columns = if public_only {
                 "{public}"
             } else {
@@ -75,7 +75,7 @@ pub(crate) fn match_expression(engine: Engine, terms: &[String], public_only: bo
             format!("{columns} : ({})", words.join(" AND "))
         }
         Engine::Postgres => {
-            let words: Vec<String> = terms.iter().map(|t| format!("'{t}':*")).collect();
+            let words: Vec<String> = terms.iter().map(|t| format!("'{t}'")).collect();
             words.join(" & ")
         }
     }

@@ -714,7 +714,7 @@ pub(super) static SERVICES: &[ServiceSpec] = &[
         fields: &[
             req("event", "Event", Kind::Text(&["{event}"])),
             req("date", "Event date", Kind::Date(10, 60)),
-            opt("attendees", "Expected attendees", Kind::Number(20, 800)),
+            opt("attendees", "Expected attendees", Kind::Number(20, 120)),
             req(
                 "support",
                 "What you need",

@@ -292,19 +292,22 @@ impl Chunk {
 /// and a little denser in recent weeks, like real traffic. Increasing in the fraction, so
 /// that requests made in order get increasing times.
 struct Timeline {
+    /// The start of the first hour (on the hour, so that hours of the day line up).
     start: i64,
+    end: i64,
     /// Cumulative weight at the end of each hour.
     cumulative: Vec<f64>,
 }
 
 impl Timeline {
     fn new(end: i64) -> Timeline {
-        let start = end - DAYS * DAY;
-        let hours = DAYS * 24;
+        let start = (end - DAYS * DAY).div_euclid(HOUR) * HOUR;
+        let hours = (end - start + HOUR - 1) / HOUR;
         let mut total = 0.0;
         let cumulative = (0..hours)
             .map(|h| {
-                let seconds = (start + h * HOUR).div_euclid(1_000_000);
+                let slot = start + h * HOUR;
+                let seconds = slot.div_euclid(1_000_000);
                 let day = seconds.div_euclid(86_400);
                 // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday = 0.
                 let weekday = (day + 3).rem_euclid(7);
@@ -316,11 +319,18 @@ impl Timeline {
                     (_, 7 | 18) => 3.0,
                     _ => 0.4,
                 };
-                total += base * (1.0 + 0.3 * h as f64 / hours as f64);
+                let growth = 1.0 + 0.3 * h as f64 / hours as f64;
+                // The last hour may be cut short by `end`.
+                let covered = (end.min(slot + HOUR) - slot) as f64 / HOUR as f64;
+                total += base * growth * covered;
                 total
             })
             .collect();
-        Timeline { start, cumulative }
+        Timeline {
+            start,
+            end,
+            cumulative,
+        }
     }
 
     /// The instant at fraction `u` (in [0, 1)) of all the weight.
@@ -340,7 +350,9 @@ impl Timeline {
         } else {
             0.0
         };
-        self.start + hour as i64 * HOUR + (fraction * HOUR as f64) as i64
+        let slot = self.start + hour as i64 * HOUR;
+        let length = self.end.min(slot + HOUR) - slot;
+        slot + (fraction * length as f64) as i64
     }
 }
 
@@ -681,15 +693,14 @@ impl<'o> Generator<'o> {
         for step in 1..ev.generator.path.len() {
             let (from, to) = (ev.generator.path[step - 1], ev.generator.path[step]);
             let at = ev.generator.times[step];
-            if step == 1 {
-                if let Some(agent) = plan.assignee {
-                    let by = if ev.generator.rng.random_bool(0.7) {
-                        agent
-                    } else {
-                        manager
-                    };
-                    ev.assign(by, agent, at);
-                }
+            if let (1, Some(agent)) = (step, plan.assignee) {
+                // Agents mostly pick work up themselves; sometimes the manager hands it out.
+                let by = if ev.generator.rng.random_bool(0.7) {
+                    agent
+                } else {
+                    manager
+                };
+                ev.assign(by, agent, at);
             }
             if step == 2 && reassign {
                 let staff = &org.departments[plan.provider].staff;
@@ -840,7 +851,7 @@ impl<'o> Generator<'o> {
 
     fn pick_word(&mut self, pool: Pool) -> &'static str {
         let rng = &mut self.rng;
-        *self.words.picks[pool as usize].get_or_insert_with(|| pick(rng, pool.words()))
+        self.words.picks[pool as usize].get_or_insert_with(|| pick(rng, pool.words()))
     }
 
     fn amount(&mut self) -> i64 {
@@ -916,7 +927,7 @@ fn date_after(micros: i64, days: i64) -> String {
 fn push_thousands(out: &mut String, value: i64) {
     let digits = value.to_string();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -20,6 +20,7 @@ use sqlx::{Database, Executor, IntoArguments, QueryBuilder, Transaction};
 use self::generate::{Bases, Chunk, Generator, Org};
 use crate::{Db, Engine, Result, on_read, on_write, to_micros};
 
+#[derive(Debug, Clone)]
 pub struct DemoOptions {
     /// How many requests to make.
     pub requests: u64,
@@ -51,13 +52,14 @@ const CHUNK: u64 = 5_000;
 /// statements all have the same text, so each engine prepares them once.
 const ROWS_PER_STATEMENT: usize = 2000;
 
+/// A database with departments is in use: the demo leaves it alone.
+const ANY_DEPARTMENT: &str = "SELECT EXISTS (SELECT 1 FROM departments)";
+
 /// Whether the database has no departments yet.
 pub async fn is_empty(db: &Db) -> Result<bool> {
-    let any: bool = on_read!(db, |pool| sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM departments)"
-    )
-    .fetch_one(pool)
-    .await?);
+    let any: bool = on_read!(db, |pool| sqlx::query_scalar(ANY_DEPARTMENT)
+        .fetch_one(pool)
+        .await?);
     Ok(!any)
 }
 
@@ -77,7 +79,7 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
     // department handles at worst).
     let made: Option<(Org, Bases)> = on_write!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM departments)")
+        let any: bool = sqlx::query_scalar(ANY_DEPARTMENT)
             .fetch_one(&mut *tx)
             .await?;
         if any {
@@ -212,7 +214,7 @@ where
     let mut query = QueryBuilder::<DB>::new(head);
     for part in rows.chunks(per_statement) {
         query.reset();
-        query.push_values(part, |row, value| push(row, value));
+        query.push_values(part, &mut push);
         query.build().execute(&mut **tx).await?;
     }
     Ok(())

@@ -85,6 +85,36 @@ fn every_form_is_valid_and_every_template_expands() {
     );
 }
 
+/// The demo is reproducible: the same seed, count and `now` give the same requests.
+#[test]
+fn the_same_seed_makes_the_same_requests() {
+    let make = || {
+        let mut rng = StdRng::seed_from_u64(super::SEED);
+        let org = Org::new(&mut rng, Bases::default(), to_micros(now()));
+        let mut generator = Generator::new(&org, rng, to_micros(now()), 500, Bases::default());
+        let mut chunk = Chunk::default();
+        for i in 0..500 {
+            generator.request(i, &mut chunk);
+        }
+        let people: Vec<String> = org.people.iter().map(|p| p.email.clone()).collect();
+        let requests: Vec<(String, String, &str, i64, i64)> = chunk
+            .requests
+            .iter()
+            .map(|r| {
+                (
+                    r.subject.clone(),
+                    r.fields.clone(),
+                    r.status,
+                    r.created_at,
+                    r.updated_at,
+                )
+            })
+            .collect();
+        (people, requests, chunk.history.len(), chunk.comments.len())
+    };
+    assert_eq!(make(), make());
+}
+
 #[test]
 fn sqlite_gets_a_consistent_organisation() {
     sqlx::test_block_on(async {
@@ -522,6 +552,18 @@ fn sqlite_million_requests() {
         };
         let summary = fill(&db, &options, now()).await.unwrap().unwrap();
         let elapsed = started.elapsed();
+        let statuses: Vec<(String, i64)> = on_read!(&db, |pool| sqlx::query_as(
+            "SELECT status, COUNT(*) FROM requests GROUP BY status ORDER BY COUNT(*) DESC"
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap());
+        let history: i64 = on_read!(&db, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM request_history"
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap());
         db.close().await;
         let size: u64 = ["", "-wal"]
             .iter()
@@ -529,12 +571,13 @@ fn sqlite_million_requests() {
             .map(|m| m.len())
             .sum();
         eprintln!(
-            "{} requests, {} comments in {:.1?}; database {:.0} MiB",
+            "{} requests, {} comments, {history} history rows in {:.1?}; database {:.0} MiB",
             summary.requests,
             summary.comments,
             elapsed,
             size as f64 / (1024.0 * 1024.0)
         );
+        eprintln!("by status: {statuses:?}");
     });
 }
 
@@ -543,28 +586,4 @@ fn sqlite_million_requests() {
 fn fill_is_send(db: &Db, options: &DemoOptions) {
     fn send<T: Send>(_: T) {}
     send(fill(db, options, now()));
-}
-
-#[test]
-#[ignore]
-fn scratch_fill_file() {
-    sqlx::test_block_on(async {
-        let path = std::env::var("DEMO_SCRATCH").unwrap();
-        let n: u64 = std::env::var("DEMO_N").unwrap().parse().unwrap();
-        let db = Db::connect(&path, PoolSize::default()).await.unwrap();
-        db.migrate().await.unwrap();
-        let started = Instant::now();
-        let s = fill(
-            &db,
-            &DemoOptions {
-                requests: n,
-                progress: true,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
-        eprintln!("{s:?} in {:?}", started.elapsed());
-        db.close().await;
-    });
 }
