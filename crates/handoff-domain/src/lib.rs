@@ -8,6 +8,7 @@ pub mod form;
 pub mod org;
 pub mod request;
 pub mod search;
+pub mod sla;
 pub mod validation;
 
 pub use validation::FieldErrors;

@@ -14,7 +14,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::api::{comments, departments, health, history, people, requests, services, watchers};
+use crate::api::{
+    calendars, comments, departments, health, history, people, requests, services, sla, watchers,
+};
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 
@@ -30,6 +32,11 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(people::get, people::update, people::delete))
         .routes(routes!(services::create, services::list))
         .routes(routes!(services::get, services::update))
+        .routes(routes!(sla::get, sla::put))
+        .routes(routes!(calendars::create, calendars::list))
+        .routes(routes!(calendars::get, calendars::update))
+        .routes(routes!(calendars::import_holidays))
+        .routes(routes!(calendars::due))
         .routes(routes!(requests::create, requests::list))
         .routes(routes!(requests::get, requests::update))
         .routes(routes!(comments::create, comments::list))

@@ -11,6 +11,8 @@ pub struct Department {
     pub name: String,
     pub handle: String,
     pub parent_id: Option<i64>,
+    /// The business calendar its SLAs count in; none means calendar time.
+    pub calendar_id: Option<i64>,
     pub created_at: i64,
 }
 
@@ -26,7 +28,7 @@ pub struct NewDepartment<'a> {
     pub parent_id: Option<i64>,
 }
 
-const COLUMNS: &str = "id, name, handle, parent_id, created_at";
+const COLUMNS: &str = "id, name, handle, parent_id, calendar_id, created_at";
 
 pub async fn create(db: &Db, new: &NewDepartment<'_>, now: Timestamp) -> Result<Department> {
     let sql = format!(
@@ -70,16 +72,19 @@ pub async fn parents(db: &Db) -> Result<Vec<(i64, Option<i64>)>> {
     .await?))
 }
 
+#[derive(Default)]
 pub struct DepartmentChanges<'a> {
     pub name: Option<&'a str>,
     pub handle: Option<&'a str>,
     pub parent_id: Option<Option<i64>>,
+    pub calendar_id: Option<Option<i64>>,
 }
 
 pub async fn update(db: &Db, id: i64, changes: &DepartmentChanges<'_>) -> Result<Department> {
     let sql = format!(
         "UPDATE departments SET name = COALESCE($2, name), handle = COALESCE($3, handle), \
-         parent_id = CASE WHEN $4 THEN $5 ELSE parent_id END WHERE id = $1 RETURNING {COLUMNS}"
+         parent_id = CASE WHEN $4 THEN $5 ELSE parent_id END, \
+         calendar_id = CASE WHEN $6 THEN $7 ELSE calendar_id END WHERE id = $1 RETURNING {COLUMNS}"
     );
     on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
@@ -87,6 +92,8 @@ pub async fn update(db: &Db, id: i64, changes: &DepartmentChanges<'_>) -> Result
         .bind(changes.handle)
         .bind(changes.parent_id.is_some())
         .bind(changes.parent_id.flatten())
+        .bind(changes.calendar_id.is_some())
+        .bind(changes.calendar_id.flatten())
         .fetch_optional(pool)
         .await?)
     .ok_or(StoreError::NotFound)

@@ -7,6 +7,7 @@ mod error;
 mod sql;
 mod time;
 
+pub mod calendars;
 pub mod comments;
 pub mod demo;
 pub mod departments;
@@ -15,6 +16,7 @@ pub mod people;
 pub mod requests;
 pub mod search;
 pub mod services;
+pub mod sla_policies;
 pub mod tokens;
 pub mod watchers;
 

@@ -27,6 +27,7 @@ pub const WEEKDAY_KEYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "
 /// Times stay text here so that [`CalendarSpec::validate`] can name the offending field
 /// instead of failing inside the deserializer with a less precise message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CalendarSpec {
     /// IANA time zone name, e.g. `Europe/London`.
@@ -45,21 +46,29 @@ pub type IntervalSpec = [String; 2];
 /// Working intervals per weekday. A missing key means no working time that day; an
 /// unknown key is an error, so a typo such as `"mom"` cannot silently close Mondays.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WeekSpec {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub mon: Vec<IntervalSpec>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub tue: Vec<IntervalSpec>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub wed: Vec<IntervalSpec>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub thu: Vec<IntervalSpec>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub fri: Vec<IntervalSpec>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub sat: Vec<IntervalSpec>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub sun: Vec<IntervalSpec>,
 }
 
@@ -76,6 +85,7 @@ impl WeekSpec {
 /// `[from, to)` local time is. A lone `from` closes until the end of the day, a lone `to`
 /// from its start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HolidaySpec {
     /// `YYYY-MM-DD`.

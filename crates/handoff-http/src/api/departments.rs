@@ -7,6 +7,7 @@ use handoff_domain::FieldErrors;
 use handoff_domain::org::{check_handle, would_create_cycle};
 use handoff_domain::validation::text;
 use handoff_store::departments::{self, Department, DepartmentChanges, NewDepartment};
+use handoff_store::{StoreError, calendars};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -23,6 +24,8 @@ pub struct DepartmentJson {
     pub name: String,
     pub handle: String,
     pub parent_id: Option<i64>,
+    /// The business calendar its SLAs count in; `null` counts calendar time.
+    pub calendar_id: Option<i64>,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }
@@ -35,6 +38,7 @@ impl From<Department> for DepartmentJson {
             name: d.name,
             handle: d.handle,
             parent_id: d.parent_id,
+            calendar_id: d.calendar_id,
         }
     }
 }
@@ -57,6 +61,10 @@ pub struct UpdateDepartment {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
+    /// The department's managers may change this one themselves.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub calendar_id: Option<Option<i64>>,
 }
 
 fn admin_only(caller: &Caller) -> Result<(), ApiError> {
@@ -155,7 +163,10 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateDepartment>,
 ) -> Result<Json<DepartmentJson>, ApiError> {
-    admin_only(&caller)?;
+    let only_calendar = body.name.is_none() && body.handle.is_none() && body.parent_id.is_none();
+    if !(only_calendar && caller.0.manages(id)) {
+        admin_only(&caller)?;
+    }
     departments::get(&state.db, id)
         .await
         .map_err(or_404("department"))?;
@@ -171,8 +182,16 @@ pub async fn update(
     if let Some(Some(parent)) = body.parent_id {
         check_parent(&state, &mut errors, Some(id), parent).await?;
     }
+    if let Some(Some(calendar)) = body.calendar_id {
+        match calendars::get(&state.db, calendar).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => errors.add("calendar_id", "no such calendar"),
+            Err(other) => return Err(other.into()),
+        }
+    }
     errors.into_result(()).map_err(ApiError::invalid)?;
     let changes = DepartmentChanges {
+        calendar_id: body.calendar_id,
         name: name.as_deref(),
         handle: handle.as_deref(),
         parent_id: body.parent_id,

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one module per resource.
 
+pub mod calendars;
 pub mod comments;
 pub mod departments;
 pub mod health;
@@ -7,6 +8,7 @@ pub mod history;
 pub mod people;
 pub mod requests;
 pub mod services;
+pub mod sla;
 pub mod watchers;
 
 use handoff_store::from_micros;

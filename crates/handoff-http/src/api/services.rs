@@ -119,16 +119,15 @@ async fn check_refs(
     owner: Option<i64>,
     audience: &[i64],
 ) -> Result<(), ApiError> {
-    if let Some(owner) = owner {
-        if people::active_among(&state.db, &[owner], Some(department))
+    if let Some(owner) = owner
+        && people::active_among(&state.db, &[owner], Some(department))
             .await?
             .is_empty()
-        {
-            errors.add(
-                "owner_id",
-                "must be an active member of the service's department",
-            );
-        }
+    {
+        errors.add(
+            "owner_id",
+            "must be an active member of the service's department",
+        );
     }
     if audience.len() > 500 {
         errors.add("audience", "at most 500 departments");

@@ -9,4 +9,5 @@ mod lists;
 mod org;
 mod requests;
 mod services;
+mod sla;
 mod visibility;

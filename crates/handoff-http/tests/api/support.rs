@@ -131,13 +131,13 @@ impl TestApp {
     /// Closes the pools and, on PostgreSQL, drops the test's database.
     pub async fn cleanup(&self) {
         self.db.close().await;
-        if let Cleanup::Postgres { server, database } = self.cleanup.as_ref() {
-            if let Ok(admin) = Db::connect(server, PoolSize { max_connections: 1 }).await {
-                let _ = admin
-                    .execute_raw(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-                    .await;
-                admin.close().await;
-            }
+        if let Cleanup::Postgres { server, database } = self.cleanup.as_ref()
+            && let Ok(admin) = Db::connect(server, PoolSize { max_connections: 1 }).await
+        {
+            let _ = admin
+                .execute_raw(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+                .await;
+            admin.close().await;
         }
     }
 
@@ -319,6 +319,11 @@ impl Client {
 
     pub async fn patch(&self, path: &str, body: Value) -> Res {
         self.send(Method::PATCH, path, Some(body.to_string().into_bytes()))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Res {
+        self.send(Method::PUT, path, Some(body.to_string().into_bytes()))
             .await
     }
 

@@ -78,7 +78,9 @@ pub async fn update(
             && changes.priority.is_none()
             && changes.subject.is_none()
             && changes.description.is_none();
-        if !actor.can_work(&facts) && !(only_status && changes.status.is_some()) {
+        // Those who do not work the request may only move its status (close, reopen).
+        let status_only = only_status && changes.status.is_some();
+        if !(actor.can_work(&facts) || status_only) {
             return Err(ApiError::forbidden(Denied::NotProvider.to_string()));
         }
         if let Some(to) = changes.status {
