@@ -4,6 +4,7 @@
 
 mod api;
 mod auth;
+mod calendars;
 mod error;
 mod extract;
 mod openapi;
@@ -12,6 +13,7 @@ mod router;
 use std::sync::Arc;
 
 use auth::TokenCache;
+use calendars::CalendarCache;
 use handoff_domain::clock::Clock;
 use handoff_store::Db;
 
@@ -25,6 +27,7 @@ pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     tokens: Arc<TokenCache>,
+    calendars: Arc<CalendarCache>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
             db,
             clock,
             tokens: Arc::default(),
+            calendars: Arc::default(),
         }
     }
 }

@@ -15,7 +15,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{
-    calendars, comments, departments, health, history, people, requests, services, sla, watchers,
+    calendars, comments, departments, health, history, notifications, people, request_sla,
+    requests, services, sla, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
@@ -41,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(requests::get, requests::update))
         .routes(routes!(comments::create, comments::list))
         .routes(routes!(history::list))
+        .routes(routes!(request_sla::get))
+        .routes(routes!(notifications::list))
         .routes(routes!(watchers::list, watchers::add))
         .routes(routes!(watchers::remove))
         .split_for_parts();

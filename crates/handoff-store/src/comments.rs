@@ -1,9 +1,11 @@
 //! Comments on a request: public replies and internal notes.
 
 use handoff_domain::request::Status;
+use handoff_domain::sla::{on_provider_reply, on_status_change};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
+use crate::slas::{self, ClockWrite, Timekeeping, write_clocks};
 use crate::{Db, Result, StoreError, history, on_read, on_write, search, to_micros};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -26,6 +28,9 @@ pub struct NewComment<'a> {
     /// A reply from the requester's side: it moves a request waiting on the customer
     /// back to open.
     pub from_customer: bool,
+    /// A reply from the providing department: it answers the request (first response)
+    /// and restarts the next-update clock.
+    pub from_provider: bool,
 }
 
 /// Adds the comment, its history entry and its search text; returns the comment and,
@@ -34,12 +39,14 @@ pub async fn create(
     db: &Db,
     new: &NewComment<'_>,
     now: Timestamp,
+    time: &Timekeeping,
 ) -> Result<(Comment, Option<Status>)> {
     let insert = format!(
         "INSERT INTO comments (request_id, author_id, body, internal, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
     );
     let append = search::append_sql(db.engine(), new.internal);
+    let select_clocks = slas::select_clocks_locked(db.engine());
     let at = to_micros(now);
     on_write!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -110,6 +117,25 @@ pub async fn create(
             .bind(search::index_text(new.body))
             .execute(&mut *tx)
             .await?;
+        let mut actions = Vec::new();
+        if reopened {
+            actions.extend(on_status_change(Status::WaitingOnCustomer, Status::Open));
+        }
+        if new.from_provider && !new.internal {
+            actions.extend(on_provider_reply());
+        }
+        if !actions.is_empty() {
+            let rows: Vec<slas::ClockRow> = sqlx::query_as(select_clocks)
+                .bind(new.request_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let existing = rows
+                .into_iter()
+                .map(slas::ClockRow::decode)
+                .collect::<Result<Vec<_>>>()?;
+            let plan = ClockWrite::apply(existing, &actions, now, time)?;
+            write_clocks!(tx, new.request_id, Some(new.author_id), at, &plan);
+        }
         tx.commit().await?;
         Ok((comment, new_status))
     })

@@ -12,11 +12,13 @@ pub mod comments;
 pub mod demo;
 pub mod departments;
 pub mod history;
+pub mod notifications;
 pub mod people;
 pub mod requests;
 pub mod search;
 pub mod services;
 pub mod sla_policies;
+pub mod slas;
 pub mod tokens;
 pub mod watchers;
 

@@ -86,8 +86,13 @@ pub async fn create(
         body: &text,
         internal: body.internal,
         from_customer: actor.replies_as_customer(&facts),
+        from_provider: actor.can_work(&facts),
     };
-    let (comment, status) = comments::create(&state.db, &new, state.clock.now()).await?;
+    let time = state
+        .calendars
+        .timekeeping(&state, request.provider_department_id)
+        .await?;
+    let (comment, status) = comments::create(&state.db, &new, state.clock.now(), &time).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedComment {

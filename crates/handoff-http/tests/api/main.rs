@@ -4,6 +4,7 @@
 mod support;
 
 mod basics;
+mod clocks;
 mod lifecycle;
 mod lists;
 mod org;

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use sqlx::AssertSqlSafe;
 
 use super::{COLUMNS, Request};
+use crate::slas::{ClockWrite, write_clocks};
 use crate::{Db, Engine, Result, history, on_write, search, to_micros};
 
 pub struct NewRequest<'a> {
@@ -21,7 +22,14 @@ pub struct NewRequest<'a> {
     pub fields: &'a Map<String, Value>,
 }
 
-pub async fn create(db: &Db, new: &NewRequest<'_>, now: Timestamp) -> Result<Request> {
+/// Files the request; `clocks` (from [`ClockWrite::start`]) starts its SLA clocks in the
+/// same transaction.
+pub async fn create(
+    db: &Db,
+    new: &NewRequest<'_>,
+    clocks: &ClockWrite,
+    now: Timestamp,
+) -> Result<Request> {
     // PostgreSQL: wait for a concurrent change of the service to commit, then read it.
     let lock = match db.engine() {
         Engine::Sqlite => "",
@@ -67,6 +75,7 @@ pub async fn create(db: &Db, new: &NewRequest<'_>, now: Timestamp) -> Result<Req
             .bind(search::public_text(new.subject, new.description, &[]))
             .execute(&mut *tx)
             .await?;
+        write_clocks!(tx, request.id, None::<i64>, at, clocks);
         tx.commit().await?;
         request
     });

@@ -7,7 +7,10 @@ use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
 use super::{COLUMNS, Request};
+use handoff_domain::sla::on_status_change;
+
 use crate::history::{self, Change};
+use crate::slas::{self, ClockWrite, Timekeeping, write_clocks};
 use crate::{Db, Engine, Result, StoreError, on_write, search, to_micros};
 
 /// What to change; `None` leaves an attribute as it is.
@@ -79,6 +82,7 @@ pub async fn update<E>(
     id: i64,
     actor_id: i64,
     now: Timestamp,
+    time: &Timekeeping,
     decide: impl FnOnce(&Request) -> Result<RequestChanges, E>,
 ) -> Result<Result<Request, E>> {
     let lock = match db.engine() {
@@ -92,6 +96,7 @@ pub async fn update<E>(
          WHERE id = $1 RETURNING {COLUMNS}"
     );
     let reindex = search::replace_public_sql(db.engine());
+    let select_clocks = slas::select_clocks_locked(db.engine());
     let at = to_micros(now);
     on_write!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -140,6 +145,21 @@ pub async fn update<E>(
                 .bind(change.internal)
                 .execute(&mut *tx)
                 .await?;
+        }
+        if let (Ok(from), Some(to)) = (old.status(), changes.status) {
+            let actions = on_status_change(from, to);
+            if !actions.is_empty() {
+                let rows: Vec<slas::ClockRow> = sqlx::query_as(select_clocks)
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let existing = rows
+                    .into_iter()
+                    .map(slas::ClockRow::decode)
+                    .collect::<Result<Vec<_>>>()?;
+                let plan = ClockWrite::apply(existing, &actions, now, time)?;
+                write_clocks!(tx, id, Some(actor_id), at, &plan);
+            }
         }
         if new.subject != old.subject || new.description != old.description {
             let replies: Vec<String> = sqlx::query_scalar(

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use handoff_domain::clock::SystemClock;
@@ -26,7 +27,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if args.demo && !super::demo::fill(&db, 400).await? {
         tracing::info!("the database already has data; no demo data added");
     }
-    let app = handoff_http::router(AppState::new(db.clone(), Arc::new(SystemClock)));
+    let clock = Arc::new(SystemClock);
+    let app = handoff_http::router(AppState::new(db.clone(), clock.clone()));
+    // SLA alarms; each server runs them, the database hands each alarm to one.
+    let worker = tokio::spawn(handoff_worker::run(
+        db.clone(),
+        clock,
+        Duration::from_secs(1),
+    ));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -35,6 +43,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown())
         .await
         .context("server failed")?;
+    worker.abort();
     db.close().await;
     Ok(())
 }

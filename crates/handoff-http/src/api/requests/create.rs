@@ -8,7 +8,8 @@ use handoff_domain::form::check_values;
 use handoff_domain::request::{BODY_MAX, Priority, SUBJECT_MAX};
 use handoff_domain::validation::{optional_text, text};
 use handoff_store::requests::{self, NewRequest};
-use handoff_store::{StoreError, people, services};
+use handoff_store::slas::ClockWrite;
+use handoff_store::{StoreError, people, services, sla_policies};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -89,6 +90,18 @@ pub async fn create(
         priority: body.priority,
         fields: &fields,
     };
-    let request = requests::create(&state.db, &new, state.clock.now()).await?;
+    let now = state.clock.now();
+    let policies = sla_policies::of_service(&state.db, service.id).await?;
+    let clocks = match sla_policies::applicable(&policies, body.priority) {
+        Some(policy) => {
+            let time = state
+                .calendars
+                .timekeeping(&state, service.department_id)
+                .await?;
+            ClockWrite::start(policy, now, &time)?
+        }
+        None => ClockWrite::default(),
+    };
+    let request = requests::create(&state.db, &new, &clocks, now).await?;
     Ok((StatusCode::CREATED, Json(request.try_into()?)))
 }

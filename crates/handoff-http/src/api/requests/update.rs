@@ -72,33 +72,44 @@ pub async fn update(
         subject,
         description,
     };
-    let updated = requests::update(&state.db, id, actor.person_id, state.clock.now(), |fresh| {
-        let facts = fresh.facts(watching);
-        let only_status = changes.assignee_id.is_none()
-            && changes.priority.is_none()
-            && changes.subject.is_none()
-            && changes.description.is_none();
-        // Those who do not work the request may only move its status (close, reopen).
-        let status_only = only_status && changes.status.is_some();
-        if !(actor.can_work(&facts) || status_only) {
-            return Err(ApiError::forbidden(Denied::NotProvider.to_string()));
-        }
-        if let Some(to) = changes.status {
-            let from = fresh.status()?;
-            // Moving to the status it has is a no-op, so that retries are harmless.
-            if from != to {
-                from.check_move(to).map_err(|illegal| ApiError::Conflict {
-                    code: "illegal_transition",
-                    message: illegal.to_string(),
-                    fields: FieldErrors::single("status", illegal.to_string()),
-                })?;
-                actor
-                    .may_move(&facts, from, to)
-                    .map_err(|d| ApiError::forbidden(d.to_string()))?;
+    let time = state
+        .calendars
+        .timekeeping(&state, current.provider_department_id)
+        .await?;
+    let updated = requests::update(
+        &state.db,
+        id,
+        actor.person_id,
+        state.clock.now(),
+        &time,
+        |fresh| {
+            let facts = fresh.facts(watching);
+            let only_status = changes.assignee_id.is_none()
+                && changes.priority.is_none()
+                && changes.subject.is_none()
+                && changes.description.is_none();
+            // Those who do not work the request may only move its status (close, reopen).
+            let status_only = only_status && changes.status.is_some();
+            if !(actor.can_work(&facts) || status_only) {
+                return Err(ApiError::forbidden(Denied::NotProvider.to_string()));
             }
-        }
-        Ok(changes)
-    })
+            if let Some(to) = changes.status {
+                let from = fresh.status()?;
+                // Moving to the status it has is a no-op, so that retries are harmless.
+                if from != to {
+                    from.check_move(to).map_err(|illegal| ApiError::Conflict {
+                        code: "illegal_transition",
+                        message: illegal.to_string(),
+                        fields: FieldErrors::single("status", illegal.to_string()),
+                    })?;
+                    actor
+                        .may_move(&facts, from, to)
+                        .map_err(|d| ApiError::forbidden(d.to_string()))?;
+                }
+            }
+            Ok(changes)
+        },
+    )
     .await??;
     Ok(Json(updated.try_into()?))
 }

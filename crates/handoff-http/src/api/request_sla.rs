@@ -1,0 +1,83 @@
+//! `GET /api/v1/requests/{id}/sla`: each SLA target's clock on a request: due time, time
+//! used and left in business terms, share used, met or breached.
+
+use axum::Json;
+use axum::extract::State;
+use handoff_domain::sla::{Phase, Target};
+use handoff_store::slas;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::requests::visible;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::ApiPath;
+
+#[derive(Serialize, ToSchema)]
+pub struct SlaJson {
+    pub target: Target,
+    pub phase: Phase,
+    /// The time the target allows, in business minutes (or calendar minutes).
+    pub allowed_minutes: f64,
+    pub used_minutes: f64,
+    /// Negative when overdue.
+    pub left_minutes: f64,
+    pub percent_used: f64,
+    /// When the allowed time runs out, while the clock runs.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub due_at: Option<Timestamp>,
+    /// `true` met, `false` breached, `null` still open and within target.
+    pub met: Option<bool>,
+    /// Counted in plain elapsed time rather than the department's working hours.
+    pub calendar_time: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SlaList {
+    pub items: Vec<SlaJson>,
+}
+
+fn minutes(d: SignedDuration) -> f64 {
+    (d.as_secs_f64() / 60.0 * 100.0).round() / 100.0
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}/sla", tag = "requests",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = SlaList), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<SlaList>, ApiError> {
+    let (request, _) = visible(&state, &actor, id).await?;
+    let clocks = slas::of_request(&state.db, id).await?;
+    let time = state
+        .calendars
+        .timekeeping(&state, request.provider_department_id)
+        .await?;
+    let now = state.clock.now();
+    let mut items = Vec::with_capacity(clocks.len());
+    for stored in clocks {
+        let state = stored
+            .clock
+            .state(now, time.work(stored.calendar_time))
+            .map_err(|e| {
+                tracing::error!(request = id, error = %e, "SLA clock cannot be read");
+                ApiError::Internal
+            })?;
+        items.push(SlaJson {
+            target: stored.clock.target,
+            phase: state.phase,
+            allowed_minutes: minutes(stored.clock.allowed),
+            used_minutes: minutes(state.used),
+            left_minutes: minutes(state.left),
+            percent_used: (state.percent_used * 10.0).round() / 10.0,
+            due_at: state.due_at,
+            met: state.met,
+            calendar_time: stored.calendar_time,
+        });
+    }
+    Ok(Json(SlaList { items }))
+}

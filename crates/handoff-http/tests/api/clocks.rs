@@ -1,0 +1,185 @@
+//! SLA clocks on requests, and the alarms the worker raises from them.
+
+use std::collections::HashSet;
+
+use axum::http::StatusCode;
+use handoff_domain::clock::Clock;
+use handoff_domain::sla::Alarm;
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+
+use crate::support::{Client, Scene, TestApp, both_engines};
+
+/// Gives Design a London calendar (Monday 09:00-12:30 and 13:30-17:30, Tuesday to Friday
+/// 09:00-17:30) and the graphics service the policy; the test clock stands at Monday
+/// 2026-11-23 09:00 London (= UTC in winter).
+async fn with_policy(app: &TestApp, s: &Scene, policy: Value) {
+    let res = s.design_manager.post("/api/v1/calendars", json!({
+        "department_id": s.design, "name": "London", "time_zone": "Europe/London",
+        "week": {"mon": [["09:00", "12:30"], ["13:30", "17:30"]], "tue": [["09:00", "17:30"]],
+                 "wed": [["09:00", "17:30"]], "thu": [["09:00", "17:30"]], "fri": [["09:00", "17:30"]]}
+    })).await;
+    res.assert(StatusCode::CREATED);
+    s.design_manager
+        .patch(
+            &format!("/api/v1/departments/{}", s.design),
+            json!({"calendar_id": res.id()}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    s.design_manager
+        .put(
+            &format!("/api/v1/services/{}/sla", s.service),
+            json!({"policies": [policy]}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    assert_eq!(app.clock.now().to_string(), "2026-11-23T09:00:00Z");
+}
+
+async fn clock(client: &Client, request: i64, target: &str) -> Value {
+    let res = client.get(&format!("/api/v1/requests/{request}/sla")).await;
+    res.assert(StatusCode::OK);
+    res.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["target"] == target)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {target} clock in {}", res.body))
+}
+
+async fn sla_history(client: &Client, request: i64) -> Vec<(String, String, String)> {
+    let res = client
+        .get(&format!("/api/v1/requests/{request}/history"))
+        .await;
+    res.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["field"].as_str().unwrap().starts_with("sla."))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["old_value"].as_str().unwrap_or("-").to_owned(),
+                e["new_value"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect()
+}
+
+both_engines! {
+    async fn clocks_count_business_time_and_pause_while_waiting(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+        let id = app.file(&s.requester, s.service, "Poster").await;
+        let path = format!("/api/v1/requests/{id}");
+
+        let fr = clock(&s.requester, id, "first_response").await;
+        assert_eq!(fr["due_at"], "2026-11-23T10:00:00Z");
+        assert_eq!(fr["phase"], "running");
+        // Monday has 7.5 working hours: 8 hours from 09:00 end on Tuesday at 09:30.
+        let res = clock(&s.requester, id, "resolution").await;
+        assert_eq!(res["due_at"], "2026-11-24T09:30:00Z");
+        assert_eq!(res["allowed_minutes"], 480.0);
+
+        app.clock.advance(SignedDuration::from_mins(30));
+        s.designer.post(&format!("{path}/comments"), json!({"body": "On it"})).await.assert(StatusCode::CREATED);
+        let fr = clock(&s.requester, id, "first_response").await;
+        assert_eq!(fr["phase"], "stopped");
+        assert_eq!(fr["met"], true);
+        assert_eq!(fr["used_minutes"], 30.0);
+
+        // Waiting on the customer from 10:30 until Tuesday 10:00: the clock stands still.
+        app.clock.advance(SignedDuration::from_mins(60));
+        s.designer.patch(&path, json!({"status": "open"})).await.assert(StatusCode::OK);
+        s.designer.patch(&path, json!({"status": "waiting_on_customer"})).await.assert(StatusCode::OK);
+        app.clock.set("2026-11-24T10:00:00Z".parse().unwrap());
+        let res = clock(&s.requester, id, "resolution").await;
+        assert_eq!(res["phase"], "paused");
+        assert_eq!(res["used_minutes"], 90.0);
+        assert!(res["due_at"].is_null());
+        s.requester.post(&format!("{path}/comments"), json!({"body": "Here you go"})).await.assert(StatusCode::CREATED);
+        let res = clock(&s.requester, id, "resolution").await;
+        assert_eq!(res["phase"], "running");
+        assert_eq!(res["due_at"], "2026-11-24T16:30:00Z");
+
+        app.clock.set("2026-11-24T12:00:00Z".parse().unwrap());
+        let res = clock(&s.requester, id, "resolution").await;
+        assert_eq!(res["used_minutes"], 210.0);
+        assert_eq!(res["left_minutes"], 270.0);
+        assert_eq!(res["percent_used"], 43.8);
+        s.designer.patch(&path, json!({"status": "resolved"})).await.assert(StatusCode::OK);
+        let res = clock(&s.requester, id, "resolution").await;
+        assert_eq!(res["phase"], "stopped");
+        assert_eq!(res["met"], true);
+
+        let history = sla_history(&s.requester, id).await;
+        let expected = [
+            ("sla.first_response", "-", "running"), ("sla.resolution", "-", "running"),
+            ("sla.first_response", "running", "stopped"),
+            ("sla.resolution", "running", "paused"),
+            ("sla.resolution", "paused", "running"),
+            ("sla.resolution", "running", "stopped"),
+        ];
+        assert_eq!(history, expected.map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned())));
+    }
+
+    async fn alarms_warn_then_breach_and_escalate_once(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 100, "calendar_time": true})).await;
+        let id = app.file(&s.requester, s.service, "Flyer").await;
+        assert!(handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap().is_empty());
+
+        app.clock.advance(SignedDuration::from_mins(76));
+        let fired = handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        assert_eq!(fired.len(), 1);
+        assert_eq!(fired[0].alarm, Alarm::Warning(75));
+        assert_eq!(fired[0].request_id, id);
+        // Nobody is assigned: the whole queue hears of it.
+        let mut queue = vec![s.design_manager.person_id, s.designer.person_id];
+        queue.sort();
+        assert_eq!(fired[0].notified, queue);
+        assert!(handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap().is_empty(), "fired twice");
+
+        s.designer.patch(&format!("/api/v1/requests/{id}"), json!({"assignee_id": s.designer.person_id})).await.assert(StatusCode::OK);
+        app.clock.advance(SignedDuration::from_mins(30));
+        let fired = handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        let alarms: Vec<Alarm> = fired.iter().map(|f| f.alarm).collect();
+        assert_eq!(alarms, [Alarm::Warning(90), Alarm::Breach]);
+        assert_eq!(fired[0].notified, vec![s.designer.person_id]);
+        // The breach goes to the assignee and escalates to the department's manager.
+        assert_eq!(fired[1].notified, queue);
+
+        let res = s.design_manager.get("/api/v1/notifications").await;
+        res.assert(StatusCode::OK);
+        let kinds: Vec<&str> = res.body["items"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["sla_escalation", "sla_warning"]);
+        assert!(s.requester.get("/api/v1/notifications").await.ids().is_empty());
+
+        let fr = clock(&s.requester, id, "first_response").await;
+        assert_eq!(fr["met"], false);
+        assert!(fr["left_minutes"].as_f64().unwrap() < 0.0);
+        let history = sla_history(&s.designer, id).await;
+        let alarms: Vec<&str> = history.iter().filter(|(_, old, _)| old == "-").map(|(_, _, new)| new.as_str()).collect();
+        assert_eq!(alarms, ["running", "warning_75", "warning_90", "breach"]);
+    }
+
+    async fn two_workers_raise_each_alarm_once(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 10, "calendar_time": true})).await;
+        let mut ids = Vec::new();
+        for i in 0..40 {
+            ids.push(app.file(&s.requester, s.service, &format!("Request {i}")).await);
+        }
+        app.clock.advance(SignedDuration::from_mins(11));
+        let (a, b) = tokio::join!(
+            handoff_worker::run_once(&app.db, app.clock.as_ref()),
+            handoff_worker::run_once(&app.db, app.clock.as_ref()),
+        );
+        let fired: Vec<_> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+        let unique: HashSet<(i64, String)> = fired.iter().map(|f| (f.request_id, f.alarm.key())).collect();
+        assert_eq!(fired.len(), 120, "40 requests x (75%, 90%, breach)");
+        assert_eq!(unique.len(), 120, "an alarm fired twice");
+    }
+}

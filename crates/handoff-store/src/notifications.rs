@@ -1,0 +1,33 @@
+//! In-app notifications: what Handoff has to tell a person (SLA warnings, breaches,
+//! escalations), newest first.
+
+use crate::{Db, Result, on_read};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub person_id: i64,
+    pub request_id: Option<i64>,
+    pub kind: String,
+    pub message: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+/// A person's notifications with an id below `before` (0: from the newest).
+pub async fn of_person(
+    db: &Db,
+    person_id: i64,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<Notification>> {
+    Ok(on_read!(db, |pool| sqlx::query_as(
+        "SELECT id, person_id, request_id, kind, message, created_at, read_at FROM notifications \
+         WHERE person_id = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3"
+    )
+    .bind(person_id)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?))
+}
