@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use handoff_domain::calendar::{Calendar, CompiledCalendar, Horizon};
+use handoff_domain::calendar::{Calendar, CalendarSpec, CompiledCalendar, Horizon};
 use handoff_store::calendars;
 use handoff_store::slas::Timekeeping;
 use jiff::SignedDuration;
@@ -18,8 +18,9 @@ const YEARS: i64 = 20;
 
 #[derive(Default)]
 pub struct CalendarCache {
-    /// By calendar id: the version (`updated_at`) compiled and the result.
-    entries: Mutex<HashMap<i64, (i64, Arc<CompiledCalendar>)>>,
+    /// By calendar id: the definition compiled (so that any change, however quick,
+    /// is seen) and the result.
+    entries: Mutex<HashMap<i64, (CalendarSpec, Arc<CompiledCalendar>)>>,
 }
 
 impl CalendarCache {
@@ -32,12 +33,12 @@ impl CalendarCache {
         let Some(stored) = calendars::of_department(&state.db, department).await? else {
             return Ok(Timekeeping::default());
         };
-        if let Some((version, compiled)) = self
+        if let Some((spec, compiled)) = self
             .entries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&stored.id)
-            && *version == stored.updated_at
+            && *spec == stored.spec
         {
             return Ok(Timekeeping {
                 calendar: Some(compiled.clone()),
@@ -50,7 +51,7 @@ impl CalendarCache {
             now.saturating_add(span).unwrap_or(Horizon::LATEST),
         );
         let compiled = horizon
-            .and_then(|h| Calendar::new(stored.spec)?.compile(h))
+            .and_then(|h| Calendar::new(stored.spec.clone())?.compile(h))
             .map(Arc::new)
             .map_err(|e| {
                 tracing::error!(calendar = stored.id, error = %e, "stored calendar does not compile");
@@ -59,9 +60,27 @@ impl CalendarCache {
         self.entries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(stored.id, (stored.updated_at, compiled.clone()));
+            .insert(stored.id, (stored.spec, compiled.clone()));
         Ok(Timekeeping {
             calendar: Some(compiled),
         })
     }
+}
+
+/// Recomputes the due times of the open requests of `departments` after their calendar
+/// changed (or they changed calendar). They share the calendar, so one compile serves.
+pub async fn recompute_departments(state: &AppState, departments: &[i64]) -> Result<u64, ApiError> {
+    let Some(first) = departments.first() else {
+        return Ok(0);
+    };
+    let time = state.calendars.timekeeping(state, *first).await?;
+    let count = handoff_store::slas::recompute(
+        &state.db,
+        handoff_store::slas::Scope::Departments(departments),
+        &time,
+        |_, _| {},
+    )
+    .await?;
+    tracing::info!(departments = ?departments, clocks = count, "SLA due times recomputed");
+    Ok(count)
 }

@@ -129,3 +129,13 @@ pub async fn of_department(db: &Db, department_id: i64) -> Result<Option<StoredC
         .await?);
     row.map(Row::decode).transpose()
 }
+
+/// The departments whose SLAs count in the calendar.
+pub async fn departments_using(db: &Db, calendar_id: i64) -> Result<Vec<i64>> {
+    Ok(on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM departments WHERE calendar_id = $1 ORDER BY id"
+    )
+    .bind(calendar_id)
+    .fetch_all(pool)
+    .await?))
+}

@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 use super::{DEFAULT_LIMIT, MAX_LIMIT, Page, id_page, time};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::calendars::recompute_departments;
 use crate::error::{ApiError, or_404, unique_as_field};
 use crate::extract::{ApiJson, ApiPath, QueryMap};
 
@@ -223,6 +224,8 @@ pub async fn update(
                 "the department already has a calendar by this name",
             )
         })?;
+    let users = calendars::departments_using(&state.db, id).await?;
+    recompute_departments(&state, &users).await?;
     Ok(Json(stored.into()))
 }
 
@@ -260,6 +263,8 @@ pub async fn import_holidays(
         .sort_by(|a, b| (&a.date, &a.from).cmp(&(&b.date, &b.from)));
     let calendar = check_spec(spec, now)?;
     let stored = calendars::update(&state.db, id, None, Some(calendar.spec()), now).await?;
+    let users = calendars::departments_using(&state.db, id).await?;
+    recompute_departments(&state, &users).await?;
     Ok(Json(stored.into()))
 }
 

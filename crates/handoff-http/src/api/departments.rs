@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use super::{DEFAULT_LIMIT, MAX_LIMIT, Page, id_page, time};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::calendars::recompute_departments;
 use crate::error::{ApiError, or_404, unique_as_field};
 use crate::extract::{ApiJson, ApiPath, QueryMap, nullable};
 
@@ -199,5 +200,8 @@ pub async fn update(
     let department = departments::update(&state.db, id, &changes)
         .await
         .map_err(|e| unique_as_field(e, "handle", "is taken by another department"))?;
+    if body.calendar_id.is_some() {
+        recompute_departments(&state, &[id]).await?;
+    }
     Ok(Json(department.into()))
 }

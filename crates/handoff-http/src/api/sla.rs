@@ -8,6 +8,7 @@ use handoff_domain::request::Priority;
 use handoff_domain::sla::{DEFAULT_WARNINGS, Policy};
 use handoff_store::services;
 use handoff_store::sla_policies::{self, ServicePolicy};
+use handoff_store::slas::{self, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -125,6 +126,23 @@ pub async fn put(
     }
     errors.into_result(()).map_err(ApiError::invalid)?;
     sla_policies::replace(&state.db, id, &policies, state.clock.now()).await?;
+    // Open requests follow the new targets: same time used, new allowance and due time.
+    let time = state
+        .calendars
+        .timekeeping(&state, service.department_id)
+        .await?;
+    let count = slas::recompute(&state.db, Scope::Service(id), &time, |priority, stored| {
+        let Some(policy) = sla_policies::applicable(&policies, priority) else {
+            return;
+        };
+        if let Some(minutes) = policy.minutes(stored.clock.target) {
+            stored.clock.allowed = jiff::SignedDuration::from_mins(minutes);
+            stored.warn_at = policy.warn_at.clone();
+            stored.calendar_time = policy.calendar_time;
+        }
+    })
+    .await?;
+    tracing::info!(service = id, clocks = count, "SLA due times recomputed");
     Ok(Json(PoliciesJson {
         policies: policies.into_iter().map(PolicyJson::from).collect(),
     }))

@@ -165,6 +165,34 @@ both_engines! {
         assert_eq!(alarms, ["running", "warning_75", "warning_90", "breach"]);
     }
 
+    async fn changing_the_calendar_or_the_policy_moves_open_due_times(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
+        let id = app.file(&s.requester, s.service, "Banner").await;
+        assert_eq!(clock(&s.requester, id, "resolution").await["due_at"], "2026-11-24T09:30:00Z");
+
+        // Tuesday becomes a holiday: the work carries over to Wednesday.
+        let calendar = s.designer.get(&format!("/api/v1/departments/{}", s.design)).await.body["calendar_id"].as_i64().unwrap();
+        s.design_manager.patch(&format!("/api/v1/calendars/{calendar}"), json!({"holidays": [{"date": "2026-11-24"}]})).await.assert(StatusCode::OK);
+        assert_eq!(clock(&s.requester, id, "resolution").await["due_at"], "2026-11-25T09:30:00Z");
+
+        // A tighter policy: two hours, so due at 11:00 the same morning, and its alarms
+        // fire on the new schedule.
+        s.design_manager.put(&format!("/api/v1/services/{}/sla", s.service), json!({"policies": [{"resolution_minutes": 120}]})).await.assert(StatusCode::OK);
+        let res = clock(&s.requester, id, "resolution").await;
+        assert_eq!(res["due_at"], "2026-11-23T11:00:00Z");
+        assert_eq!(res["allowed_minutes"], 120.0);
+        app.clock.set("2026-11-23T11:00:00Z".parse().unwrap());
+        let fired = handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        let alarms: Vec<Alarm> = fired.iter().map(|f| f.alarm).collect();
+        assert_eq!(alarms, [Alarm::Warning(75), Alarm::Warning(90), Alarm::Breach]);
+
+        // Without a calendar, time counts around the clock.
+        s.design_manager.patch(&format!("/api/v1/departments/{}", s.design), json!({"calendar_id": null})).await.assert(StatusCode::OK);
+        let id = app.file(&s.requester, s.service, "Sticker").await;
+        assert_eq!(clock(&s.requester, id, "resolution").await["due_at"], "2026-11-23T13:00:00Z");
+    }
+
     async fn two_workers_raise_each_alarm_once(app: TestApp) {
         let s = app.scene().await;
         with_policy(&app, &s, json!({"first_response_minutes": 10, "calendar_time": true})).await;
