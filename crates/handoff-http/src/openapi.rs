@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
     security(("bearer" = [])),
     tags(
         (name = "departments"), (name = "people"), (name = "services"), (name = "requests"),
-        (name = "calendars"), (name = "notifications"),
+        (name = "calendars"), (name = "notifications"), (name = "reports"),
         (name = "health")
     )
 )]

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{
-    calendars, comments, departments, health, history, notifications, people, request_sla,
+    calendars, comments, departments, health, history, notifications, people, reports, request_sla,
     requests, services, sla, watchers,
 };
 use crate::error::ApiError;
@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(history::list))
         .routes(routes!(request_sla::get))
         .routes(routes!(notifications::list))
+        .routes(routes!(reports::sla))
+        .routes(routes!(reports::breaches))
         .routes(routes!(watchers::list, watchers::add))
         .routes(routes!(watchers::remove))
         .split_for_parts();

@@ -14,6 +14,7 @@ pub mod departments;
 pub mod history;
 pub mod notifications;
 pub mod people;
+pub mod reports;
 pub mod requests;
 pub mod search;
 pub mod services;

@@ -11,6 +11,7 @@
 mod clock;
 mod lifecycle;
 mod policy;
+pub mod report;
 
 pub use clock::{Alarm, ClockState, Clockwork, Phase, SlaClock};
 pub use lifecycle::{ClockAction, on_provider_reply, on_status_change};

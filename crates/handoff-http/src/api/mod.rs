@@ -7,6 +7,7 @@ pub mod health;
 pub mod history;
 pub mod notifications;
 pub mod people;
+pub mod reports;
 pub mod request_sla;
 pub mod requests;
 pub mod services;

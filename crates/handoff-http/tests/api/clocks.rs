@@ -193,6 +193,55 @@ both_engines! {
         assert_eq!(clock(&s.requester, id, "resolution").await["due_at"], "2026-11-23T13:00:00Z");
     }
 
+    async fn reports_show_attainment_percentiles_and_breaches(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 120, "calendar_time": true})).await;
+        let a = app.file(&s.requester, s.service, "Quick one").await;
+        let b = app.file(&s.colleague, s.service, "Slow one").await;
+        app.clock.advance(SignedDuration::from_mins(30));
+        s.designer.post(&format!("/api/v1/requests/{a}/comments"), json!({"body": "Sure"})).await.assert(StatusCode::CREATED);
+        app.clock.advance(SignedDuration::from_mins(60));
+        s.designer.post(&format!("/api/v1/requests/{b}/comments"), json!({"body": "Sorry for the wait"})).await.assert(StatusCode::CREATED);
+        s.designer.patch(&format!("/api/v1/requests/{a}"), json!({"status": "resolved"})).await.assert(StatusCode::OK);
+        app.clock.set("2026-11-23T12:00:00Z".parse().unwrap());
+
+        let period = "from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z";
+        let res = s.design_manager.get(&format!("/api/v1/reports/sla?group_by=service&{period}")).await;
+        res.assert(StatusCode::OK);
+        let rows = res.body["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0]["label"], "Graphics for a campaign");
+        let fr = &rows[0]["first_response"];
+        assert_eq!((fr["met"].as_u64(), fr["breached"].as_u64()), (Some(1), Some(1)));
+        assert_eq!(fr["attainment"], 0.5);
+        assert_eq!(fr["median_minutes"], 30.0);
+        assert_eq!(fr["p90_minutes"], 90.0);
+        let resolution = &rows[0]["resolution"];
+        assert_eq!((resolution["met"].as_u64(), resolution["breached"].as_u64()), (Some(1), Some(1)));
+        assert_eq!(resolution["median_minutes"], 90.0);
+
+        let res = s.design_manager.get(&format!("/api/v1/reports/sla?group_by=month&{period}")).await;
+        assert_eq!(res.body["rows"][0]["key"], "2026-11");
+        let res = s.design_manager.get(&format!("/api/v1/reports/sla?group_by=requester_department&{period}")).await;
+        assert_eq!(res.body["rows"][0]["label"], "MARKETING");
+        let res = s.design_manager.get("/api/v1/reports/sla?group_by=colour&from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z").await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("group_by").is_some());
+        assert!(res.field_error("from").is_some());
+
+        let res = s.design_manager.get(&format!("/api/v1/reports/sla/breaches?{period}")).await;
+        res.assert(StatusCode::OK);
+        let items = res.body["items"].as_array().unwrap();
+        let found: Vec<(i64, &str)> = items.iter().map(|i| (i["request_id"].as_i64().unwrap(), i["target"].as_str().unwrap())).collect();
+        assert_eq!(found, [(b, "resolution"), (b, "first_response")]);
+        let story: Vec<&str> = items[1]["timeline"].as_array().unwrap().iter().map(|e| e["to"].as_str().unwrap()).collect();
+        assert_eq!(story, ["running", "stopped"]);
+
+        // Reports cover only what the caller may see.
+        let res = s.outsider.get(&format!("/api/v1/reports/sla?{period}")).await;
+        assert!(res.body["rows"].as_array().unwrap().is_empty());
+    }
+
     async fn two_workers_raise_each_alarm_once(app: TestApp) {
         let s = app.scene().await;
         with_policy(&app, &s, json!({"first_response_minutes": 10, "calendar_time": true})).await;

@@ -109,7 +109,7 @@ pub struct Page {
 }
 
 /// Adds the condition "the viewer may see r", mirroring [`Actor::can_view`].
-fn push_visible(sql: &mut Sql, viewer: &Actor) {
+pub(crate) fn push_visible(sql: &mut Sql, viewer: &Actor) {
     sql.push("(r.provider_department_id = ")
         .int(viewer.department_id);
     sql.push(" OR r.requester_id = ").int(viewer.person_id);

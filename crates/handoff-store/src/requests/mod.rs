@@ -2,7 +2,7 @@
 //! happens to it.
 
 mod create;
-mod list;
+pub(crate) mod list;
 mod update;
 
 pub use create::{NewRequest, create};

@@ -1,0 +1,247 @@
+//! `/api/v1/reports/sla`: SLA attainment and business-time percentiles per service,
+//! providing department, requesting department or month, and the list of breaches with
+//! the story of each clock. Over the requests the caller may see, filed in a period
+//! (default: the last 90 days). Months are calendar months in UTC.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use handoff_domain::FieldErrors;
+use handoff_domain::sla::Target;
+use handoff_domain::sla::report::{Outcome, Summary, outcome};
+use handoff_store::departments;
+use handoff_store::reports::{self, ClockFact};
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::QueryMap;
+
+#[derive(Serialize, ToSchema)]
+pub struct TargetSummary {
+    pub met: u64,
+    pub breached: u64,
+    /// Still running or paused within their time.
+    pub open: u64,
+    /// Met among met and breached, 0 to 1; `null` when none is decided.
+    pub attainment: Option<f64>,
+    /// Business minutes the completed clocks took.
+    pub median_minutes: Option<f64>,
+    pub p90_minutes: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportRow {
+    /// The group: an id, or `YYYY-MM` for months.
+    pub key: String,
+    pub label: String,
+    pub first_response: TargetSummary,
+    pub resolution: TargetSummary,
+    pub next_update: TargetSummary,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SlaReport {
+    pub group_by: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub from: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub to: Timestamp,
+    pub rows: Vec<ReportRow>,
+}
+
+fn minutes(d: SignedDuration) -> f64 {
+    (d.as_secs_f64() / 60.0 * 10.0).round() / 10.0
+}
+
+fn summarise(s: &Summary) -> TargetSummary {
+    TargetSummary {
+        met: s.met,
+        breached: s.breached,
+        open: s.open,
+        attainment: s.attainment().map(|a| (a * 1000.0).round() / 1000.0),
+        median_minutes: s.percentile(50.0).map(minutes),
+        p90_minutes: s.percentile(90.0).map(minutes),
+    }
+}
+
+fn judge(fact: &ClockFact, now: Timestamp) -> (Outcome, Option<SignedDuration>) {
+    let stopped = fact.stopped_at.is_some();
+    let result = outcome(fact.allowed, fact.used, stopped, fact.due_at, now);
+    (result, stopped.then_some(fact.used))
+}
+
+/// The period of a report: `from` and `to` (RFC 3339), by default the last 90 days.
+fn period(query: &QueryMap, errors: &mut FieldErrors, now: Timestamp) -> (Timestamp, Timestamp) {
+    let to = query.timestamp(errors, "to").unwrap_or(now);
+    let from = query.timestamp(errors, "from").unwrap_or_else(|| {
+        to.saturating_sub(SignedDuration::from_hours(24 * 90))
+            .unwrap_or(to)
+    });
+    if from >= to {
+        errors.add("from", "must be before `to`");
+    }
+    (from, to)
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/sla", tag = "reports",
+    params(("group_by" = String, Query, description = "service, provider_department, requester_department or month"),
+           ("from" = Option<String>, Query, description = "RFC 3339; requests filed from then"),
+           ("to" = Option<String>, Query, description = "RFC 3339; requests filed before then")),
+    responses((status = 200, body = SlaReport), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn sla(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    query: QueryMap,
+) -> Result<Json<SlaReport>, ApiError> {
+    query.only(&["group_by", "from", "to"])?;
+    let mut errors = FieldErrors::new();
+    let now = state.clock.now();
+    let (from, to) = period(&query, &mut errors, now);
+    let group_by = query.get("group_by").unwrap_or("service").to_owned();
+    if ![
+        "service",
+        "provider_department",
+        "requester_department",
+        "month",
+    ]
+    .contains(&group_by.as_str())
+    {
+        errors.add(
+            "group_by",
+            "must be service, provider_department, requester_department or month",
+        );
+    }
+    errors.into_result(()).map_err(ApiError::invalid)?;
+    let facts = reports::clock_facts(&state.db, &actor, from, to).await?;
+    let names: BTreeMap<i64, String> = if group_by.ends_with("department") {
+        departments::list(&state.db, 0, i64::MAX)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let mut groups: BTreeMap<String, (String, [Summary; 3])> = BTreeMap::new();
+    for fact in &facts {
+        let (key, label) = match group_by.as_str() {
+            "service" => (fact.service_id.to_string(), fact.service_name.clone()),
+            "provider_department" => {
+                let id = fact.provider_department_id;
+                (id.to_string(), names.get(&id).cloned().unwrap_or_default())
+            }
+            "requester_department" => {
+                let id = fact.requester_department_id;
+                (id.to_string(), names.get(&id).cloned().unwrap_or_default())
+            }
+            _ => {
+                let month = fact.created_at.strftime("%Y-%m").to_string();
+                (month.clone(), month)
+            }
+        };
+        let entry = groups
+            .entry(key)
+            .or_insert_with(|| (label, Default::default()));
+        let index = Target::ALL
+            .iter()
+            .position(|t| *t == fact.target)
+            .unwrap_or(0);
+        let (result, taken) = judge(fact, now);
+        entry.1[index].add(result, taken);
+    }
+    let mut rows: Vec<ReportRow> = groups
+        .into_iter()
+        .map(|(key, (label, s))| ReportRow {
+            key,
+            label,
+            first_response: summarise(&s[0]),
+            resolution: summarise(&s[1]),
+            next_update: summarise(&s[2]),
+        })
+        .collect();
+    if group_by != "month" {
+        rows.sort_by(|a, b| a.label.cmp(&b.label).then(a.key.cmp(&b.key)));
+    }
+    Ok(Json(SlaReport {
+        group_by,
+        from,
+        to,
+        rows,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClockEvent {
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    pub from: Option<String>,
+    /// `running`, `paused`, `stopped`, `restarted`, `warning_75`, `breach`, ...
+    pub to: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Breach {
+    pub request_id: i64,
+    pub subject: String,
+    pub service_id: i64,
+    pub provider_department_id: i64,
+    pub requester_department_id: i64,
+    pub target: Target,
+    pub allowed_minutes: f64,
+    pub used_minutes: f64,
+    /// When the clock ran and stood still: why the time was used.
+    pub timeline: Vec<ClockEvent>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BreachList {
+    pub items: Vec<Breach>,
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/sla/breaches", tag = "reports",
+    params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("limit" = Option<i64>, Query)),
+    responses((status = 200, body = BreachList), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn breaches(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    query: QueryMap,
+) -> Result<Json<BreachList>, ApiError> {
+    query.only(&["from", "to", "limit"])?;
+    let mut errors = FieldErrors::new();
+    let now = state.clock.now();
+    let (from, to) = period(&query, &mut errors, now);
+    let limit = query.limit(&mut errors, 50, 200) as usize;
+    errors.into_result(()).map_err(ApiError::invalid)?;
+    let facts = reports::clock_facts(&state.db, &actor, from, to).await?;
+    let mut items = Vec::new();
+    for fact in facts.iter().rev() {
+        if judge(fact, now).0 != Outcome::Breached {
+            continue;
+        }
+        if items.len() == limit {
+            break;
+        }
+        let timeline = reports::clock_timeline(&state.db, fact.request_id, fact.target)
+            .await?
+            .into_iter()
+            .map(|(at, from, to)| ClockEvent { at, from, to })
+            .collect();
+        items.push(Breach {
+            request_id: fact.request_id,
+            subject: fact.subject.clone(),
+            service_id: fact.service_id,
+            provider_department_id: fact.provider_department_id,
+            requester_department_id: fact.requester_department_id,
+            target: fact.target,
+            allowed_minutes: minutes(fact.allowed),
+            used_minutes: minutes(fact.used),
+            timeline,
+        });
+    }
+    Ok(Json(BreachList { items }))
+}

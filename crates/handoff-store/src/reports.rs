@@ -1,0 +1,118 @@
+//! The rows behind SLA reports: one per clock of the requests a viewer may see, filed
+//! in a period. Aggregation happens in the domain-facing HTTP layer, the same on both
+//! engines.
+
+use handoff_domain::access::Actor;
+use handoff_domain::sla::Target;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::requests::list::push_visible;
+use crate::sql::{Sql, bind_all};
+use crate::{Db, Result, StoreError, from_micros, on_read, to_micros};
+
+/// One target's clock on one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockFact {
+    pub request_id: i64,
+    pub subject: String,
+    pub service_id: i64,
+    pub service_name: String,
+    pub provider_department_id: i64,
+    pub requester_department_id: i64,
+    pub created_at: Timestamp,
+    pub target: Target,
+    pub allowed: SignedDuration,
+    /// Business time used before `running_since`.
+    pub used: SignedDuration,
+    pub running_since: Option<Timestamp>,
+    pub due_at: Option<Timestamp>,
+    pub stopped_at: Option<Timestamp>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    request_id: i64,
+    subject: String,
+    service_id: i64,
+    service_name: String,
+    provider_department_id: i64,
+    requester_department_id: i64,
+    created_at: i64,
+    target: String,
+    allowed_micros: i64,
+    used_micros: i64,
+    running_since: Option<i64>,
+    due_at: Option<i64>,
+    stopped_at: Option<i64>,
+}
+
+/// Clocks of the requests `viewer` may see, filed in `[from, to)`.
+pub async fn clock_facts(
+    db: &Db,
+    viewer: &Actor,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<ClockFact>> {
+    let mut sql = Sql::new(
+        "SELECT r.id AS request_id, r.subject, r.service_id, sv.name AS service_name, \
+         r.provider_department_id, r.requester_department_id, r.created_at, s.target, \
+         s.allowed_micros, s.used_micros, s.running_since, s.due_at, s.stopped_at \
+         FROM request_slas s JOIN requests r ON r.id = s.request_id \
+         JOIN services sv ON sv.id = r.service_id WHERE r.created_at >= ",
+    );
+    sql.int(to_micros(from))
+        .push(" AND r.created_at < ")
+        .int(to_micros(to))
+        .push(" AND ");
+    push_visible(&mut sql, viewer);
+    sql.push(" ORDER BY r.id, s.target");
+    let rows: Vec<Row> = on_read!(db, |pool| bind_all!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
+        &sql.params
+    )
+    .fetch_all(pool)
+    .await?);
+    rows.into_iter()
+        .map(|r| {
+            Ok(ClockFact {
+                target: Target::parse(&r.target)
+                    .ok_or_else(|| StoreError::Corrupt(format!("SLA target {}", r.target)))?,
+                request_id: r.request_id,
+                subject: r.subject,
+                service_id: r.service_id,
+                service_name: r.service_name,
+                provider_department_id: r.provider_department_id,
+                requester_department_id: r.requester_department_id,
+                created_at: from_micros(r.created_at),
+                allowed: SignedDuration::from_micros(r.allowed_micros),
+                used: SignedDuration::from_micros(r.used_micros),
+                running_since: r.running_since.map(from_micros),
+                due_at: r.due_at.map(from_micros),
+                stopped_at: r.stopped_at.map(from_micros),
+            })
+        })
+        .collect()
+}
+
+/// The clock's history on a request (`sla.<target>` entries): when it started, paused,
+/// resumed, stopped, warned and breached.
+pub async fn clock_timeline(
+    db: &Db,
+    request_id: i64,
+    target: Target,
+) -> Result<Vec<(Timestamp, Option<String>, Option<String>)>> {
+    let field = format!("sla.{}", target.as_str());
+    let rows: Vec<(i64, Option<String>, Option<String>)> = on_read!(db, |pool| {
+        sqlx::query_as(
+        "SELECT at, old_value, new_value FROM request_history WHERE request_id = $1 AND field = $2 ORDER BY id"
+    )
+    .bind(request_id)
+    .bind(&field)
+    .fetch_all(pool)
+    .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(at, old, new)| (from_micros(at), old, new))
+        .collect())
+}

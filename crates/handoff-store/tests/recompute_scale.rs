@@ -1,0 +1,122 @@
+//! Benchmark, not a check: how long recomputing the due times of 100,000 open requests
+//! takes after their calendar changes. Run it with
+//! `cargo test -p handoff-store --release --test recompute_scale -- --ignored --nocapture`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use handoff_domain::calendar::{Calendar, CalendarSpec, Horizon};
+use handoff_domain::org::Role;
+use handoff_store::departments::{self, NewDepartment};
+use handoff_store::people::{self, NewPerson};
+use handoff_store::services::{self, NewService};
+use handoff_store::slas::{self, Scope, Timekeeping};
+use handoff_store::{Db, PoolSize};
+use jiff::{SignedDuration, Timestamp};
+
+const OPEN_REQUESTS: i64 = 100_000;
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark: run it in release with --ignored --nocapture"]
+async fn recompute_100k_open_requests() {
+    let dir = std::env::temp_dir().join(format!("handoff-recompute-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = Db::connect(
+        &format!("sqlite://{}", dir.join("bench.db").display()),
+        PoolSize::default(),
+    )
+    .await
+    .unwrap();
+    db.migrate().await.unwrap();
+    let now: Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
+    let dept = departments::create(
+        &db,
+        &NewDepartment {
+            name: "IT",
+            handle: "it",
+            parent_id: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let person = people::create(
+        &db,
+        &NewPerson {
+            name: "P",
+            email: "p@example.org",
+            department_id: dept.id,
+            role: Role::Member,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let service = services::create(
+        &db,
+        &NewService {
+            department_id: dept.id,
+            name: "Help",
+            description: "",
+            owner_id: None,
+            open_to_everyone: true,
+            audience: &[],
+            confidential: false,
+            fields: &[],
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    // Open requests filed over the last 30 days, each with running first-response and
+    // resolution clocks.
+    let base = now.as_microsecond() - 30 * 24 * 3_600_000_000;
+    let step = 30 * 24 * 3_600_000_000 / OPEN_REQUESTS;
+    let setup = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {OPEN_REQUESTS}) \
+         INSERT INTO requests (id, service_id, provider_department_id, requester_id, requester_department_id, \
+         confidential, subject, description, priority, status, fields, created_at, updated_at) \
+         SELECT i, {s}, {d}, {p}, {d}, FALSE, 'Request ' || i, '', 1, 'in_progress', '{{}}', \
+         {base} + i * {step}, {base} + i * {step} FROM n;
+         INSERT INTO request_slas (request_id, target, allowed_micros, used_micros, running_since, \
+         due_at, stopped_at, cycle, calendar_time, warn_at) \
+         SELECT id, t.target, t.allowed, 0, created_at, NULL, NULL, 0, FALSE, '[75,90]' FROM requests, \
+         (SELECT 'first_response' AS target, 3600000000 AS allowed UNION ALL \
+          SELECT 'resolution', 28800000000) t;",
+        s = service.id, d = dept.id, p = person.id,
+    );
+    db.execute_raw(&setup).await.unwrap();
+
+    let spec: CalendarSpec = serde_json::from_value(serde_json::json!({
+        "time_zone": "Europe/London",
+        "week": {"mon": [["09:00", "12:30"], ["13:30", "17:30"]], "tue": [["09:00", "12:30"], ["13:30", "17:30"]],
+                 "wed": [["09:00", "12:30"], ["13:30", "17:30"]], "thu": [["09:00", "12:30"], ["13:30", "17:30"]],
+                 "fri": [["09:00", "12:30"], ["13:30", "17:00"]]},
+        "holidays": [{"date": "2026-12-24", "from": "12:00"}, {"date": "2026-12-25"}, {"date": "2026-12-28"},
+                     {"date": "2027-01-01"}, {"date": "2027-04-02"}, {"date": "2027-04-05"}]
+    }))
+    .unwrap();
+    let span = SignedDuration::from_hours(24 * 366 * 20);
+    let started = Instant::now();
+    let compiled = Calendar::new(spec)
+        .unwrap()
+        .compile(Horizon::new(now - span, now + span).unwrap())
+        .unwrap();
+    let compile = started.elapsed();
+    let time = Timekeeping {
+        calendar: Some(Arc::new(compiled)),
+    };
+    let started = Instant::now();
+    let clocks = slas::recompute(&db, Scope::Departments(&[dept.id]), &time, |_, _| {})
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    println!(
+        "recomputed {clocks} clocks of {OPEN_REQUESTS} open requests in {:.2} s (calendar compiled for 40 years in {:.1} ms)",
+        elapsed.as_secs_f64(),
+        compile.as_secs_f64() * 1000.0
+    );
+    assert_eq!(clocks as i64, OPEN_REQUESTS * 2);
+    db.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,175 @@
+//! Two `handoff serve` processes on one PostgreSQL database raise each SLA alarm once.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use handoff_domain::clock::{Clock, SystemClock};
+use handoff_domain::org::Role;
+use handoff_domain::request::Priority;
+use handoff_domain::sla::Policy;
+use handoff_store::departments::{self, NewDepartment};
+use handoff_store::people::{self, NewPerson};
+use handoff_store::requests::{self, NewRequest};
+use handoff_store::services::{self, NewService};
+use handoff_store::slas::{ClockWrite, Timekeeping};
+use handoff_store::{Db, PoolSize};
+use jiff::SignedDuration;
+
+const REQUESTS: i64 = 60;
+
+fn server_url() -> String {
+    std::env::var("HANDOFF_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// Stops the servers however the test ends.
+struct Servers(Vec<Child>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_servers_raise_each_alarm_once() {
+    let server = server_url();
+    let name = format!("handoff_two_{:016x}", rand::random::<u64>());
+    let admin = Db::connect(&server, PoolSize { max_connections: 1 })
+        .await
+        .expect("PostgreSQL (run scripts/test)");
+    admin
+        .execute_raw(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (scheme, rest) = server.split_once("://").unwrap();
+    let host = rest.split('/').next().unwrap();
+    let url = format!("{scheme}://{host}/{name}");
+
+    let db = Db::connect(&url, PoolSize::default()).await.unwrap();
+    db.migrate().await.unwrap();
+    // Requests filed two hours ago under a ten-minute target: every alarm is due.
+    let now = SystemClock.now();
+    let filed = now - SignedDuration::from_hours(2);
+    let dept = departments::create(
+        &db,
+        &NewDepartment {
+            name: "IT",
+            handle: "it",
+            parent_id: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let manager = people::create(
+        &db,
+        &NewPerson {
+            name: "M",
+            email: "m@example.org",
+            department_id: dept.id,
+            role: Role::Manager,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let service = services::create(
+        &db,
+        &NewService {
+            department_id: dept.id,
+            name: "Help",
+            description: "",
+            owner_id: None,
+            open_to_everyone: true,
+            audience: &[],
+            confidential: false,
+            fields: &[],
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let policy = Policy {
+        first_response_minutes: Some(10),
+        resolution_minutes: None,
+        next_update_minutes: None,
+        calendar_time: true,
+        warn_at: vec![75, 90],
+    };
+    let clocks = ClockWrite::start(&policy, filed, &Timekeeping::default()).unwrap();
+    let fields = serde_json::Map::new();
+    for i in 0..REQUESTS {
+        let subject = format!("Request {i}");
+        let new = NewRequest {
+            service_id: service.id,
+            provider_department_id: dept.id,
+            requester_id: manager.id,
+            requester_department_id: dept.id,
+            subject: &subject,
+            description: "",
+            priority: Priority::Normal,
+            fields: &fields,
+        };
+        requests::create(&db, &new, &clocks, filed).await.unwrap();
+    }
+
+    let binary = env!("CARGO_BIN_EXE_handoff");
+    let servers = Servers(
+        (0..2)
+            .map(|_| {
+                Command::new(binary)
+                    .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("start handoff serve")
+            })
+            .collect(),
+    );
+
+    // Wait for the condition, not for a time: every timer claimed.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let pending: i64 = on_pending(&db).await;
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{pending} alarms still pending after 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(servers);
+
+    let raised = count(&db, "SELECT COUNT(*) FROM request_history WHERE field = 'sla.first_response' AND new_value IN ('warning_75', 'warning_90', 'breach')").await;
+    let distinct = count(&db, "SELECT COUNT(*) FROM (SELECT DISTINCT request_id, new_value FROM request_history WHERE field = 'sla.first_response' AND new_value IN ('warning_75', 'warning_90', 'breach')) d").await;
+    let notes = count(&db, "SELECT COUNT(*) FROM notifications").await;
+    assert_eq!(raised, REQUESTS * 3, "each request has three alarms");
+    assert_eq!(distinct, raised, "an alarm was raised twice");
+    // The only person is the manager: told of each alarm once.
+    assert_eq!(notes, REQUESTS * 3);
+
+    db.close().await;
+    let _ = admin
+        .execute_raw(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+    admin.close().await;
+}
+
+async fn on_pending(db: &Db) -> i64 {
+    count(db, "SELECT COUNT(*) FROM sla_timers WHERE fired_at IS NULL").await
+}
+
+async fn count(db: &Db, sql: &'static str) -> i64 {
+    match db {
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Db::Sqlite { read, .. } => sqlx::query_scalar(sql).fetch_one(read).await.unwrap(),
+    }
+}
