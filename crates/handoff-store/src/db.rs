@@ -11,6 +11,7 @@ use sqlx::sqlite::{
 };
 
 use crate::StoreError;
+use crate::requests::FilingQueue;
 
 /// Which SQL dialect a statement must speak, where the two differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +23,14 @@ pub enum Engine {
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        /// New requests wait here to be written in batches by the one writer.
+        filings: FilingQueue,
+        /// The connection that checkpoints the write-ahead log.
+        checkpointer: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -92,9 +100,22 @@ impl Db {
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(timeout)
-                .connect_with(options.clone().pragma("cache_size", "-16000"))
+                .connect_with(
+                    options
+                        .clone()
+                        .pragma("cache_size", "-16000")
+                        // Checkpoints run beside the writer (below), not inside a commit.
+                        .pragma("wal_autocheckpoint", "0"),
+                )
                 .await
                 .map_err(StoreError::Unavailable)?;
+            let checkpointer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(timeout)
+                .connect_with(options.clone())
+                .await
+                .map_err(StoreError::Unavailable)?;
+            tokio::spawn(checkpoint(checkpointer.clone()));
             let read = SqlitePoolOptions::new()
                 .max_connections(size.max_connections)
                 .acquire_timeout(timeout)
@@ -106,7 +127,13 @@ impl Db {
                 )
                 .await
                 .map_err(StoreError::Unavailable)?;
-            Ok(Db::Sqlite { read, write })
+            let filings = FilingQueue::start(write.clone());
+            Ok(Db::Sqlite {
+                read,
+                write,
+                filings,
+                checkpointer,
+            })
         } else {
             Err(StoreError::UnknownUrl(url.to_owned()))
         }
@@ -139,11 +166,36 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite {
+                read,
+                write,
+                checkpointer,
+                ..
+            } => {
                 read.close().await;
                 write.close().await;
+                checkpointer.close().await;
             }
             Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Copies the write-ahead log into the database file every second without blocking
+/// readers or the writer (a PASSIVE checkpoint), and truncates the log when it can, so
+/// that no commit pays for a checkpoint. Ends when the pool is closed.
+async fn checkpoint(pool: SqlitePool) {
+    let mut ticks = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        ticks.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::debug!(error = %e, "checkpoint skipped");
         }
     }
 }

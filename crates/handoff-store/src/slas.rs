@@ -94,7 +94,7 @@ pub(crate) const DELETE_PENDING_TIMERS: &str =
     "DELETE FROM sla_timers WHERE request_id = $1 AND fired_at IS NULL";
 
 /// What moving the clocks writes: the clocks, their history, their future alarms.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ClockWrite {
     pub clocks: Vec<StoredClock>,
     pub history: Vec<Change>,

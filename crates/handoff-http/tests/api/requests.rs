@@ -75,3 +75,57 @@ both_engines! {
         assert!(res.ids().is_empty(), "a failed filing wrote something: {}", res.body);
     }
 }
+
+both_engines! {
+    async fn concurrent_filings_are_all_written_and_a_bad_one_fails_alone(app: TestApp) {
+        use handoff_domain::request::Priority;
+        use handoff_store::requests::{NewRequest, create};
+        use handoff_store::slas::ClockWrite;
+
+        let s = app.scene().await;
+        let (requester, requester_department, design) = (s.requester.person_id, s.marketing, s.design);
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let db = app.db.clone();
+            // Request 13 names a service that does not exist: the database refuses it.
+            let service_id = if i == 13 { 987_654 } else { s.service };
+            tasks.spawn(async move {
+                let fields = serde_json::Map::new();
+                let subject = format!("Concurrent {i}");
+                let new = NewRequest {
+                    service_id,
+                    provider_department_id: design,
+                    requester_id: requester,
+                    requester_department_id: requester_department,
+                    subject: &subject,
+                    description: "filed at once",
+                    priority: Priority::Normal,
+                    fields: &fields,
+                };
+                (i, create(&db, &new, &ClockWrite::default(), jiff::Timestamp::now()).await)
+            });
+        }
+        let mut ids = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            let (i, result) = joined.unwrap();
+            match result {
+                Ok(request) => {
+                    assert_ne!(i, 13, "the bad request was written");
+                    assert_eq!(request.subject, format!("Concurrent {i}"));
+                    ids.push(request.id);
+                }
+                Err(e) => assert_eq!(i, 13, "request {i} failed: {e}"),
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 39);
+        // Each one is whole: listed, searchable and with its first history entry.
+        let listed = s.designer.get("/api/v1/requests?q=concurrent&limit=100").await.ids();
+        assert_eq!(listed.len(), 39);
+        for id in ids.iter().take(5) {
+            let history = s.designer.get(&format!("/api/v1/requests/{id}/history")).await;
+            assert_eq!(history.body["items"][0]["new_value"], "new");
+        }
+    }
+}

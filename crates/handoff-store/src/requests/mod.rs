@@ -1,10 +1,12 @@
 //! Requests: what an employee asks of another department's service, and everything that
 //! happens to it.
 
+mod batch;
 mod create;
 pub(crate) mod list;
 mod update;
 
+pub use batch::FilingQueue;
 pub use create::{NewRequest, create};
 pub use list::{Cursor, ListFilter, Page, Sort, SortKey, list};
 pub use update::{RequestChanges, update};
