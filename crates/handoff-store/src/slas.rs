@@ -1,23 +1,65 @@
 //! SLA clocks on requests: stored per request and target, moved by the request's events
-//! inside the same transaction as the events themselves, with one timer row per alarm.
-//! The arithmetic is the domain's ([`handoff_domain::sla`]); this module plans the rows
-//! and [`write_clocks!`] writes them.
+//! inside the same transaction as the events themselves. Each clock row also carries
+//! the alarms still to raise in its current stretch and when the next one falls due,
+//! which is what the worker claims. The arithmetic is the domain's
+//! ([`handoff_domain::sla`]); this module plans the rows and [`write_clocks!`] writes them.
 
 use std::sync::Arc;
 
-use handoff_domain::calendar::CompiledCalendar;
+use handoff_domain::calendar::{CalendarError, CompiledCalendar};
+use handoff_domain::request::Priority;
 use handoff_domain::sla::{Alarm, ClockAction, Clockwork, Policy, SlaClock, Target};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::history::Change;
-use crate::{Db, Result, StoreError, from_micros, on_read};
+use crate::sql::{Sql, bind_all};
+use crate::{Db, Engine, Result, StoreError, from_micros, on_read, on_write, to_micros};
 
-/// A clock with the settings it was started under.
+/// A clock with the settings it was started under and its alarms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredClock {
     pub clock: SlaClock,
     pub calendar_time: bool,
     pub warn_at: Vec<u8>,
+    /// Alarms still to raise in the current stretch, earliest first.
+    pub schedule: Vec<(Alarm, Timestamp)>,
+    /// Alarms raised in the current cycle.
+    pub raised: Vec<Alarm>,
+}
+
+impl StoredClock {
+    /// Plans the alarms of the current stretch, leaving out those already raised.
+    fn reschedule(&mut self, time: &Timekeeping) -> Result<()> {
+        let work = time.work(self.calendar_time);
+        let mut schedule: Vec<(Alarm, Timestamp)> = self
+            .clock
+            .alarms(&self.warn_at, work)
+            .map_err(calendar_error)?
+            .into_iter()
+            .filter(|(alarm, _)| !self.raised.contains(alarm))
+            .collect();
+        schedule.sort_by_key(|(_, at)| *at);
+        self.schedule = schedule;
+        Ok(())
+    }
+
+    pub fn next_alarm_at(&self) -> Option<Timestamp> {
+        self.schedule.first().map(|(_, at)| *at)
+    }
+
+    pub(crate) fn schedule_json(&self) -> String {
+        let pairs: Vec<(String, i64)> = self
+            .schedule
+            .iter()
+            .map(|(a, at)| (a.key(), to_micros(*at)))
+            .collect();
+        serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    pub(crate) fn raised_json(&self) -> String {
+        let keys: Vec<String> = self.raised.iter().map(|a| a.key()).collect();
+        serde_json::to_string(&keys).unwrap_or_else(|_| "[]".to_owned())
+    }
 }
 
 /// How a request's clocks count time: in the providing department's calendar, when it
@@ -36,6 +78,10 @@ impl Timekeeping {
     }
 }
 
+fn calendar_error(err: CalendarError) -> StoreError {
+    StoreError::Corrupt(format!("SLA arithmetic: {err}"))
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct ClockRow {
     target: String,
@@ -47,14 +93,31 @@ pub(crate) struct ClockRow {
     cycle: i32,
     calendar_time: bool,
     warn_at: String,
+    schedule: String,
+    raised: String,
 }
 
 impl ClockRow {
     pub(crate) fn decode(self) -> Result<StoredClock> {
-        let target = Target::parse(&self.target)
-            .ok_or_else(|| StoreError::Corrupt(format!("SLA target {}", self.target)))?;
-        let warn_at = serde_json::from_str(&self.warn_at)
-            .map_err(|e| StoreError::Corrupt(format!("SLA warnings: {e}")))?;
+        let corrupt = |what: &str| StoreError::Corrupt(format!("SLA clock {what}"));
+        let target = Target::parse(&self.target).ok_or_else(|| corrupt("target"))?;
+        let warn_at = serde_json::from_str(&self.warn_at).map_err(|_| corrupt("warnings"))?;
+        let pairs: Vec<(String, i64)> =
+            serde_json::from_str(&self.schedule).map_err(|_| corrupt("schedule"))?;
+        let schedule = pairs
+            .into_iter()
+            .map(|(key, at)| {
+                Alarm::parse(&key)
+                    .map(|a| (a, from_micros(at)))
+                    .ok_or_else(|| corrupt("alarm"))
+            })
+            .collect::<Result<_>>()?;
+        let keys: Vec<String> =
+            serde_json::from_str(&self.raised).map_err(|_| corrupt("raised alarms"))?;
+        let raised = keys
+            .iter()
+            .map(|k| Alarm::parse(k).ok_or_else(|| corrupt("alarm")))
+            .collect::<Result<_>>()?;
         Ok(StoredClock {
             clock: SlaClock {
                 target,
@@ -67,38 +130,72 @@ impl ClockRow {
             },
             calendar_time: self.calendar_time,
             warn_at,
+            schedule,
+            raised,
         })
     }
 }
 
+const CLOCK_COLUMNS: &str = "target, allowed_micros, used_micros, running_since, due_at, \
+     stopped_at, cycle, calendar_time, warn_at, schedule, raised";
+
 pub(crate) const SELECT_CLOCKS: &str = "SELECT target, allowed_micros, used_micros, running_since, \
-     due_at, stopped_at, cycle, calendar_time, warn_at FROM request_slas WHERE request_id = $1 \
-     ORDER BY target";
+     due_at, stopped_at, cycle, calendar_time, warn_at, schedule, raised FROM request_slas \
+     WHERE request_id = $1 ORDER BY target";
 
-/// Binds: request id, target, allowed, used, running since, due, stopped, cycle,
-/// calendar time, warnings.
-pub(crate) const UPSERT_CLOCK: &str = "INSERT INTO request_slas (request_id, target, \
+/// `SELECT … FOR UPDATE` on PostgreSQL, so that two servers move a clock one at a time.
+pub(crate) fn select_clocks_locked(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => SELECT_CLOCKS,
+        Engine::Postgres => {
+            "SELECT target, allowed_micros, used_micros, running_since, due_at, stopped_at, \
+             cycle, calendar_time, warn_at, schedule, raised FROM request_slas \
+             WHERE request_id = $1 ORDER BY target FOR UPDATE"
+        }
+    }
+}
+
+/// The columns written for a clock, in the order [`push_clock!`] binds them.
+pub(crate) const INSERT_CLOCKS: &str = "INSERT INTO request_slas (request_id, target, \
      allowed_micros, used_micros, running_since, due_at, stopped_at, cycle, calendar_time, \
-     warn_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-     ON CONFLICT (request_id, target) DO UPDATE SET allowed_micros = excluded.allowed_micros, \
-     used_micros = excluded.used_micros, running_since = excluded.running_since, \
-     due_at = excluded.due_at, stopped_at = excluded.stopped_at, cycle = excluded.cycle, \
-     calendar_time = excluded.calendar_time, warn_at = excluded.warn_at";
+     warn_at, schedule, next_alarm_at, raised) ";
 
-/// Binds: request id, target, cycle, alarm, fire at. An alarm that already fired in
-/// this stretch keeps its row, so it never fires twice.
-pub(crate) const INSERT_TIMER: &str = "INSERT INTO sla_timers (request_id, target, cycle, alarm, \
-     fire_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (request_id, target, cycle, alarm) DO NOTHING";
+/// Turns an insert of clocks into "insert or replace the clock's state".
+pub(crate) const ON_CONFLICT_UPDATE: &str = " ON CONFLICT (request_id, target) DO UPDATE SET \
+     allowed_micros = excluded.allowed_micros, used_micros = excluded.used_micros, \
+     running_since = excluded.running_since, due_at = excluded.due_at, \
+     stopped_at = excluded.stopped_at, cycle = excluded.cycle, \
+     calendar_time = excluded.calendar_time, warn_at = excluded.warn_at, \
+     schedule = excluded.schedule, next_alarm_at = excluded.next_alarm_at, \
+     raised = excluded.raised";
 
-pub(crate) const DELETE_PENDING_TIMERS: &str =
-    "DELETE FROM sla_timers WHERE request_id = $1 AND fired_at IS NULL";
+/// Binds one clock's row to a `push_values` builder of either engine.
+macro_rules! push_clock {
+    ($b:expr, $request_id:expr, $stored:expr) => {{
+        let stored: &$crate::slas::StoredClock = $stored;
+        let c = &stored.clock;
+        $b.push_bind($request_id)
+            .push_bind(c.target.as_str())
+            .push_bind(c.allowed.as_micros() as i64)
+            .push_bind(c.used.as_micros() as i64)
+            .push_bind(c.running_since.map($crate::to_micros))
+            .push_bind(c.due_at.map($crate::to_micros))
+            .push_bind(c.stopped_at.map($crate::to_micros))
+            .push_bind(c.cycle)
+            .push_bind(stored.calendar_time)
+            .push_bind(serde_json::to_string(&stored.warn_at).unwrap_or_else(|_| "[]".to_owned()))
+            .push_bind(stored.schedule_json())
+            .push_bind(stored.next_alarm_at().map($crate::to_micros))
+            .push_bind(stored.raised_json());
+    }};
+}
+pub(crate) use push_clock;
 
-/// What moving the clocks writes: the clocks, their history, their future alarms.
+/// What moving the clocks writes: the clocks (with their alarms) and their history.
 #[derive(Debug, Clone, Default)]
 pub struct ClockWrite {
     pub clocks: Vec<StoredClock>,
     pub history: Vec<Change>,
-    pub timers: Vec<(Target, i32, Alarm, Timestamp)>,
 }
 
 fn history_field(target: Target) -> &'static str {
@@ -119,24 +216,7 @@ fn phase_name(clock: &SlaClock) -> String {
     .to_owned()
 }
 
-fn calendar_error(err: handoff_domain::calendar::CalendarError) -> StoreError {
-    StoreError::Corrupt(format!("SLA arithmetic: {err}"))
-}
-
 impl ClockWrite {
-    fn add_timers(&mut self, stored: &StoredClock, time: &Timekeeping) -> Result<()> {
-        let work = time.work(stored.calendar_time);
-        for (alarm, at) in stored
-            .clock
-            .alarms(&stored.warn_at, work)
-            .map_err(calendar_error)?
-        {
-            self.timers
-                .push((stored.clock.target, stored.clock.cycle, alarm, at));
-        }
-        Ok(())
-    }
-
     /// Starts the clocks of a new request under `policy`.
     pub fn start(policy: &Policy, now: Timestamp, time: &Timekeeping) -> Result<ClockWrite> {
         let mut write = ClockWrite::default();
@@ -147,18 +227,20 @@ impl ClockWrite {
             let work = time.work(policy.calendar_time);
             let clock = SlaClock::start(target, SignedDuration::from_mins(minutes), now, work)
                 .map_err(calendar_error)?;
-            let stored = StoredClock {
+            let mut stored = StoredClock {
                 clock,
                 calendar_time: policy.calendar_time,
                 warn_at: policy.warn_at.clone(),
+                schedule: Vec::new(),
+                raised: Vec::new(),
             };
+            stored.reschedule(time)?;
             write.history.push(Change {
                 field: history_field(target),
                 old_value: None,
                 new_value: Some(phase_name(&stored.clock)),
                 internal: false,
             });
-            write.add_timers(&stored, time)?;
             write.clocks.push(stored);
         }
         Ok(write)
@@ -192,6 +274,10 @@ impl ClockWrite {
             let after = (phase_name(&stored.clock), stored.clock.cycle);
             if after != before {
                 let restarted = after.1 != before.1;
+                if restarted {
+                    // A new cycle raises its own alarms.
+                    stored.raised.clear();
+                }
                 write.history.push(Change {
                     field: history_field(stored.clock.target),
                     old_value: Some(before.0),
@@ -203,7 +289,7 @@ impl ClockWrite {
                     internal: false,
                 });
             }
-            write.add_timers(&stored, time)?;
+            stored.reschedule(time)?;
             write.clocks.push(stored);
         }
         Ok(write)
@@ -215,37 +301,13 @@ impl ClockWrite {
 macro_rules! write_clocks {
     ($tx:expr, $request_id:expr, $actor:expr, $at:expr, $write:expr) => {{
         let write: &$crate::slas::ClockWrite = $write;
-        for stored in &write.clocks {
-            let c = &stored.clock;
-            sqlx::query($crate::slas::UPSERT_CLOCK)
-                .bind($request_id)
-                .bind(c.target.as_str())
-                .bind(c.allowed.as_micros() as i64)
-                .bind(c.used.as_micros() as i64)
-                .bind(c.running_since.map($crate::to_micros))
-                .bind(c.due_at.map($crate::to_micros))
-                .bind(c.stopped_at.map($crate::to_micros))
-                .bind(c.cycle)
-                .bind(stored.calendar_time)
-                .bind(serde_json::to_string(&stored.warn_at).unwrap_or_else(|_| "[]".to_owned()))
-                .execute(&mut *$tx)
-                .await?;
-        }
         if !write.clocks.is_empty() {
-            sqlx::query($crate::slas::DELETE_PENDING_TIMERS)
-                .bind($request_id)
-                .execute(&mut *$tx)
-                .await?;
-        }
-        for (target, cycle, alarm, fire_at) in &write.timers {
-            sqlx::query($crate::slas::INSERT_TIMER)
-                .bind($request_id)
-                .bind(target.as_str())
-                .bind(*cycle)
-                .bind(alarm.key())
-                .bind($crate::to_micros(*fire_at))
-                .execute(&mut *$tx)
-                .await?;
+            let mut insert = sqlx::QueryBuilder::new($crate::slas::INSERT_CLOCKS);
+            insert.push_values(&write.clocks, |mut b, stored| {
+                $crate::slas::push_clock!(b, $request_id, stored);
+            });
+            insert.push($crate::slas::ON_CONFLICT_UPDATE);
+            insert.build().execute(&mut *$tx).await?;
         }
         for change in &write.history {
             sqlx::query($crate::history::INSERT)
@@ -272,18 +334,6 @@ pub async fn of_request(db: &Db, request_id: i64) -> Result<Vec<StoredClock>> {
     rows.into_iter().map(ClockRow::decode).collect()
 }
 
-/// `SELECT … FOR UPDATE` on PostgreSQL, so that two servers move a clock one at a time.
-pub(crate) fn select_clocks_locked(engine: crate::Engine) -> &'static str {
-    match engine {
-        crate::Engine::Sqlite => SELECT_CLOCKS,
-        crate::Engine::Postgres => {
-            "SELECT target, allowed_micros, used_micros, running_since, due_at, stopped_at, \
-             cycle, calendar_time, warn_at FROM request_slas WHERE request_id = $1 \
-             ORDER BY target FOR UPDATE"
-        }
-    }
-}
-
 /// An alarm that fired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fired {
@@ -296,12 +346,11 @@ pub struct Fired {
 }
 
 #[derive(sqlx::FromRow)]
-struct TimerRow {
-    id: i64,
+struct DueRow {
     request_id: i64,
-    target: String,
-    alarm: String,
-    fire_at: i64,
+    next_alarm_at: i64,
+    #[sqlx(flatten)]
+    clock: ClockRow,
 }
 
 #[derive(sqlx::FromRow)]
@@ -311,20 +360,16 @@ struct RequestFacts {
     subject: String,
 }
 
-fn claim_sql(engine: crate::Engine) -> &'static str {
-    match engine {
-        crate::Engine::Sqlite => {
-            "UPDATE sla_timers SET fired_at = $1 WHERE id IN (SELECT id FROM sla_timers \
-             WHERE fired_at IS NULL AND fire_at <= $1 ORDER BY fire_at, id LIMIT $2) \
-             RETURNING id, request_id, target, alarm, fire_at"
-        }
-        // Another server's claim in flight is skipped, not waited for.
-        crate::Engine::Postgres => {
-            "UPDATE sla_timers SET fired_at = $1 WHERE id IN (SELECT id FROM sla_timers \
-             WHERE fired_at IS NULL AND fire_at <= $1 ORDER BY fire_at, id LIMIT $2 \
-             FOR UPDATE SKIP LOCKED) RETURNING id, request_id, target, alarm, fire_at"
-        }
-    }
+fn due_sql(engine: Engine) -> String {
+    // Another server's claim in flight is skipped, not waited for.
+    let lock = match engine {
+        Engine::Sqlite => "",
+        Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+    };
+    format!(
+        "SELECT request_id, next_alarm_at, {CLOCK_COLUMNS} FROM request_slas \
+         WHERE next_alarm_at <= $1 ORDER BY next_alarm_at, request_id, target LIMIT $2{lock}"
+    )
 }
 
 fn message(
@@ -350,109 +395,127 @@ fn message(
     }
 }
 
-/// Claims up to `limit` timers due by `now` and raises them: a history entry on the
-/// request and notifications, to the assignee (or the whole providing department when
-/// nobody is assigned) and, for a breach, to the department's managers. Claim and
-/// effects share one transaction, so each alarm fires exactly once across servers.
+/// Raises up to `limit` clocks' alarms due by `now`: a history entry on the request and
+/// notifications, to the assignee (or the whole providing department when nobody is
+/// assigned) and, for a breach, to the department's managers. Each clock's row is
+/// claimed by moving its schedule on, conditionally on the schedule it was read with, in
+/// the transaction that writes the effects: each alarm is raised exactly once, whatever
+/// the number of servers.
 pub async fn fire_due(db: &Db, now: Timestamp, limit: i64) -> Result<Vec<Fired>> {
-    let claim = claim_sql(db.engine());
-    let at = crate::to_micros(now);
-    crate::on_write!(db, |pool| {
+    let due = due_sql(db.engine());
+    let at = to_micros(now);
+    on_write!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let mut rows: Vec<TimerRow> = sqlx::query_as(claim)
+        let rows: Vec<DueRow> = sqlx::query_as(sqlx::AssertSqlSafe(due))
             .bind(at)
             .bind(limit)
             .fetch_all(&mut *tx)
             .await?;
-        // RETURNING has no order; raise them in the order they fell due.
-        rows.sort_by_key(|r| (r.fire_at, r.id));
-        let mut fired = Vec::with_capacity(rows.len());
+        let mut fired = Vec::new();
         for row in rows {
-            let (Some(target), Some(alarm)) =
-                (Target::parse(&row.target), Alarm::parse(&row.alarm))
-            else {
-                return Err(StoreError::Corrupt(format!(
-                    "timer {} {}",
-                    row.target, row.alarm
-                )));
-            };
+            let mut stored = row.clock.decode()?;
+            let raising: Vec<(Alarm, Timestamp)> = stored
+                .schedule
+                .iter()
+                .copied()
+                .take_while(|(_, when)| *when <= now)
+                .collect();
+            stored.schedule.drain(..raising.len());
+            stored
+                .raised
+                .extend(raising.iter().map(|(alarm, _)| *alarm));
+            let claimed = sqlx::query(
+                "UPDATE request_slas SET schedule = $3, next_alarm_at = $4, raised = $5 \
+                 WHERE request_id = $1 AND target = $2 AND next_alarm_at = $6",
+            )
+            .bind(row.request_id)
+            .bind(stored.clock.target.as_str())
+            .bind(stored.schedule_json())
+            .bind(stored.next_alarm_at().map(to_micros))
+            .bind(stored.raised_json())
+            .bind(row.next_alarm_at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                // Another server got there first.
+                continue;
+            }
             let facts: RequestFacts = sqlx::query_as(
                 "SELECT provider_department_id, assignee_id, subject FROM requests WHERE id = $1",
             )
             .bind(row.request_id)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query(crate::history::INSERT)
-                .bind(row.request_id)
-                .bind(None::<i64>)
-                .bind(at)
-                .bind(history_field(target))
-                .bind(None::<&str>)
-                .bind(Some(alarm.key()))
-                .bind(false)
-                .execute(&mut *tx)
-                .await?;
-            let mut told: Vec<(i64, bool)> = match facts.assignee_id {
-                Some(assignee) => vec![(assignee, false)],
-                None => sqlx::query_scalar::<_, i64>(
-                    "SELECT id FROM people WHERE department_id = $1 AND active ORDER BY id",
-                )
-                .bind(facts.provider_department_id)
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .map(|id| (id, false))
-                .collect(),
-            };
-            if alarm == Alarm::Breach {
-                let managers: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM people WHERE department_id = $1 AND role = 'manager' AND active \
-                     ORDER BY id",
-                )
-                .bind(facts.provider_department_id)
-                .fetch_all(&mut *tx)
-                .await?;
-                for manager in managers {
-                    match told.iter_mut().find(|(id, _)| *id == manager) {
-                        Some(entry) => entry.1 = true,
-                        None => told.push((manager, true)),
+            for (alarm, when) in raising {
+                let target = stored.clock.target;
+                sqlx::query(crate::history::INSERT)
+                    .bind(row.request_id)
+                    .bind(None::<i64>)
+                    .bind(at)
+                    .bind(history_field(target))
+                    .bind(None::<&str>)
+                    .bind(Some(alarm.key()))
+                    .bind(false)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut told: Vec<(i64, bool)> = match facts.assignee_id {
+                    Some(assignee) => vec![(assignee, false)],
+                    None => sqlx::query_scalar::<_, i64>(
+                        "SELECT id FROM people WHERE department_id = $1 AND active ORDER BY id",
+                    )
+                    .bind(facts.provider_department_id)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|id| (id, false))
+                    .collect(),
+                };
+                if alarm == Alarm::Breach {
+                    let managers: Vec<i64> = sqlx::query_scalar(
+                        "SELECT id FROM people WHERE department_id = $1 AND role = 'manager' \
+                         AND active ORDER BY id",
+                    )
+                    .bind(facts.provider_department_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for manager in managers {
+                        match told.iter_mut().find(|(id, _)| *id == manager) {
+                            Some(entry) => entry.1 = true,
+                            None => told.push((manager, true)),
+                        }
                     }
                 }
-            }
-            told.sort();
-            for (person, escalated) in &told {
-                let kind = match alarm {
-                    Alarm::Warning(_) => "sla_warning",
-                    Alarm::Breach if *escalated => "sla_escalation",
-                    Alarm::Breach => "sla_breach",
-                };
-                sqlx::query(
-                    "INSERT INTO notifications (person_id, request_id, kind, message, created_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(person)
-                .bind(row.request_id)
-                .bind(kind)
-                .bind(message(
-                    alarm,
+                told.sort();
+                for (person, escalated) in &told {
+                    let kind = match alarm {
+                        Alarm::Warning(_) => "sla_warning",
+                        Alarm::Breach if *escalated => "sla_escalation",
+                        Alarm::Breach => "sla_breach",
+                    };
+                    sqlx::query(
+                        "INSERT INTO notifications (person_id, request_id, kind, message, created_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(person)
+                    .bind(row.request_id)
+                    .bind(kind)
+                    .bind(message(alarm, target, row.request_id, &facts.subject, *escalated))
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                fired.push(Fired {
+                    request_id: row.request_id,
                     target,
-                    row.request_id,
-                    &facts.subject,
-                    *escalated,
-                ))
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+                    alarm,
+                    fire_at: when,
+                    notified: told.into_iter().map(|(id, _)| id).collect(),
+                });
             }
-            fired.push(Fired {
-                request_id: row.request_id,
-                target,
-                alarm,
-                fire_at: from_micros(row.fire_at),
-                notified: told.into_iter().map(|(id, _)| id).collect(),
-            });
         }
         tx.commit().await?;
+        fired.sort_by_key(|f| (f.fire_at, f.request_id));
         Ok(fired)
     })
 }
@@ -475,21 +538,24 @@ struct ScopedClockRow {
 
 /// Recomputes the due times and alarms of the open requests in `scope` after their
 /// calendar or policy changed. `adjust` may change a clock's settings first (a new
-/// policy's allowed time and warnings) and says whether to keep it. Works in batches of
-/// multi-row statements, so that 100,000 requests take seconds, not minutes. Returns how
-/// many clocks it rewrote.
+/// policy's allowed time and warnings). Works in multi-row statements, so that 100,000
+/// requests take seconds, not minutes. Returns how many clocks it rewrote.
 pub async fn recompute(
     db: &Db,
     scope: Scope<'_>,
     time: &Timekeeping,
-    adjust: impl Fn(handoff_domain::request::Priority, &mut StoredClock),
+    adjust: impl Fn(Priority, &mut StoredClock),
 ) -> Result<u64> {
-    let mut sql = crate::sql::Sql::new(
-        "SELECT s.request_id, r.priority, s.target, s.allowed_micros, s.used_micros, \
-         s.running_since, s.due_at, s.stopped_at, s.cycle, s.calendar_time, s.warn_at \
-         FROM request_slas s JOIN requests r ON r.id = s.request_id \
+    let mut sql = Sql::new(&format!(
+        "SELECT s.request_id, r.priority, {} FROM request_slas s \
+         JOIN requests r ON r.id = s.request_id \
          WHERE r.status NOT IN ('resolved', 'closed') AND s.stopped_at IS NULL AND ",
-    );
+        CLOCK_COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     match scope {
         Scope::Service(id) => {
             sql.push("r.service_id = ").int(id);
@@ -507,91 +573,36 @@ pub async fn recompute(
         }
     }
     sql.push(" ORDER BY s.request_id, s.target");
-    let rows: Vec<ScopedClockRow> = crate::on_read!(db, |pool| crate::sql::bind_all!(
+    let rows: Vec<ScopedClockRow> = on_read!(db, |pool| bind_all!(
         sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
         &sql.params
     )
     .fetch_all(pool)
     .await?);
     let mut clocks: Vec<(i64, StoredClock)> = Vec::with_capacity(rows.len());
-    let mut timers: Vec<(i64, Target, i32, Alarm, Timestamp)> = Vec::new();
     for row in rows {
-        let priority = handoff_domain::request::Priority::from_rank(row.priority)
+        let priority = Priority::from_rank(row.priority)
             .ok_or_else(|| StoreError::Corrupt(format!("request {} priority", row.request_id)))?;
         let mut stored = row.clock.decode()?;
         adjust(priority, &mut stored);
-        let work = time.work(stored.calendar_time);
         if let Some(since) = stored.clock.running_since {
+            let work = time.work(stored.calendar_time);
             let left = (stored.clock.allowed - stored.clock.used).max(SignedDuration::ZERO);
             stored.clock.due_at = Some(work.after(since, left).map_err(calendar_error)?);
         }
-        for (alarm, at) in stored
-            .clock
-            .alarms(&stored.warn_at, work)
-            .map_err(calendar_error)?
-        {
-            timers.push((
-                row.request_id,
-                stored.clock.target,
-                stored.clock.cycle,
-                alarm,
-                at,
-            ));
-        }
+        stored.reschedule(time)?;
         clocks.push((row.request_id, stored));
     }
     let count = clocks.len() as u64;
-    crate::on_write!(db, |pool| {
+    on_write!(db, |pool| {
         let mut tx = pool.begin().await?;
+        // 13 values a clock: well within both engines' limits on bound values.
         for chunk in clocks.chunks(2_000) {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO request_slas (request_id, target, allowed_micros, used_micros, \
-                 running_since, due_at, stopped_at, cycle, calendar_time, warn_at) ",
-            );
+            let mut insert = sqlx::QueryBuilder::new(INSERT_CLOCKS);
             insert.push_values(chunk, |mut b, (request_id, stored)| {
-                let c = &stored.clock;
-                b.push_bind(*request_id)
-                    .push_bind(c.target.as_str())
-                    .push_bind(c.allowed.as_micros() as i64)
-                    .push_bind(c.used.as_micros() as i64)
-                    .push_bind(c.running_since.map(crate::to_micros))
-                    .push_bind(c.due_at.map(crate::to_micros))
-                    .push_bind(c.stopped_at.map(crate::to_micros))
-                    .push_bind(c.cycle)
-                    .push_bind(stored.calendar_time)
-                    .push_bind(
-                        serde_json::to_string(&stored.warn_at).unwrap_or_else(|_| "[]".to_owned()),
-                    );
+                push_clock!(b, *request_id, stored);
             });
-            insert.push(
-                " ON CONFLICT (request_id, target) DO UPDATE SET allowed_micros = excluded.allowed_micros, \
-                 used_micros = excluded.used_micros, running_since = excluded.running_since, \
-                 due_at = excluded.due_at, stopped_at = excluded.stopped_at, cycle = excluded.cycle, \
-                 calendar_time = excluded.calendar_time, warn_at = excluded.warn_at",
-            );
-            insert.build().execute(&mut *tx).await?;
-            let mut delete = sqlx::QueryBuilder::new(
-                "DELETE FROM sla_timers WHERE fired_at IS NULL AND request_id IN (",
-            );
-            let mut ids = delete.separated(", ");
-            for (request_id, _) in chunk {
-                ids.push_bind(*request_id);
-            }
-            delete.push(")");
-            delete.build().execute(&mut *tx).await?;
-        }
-        for chunk in timers.chunks(5_000) {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO sla_timers (request_id, target, cycle, alarm, fire_at) ",
-            );
-            insert.push_values(chunk, |mut b, (request_id, target, cycle, alarm, at)| {
-                b.push_bind(*request_id)
-                    .push_bind(target.as_str())
-                    .push_bind(*cycle)
-                    .push_bind(alarm.key())
-                    .push_bind(crate::to_micros(*at));
-            });
-            insert.push(" ON CONFLICT (request_id, target, cycle, alarm) DO NOTHING");
+            insert.push(ON_CONFLICT_UPDATE);
             insert.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;

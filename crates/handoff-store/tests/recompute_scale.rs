@@ -79,8 +79,9 @@ async fn recompute_100k_open_requests() {
          SELECT i, {s}, {d}, {p}, {d}, FALSE, 'Request ' || i, '', 1, 'in_progress', '{{}}', \
          {base} + i * {step}, {base} + i * {step} FROM n;
          INSERT INTO request_slas (request_id, target, allowed_micros, used_micros, running_since, \
-         due_at, stopped_at, cycle, calendar_time, warn_at) \
-         SELECT id, t.target, t.allowed, 0, created_at, NULL, NULL, 0, FALSE, '[75,90]' FROM requests, \
+         due_at, stopped_at, cycle, calendar_time, warn_at, schedule, next_alarm_at, raised) \
+         SELECT id, t.target, t.allowed, 0, created_at, NULL, NULL, 0, FALSE, '[75,90]', '[]', NULL, '[]' \
+         FROM requests, \
          (SELECT 'first_response' AS target, 3600000000 AS allowed UNION ALL \
           SELECT 'resolution', 28800000000) t;",
         s = service.id, d = dept.id, p = person.id,

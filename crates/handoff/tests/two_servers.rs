@@ -164,7 +164,11 @@ async fn two_servers_raise_each_alarm_once() {
 }
 
 async fn on_pending(db: &Db) -> i64 {
-    count(db, "SELECT COUNT(*) FROM sla_timers WHERE fired_at IS NULL").await
+    count(
+        db,
+        "SELECT COUNT(*) FROM request_slas WHERE next_alarm_at IS NOT NULL",
+    )
+    .await
 }
 
 async fn count(db: &Db, sql: &'static str) -> i64 {

@@ -1,4 +1,4 @@
--- SLA clocks on requests, their timers, and in-app notifications.
+-- SLA clocks on requests, with their pending alarms, and in-app notifications.
 
 -- One clock per request and target. Durations are microseconds of business time.
 CREATE TABLE request_slas (
@@ -14,22 +14,16 @@ CREATE TABLE request_slas (
     calendar_time  BOOLEAN NOT NULL,
     -- Percentages at which warnings fire, as a JSON array.
     warn_at        TEXT    NOT NULL,
+    -- The alarms still to raise in this stretch, in order, as JSON [[alarm, micros], ...],
+    -- and when the first of them falls due: the worker claims clocks by it.
+    schedule       TEXT    NOT NULL,
+    next_alarm_at  INTEGER,
+    -- The alarms already raised in this cycle (JSON), so that a recomputed schedule
+    -- never raises one twice.
+    raised         TEXT    NOT NULL,
     PRIMARY KEY (request_id, target)
 );
-
--- Alarms to raise at a time. A row is claimed by setting fired_at; the unique key makes
--- each alarm of each clock stretch fire once, whatever the number of servers.
-CREATE TABLE sla_timers (
-    id         INTEGER PRIMARY KEY,
-    request_id INTEGER NOT NULL REFERENCES requests (id),
-    target     TEXT    NOT NULL,
-    cycle      INTEGER NOT NULL,
-    alarm      TEXT    NOT NULL,
-    fire_at    INTEGER NOT NULL,
-    fired_at   INTEGER,
-    UNIQUE (request_id, target, cycle, alarm)
-);
-CREATE INDEX sla_timers_pending ON sla_timers (fire_at) WHERE fired_at IS NULL;
+CREATE INDEX request_slas_next_alarm ON request_slas (next_alarm_at) WHERE next_alarm_at IS NOT NULL;
 
 CREATE TABLE notifications (
     id         INTEGER PRIMARY KEY,

@@ -11,8 +11,8 @@ use sqlx::{QueryBuilder, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{COLUMNS, Request};
-use crate::slas::ClockWrite;
-use crate::{Result, StoreError, search, to_micros};
+use crate::slas::{self, ClockWrite};
+use crate::{Result, StoreError, search};
 
 /// Most requests written in one transaction.
 const MAX_BATCH: usize = 16;
@@ -174,42 +174,9 @@ async fn insert(write: &SqlitePool, filings: &[&Filing]) -> Result<Vec<Request>>
         .flat_map(|(f, id)| f.clocks.clocks.iter().map(move |c| (*id, c)))
         .collect();
     if !clocks.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO request_slas (request_id, target, allowed_micros, used_micros, \
-             running_since, due_at, stopped_at, cycle, calendar_time, warn_at) ",
-        );
+        let mut insert = QueryBuilder::<Sqlite>::new(slas::INSERT_CLOCKS);
         insert.push_values(&clocks, |mut b, (id, stored)| {
-            let c = &stored.clock;
-            b.push_bind(*id)
-                .push_bind(c.target.as_str())
-                .push_bind(c.allowed.as_micros() as i64)
-                .push_bind(c.used.as_micros() as i64)
-                .push_bind(c.running_since.map(to_micros))
-                .push_bind(c.due_at.map(to_micros))
-                .push_bind(c.stopped_at.map(to_micros))
-                .push_bind(c.cycle)
-                .push_bind(stored.calendar_time)
-                .push_bind(
-                    serde_json::to_string(&stored.warn_at).unwrap_or_else(|_| "[]".to_owned()),
-                );
-        });
-        insert.build().execute(&mut *tx).await?;
-    }
-    let timers: Vec<_> = filings
-        .iter()
-        .zip(&ids)
-        .flat_map(|(f, id)| f.clocks.timers.iter().map(move |t| (*id, t)))
-        .collect();
-    if !timers.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO sla_timers (request_id, target, cycle, alarm, fire_at) ",
-        );
-        insert.push_values(&timers, |mut b, (id, (target, cycle, alarm, at))| {
-            b.push_bind(*id)
-                .push_bind(target.as_str())
-                .push_bind(*cycle)
-                .push_bind(alarm.key())
-                .push_bind(to_micros(*at));
+            slas::push_clock!(b, *id, stored);
         });
         insert.build().execute(&mut *tx).await?;
     }
