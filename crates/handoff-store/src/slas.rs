@@ -169,6 +169,36 @@ pub(crate) const ON_CONFLICT_UPDATE: &str = " ON CONFLICT (request_id, target) D
      schedule = excluded.schedule, next_alarm_at = excluded.next_alarm_at, \
      raised = excluded.raised";
 
+/// The assignments of [`update_clocks_sql`], from a list `v` of columns `c1`…`c13`.
+macro_rules! update_clocks_set {
+    () => {
+        "UPDATE request_slas SET allowed_micros = v.c3, used_micros = v.c4, \
+         running_since = v.c5, due_at = v.c6, stopped_at = v.c7, cycle = v.c8, \
+         calendar_time = v.c9, warn_at = v.c10, schedule = v.c11, next_alarm_at = v.c12, \
+         raised = v.c13 FROM "
+    };
+}
+
+/// Rewrites existing clocks from a `VALUES` list in [`push_clock!`]'s column order: the
+/// statement's text before and after the list. SQLite names a list's columns
+/// `column1`…, PostgreSQL takes names for them.
+fn update_clocks_sql(engine: Engine) -> (&'static str, &'static str) {
+    match engine {
+        Engine::Sqlite => (
+            concat!(
+                update_clocks_set!(),
+                "(SELECT column1 AS c1, column2 AS c2, column3 AS c3, column4 AS c4, column5 AS c5, column6 AS c6, column7 AS c7, column8 AS c8, column9 AS c9, column10 AS c10, column11 AS c11, column12 AS c12, column13 AS c13 FROM ("
+            ),
+            ")) AS v WHERE request_slas.request_id = v.c1 AND request_slas.target = v.c2",
+        ),
+        Engine::Postgres => (
+            concat!(update_clocks_set!(), "("),
+            ") AS v (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13) \
+             WHERE request_slas.request_id = v.c1 AND request_slas.target = v.c2",
+        ),
+    }
+}
+
 /// Binds one clock's row to a `push_values` builder of either engine.
 macro_rules! push_clock {
     ($b:expr, $request_id:expr, $stored:expr) => {{
@@ -572,7 +602,6 @@ pub async fn recompute(
             sql.push(")");
         }
     }
-    sql.push(" ORDER BY s.request_id, s.target");
     let rows: Vec<ScopedClockRow> = on_read!(db, |pool| bind_all!(
         sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
         &sql.params
@@ -594,16 +623,18 @@ pub async fn recompute(
         clocks.push((row.request_id, stored));
     }
     let count = clocks.len() as u64;
+    let (head, tail) = update_clocks_sql(db.engine());
     on_write!(db, |pool| {
         let mut tx = pool.begin().await?;
-        // 13 values a clock: well within both engines' limits on bound values.
+        // Every clock exists: one UPDATE … FROM (VALUES …) per chunk, 13 values a clock,
+        // well within both engines' limits on bound values.
         for chunk in clocks.chunks(2_000) {
-            let mut insert = sqlx::QueryBuilder::new(INSERT_CLOCKS);
-            insert.push_values(chunk, |mut b, (request_id, stored)| {
+            let mut update = sqlx::QueryBuilder::new(head);
+            update.push_values(chunk, |mut b, (request_id, stored)| {
                 push_clock!(b, *request_id, stored);
             });
-            insert.push(ON_CONFLICT_UPDATE);
-            insert.build().execute(&mut *tx).await?;
+            update.push(tail);
+            update.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok::<_, StoreError>(())
