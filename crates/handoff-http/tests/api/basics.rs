@@ -22,6 +22,10 @@ both_engines! {
             "/api/v1/people/{id}", "/api/v1/services", "/api/v1/services/{id}",
             "/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/comments",
             "/api/v1/requests/{id}/history", "/api/v1/requests/{id}/watchers",
+            "/api/v1/requests/{id}/sla", "/api/v1/services/{id}/sla", "/api/v1/calendars",
+            "/api/v1/calendars/{id}", "/api/v1/calendars/{id}/holidays/import",
+            "/api/v1/calendars/{id}/due", "/api/v1/notifications", "/api/v1/reports/sla",
+            "/api/v1/reports/sla/breaches",
         ] {
             assert!(paths.contains_key(path), "missing {path}");
         }

@@ -7,6 +7,7 @@
 
 mod data;
 mod generate;
+mod slas;
 #[cfg(test)]
 mod tests;
 
@@ -18,7 +19,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{Database, Executor, IntoArguments, QueryBuilder, Transaction};
 
 use self::generate::{Bases, Chunk, Generator, Org};
-use crate::{Db, Engine, Result, on_read, on_write, to_micros};
+use crate::{Db, Engine, Result, from_micros, on_read, on_write, to_micros};
 
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -130,6 +131,7 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
         }
     }
     let comments = written?;
+    slas::set_up(db, from_micros(now)).await?;
 
     Ok(Some(DemoSummary {
         departments: org.departments.len() as u64,
