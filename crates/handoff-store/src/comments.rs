@@ -5,7 +5,7 @@ use handoff_domain::sla::{on_provider_reply, on_status_change};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
-use crate::slas::{self, ClockWrite, Timekeeping, write_clocks};
+use crate::slas::{Timekeeping, move_clocks};
 use crate::{Db, Result, StoreError, history, on_read, on_write, search, to_micros};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -46,7 +46,7 @@ pub async fn create(
          VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
     );
     let append = search::append_sql(db.engine(), new.internal);
-    let select_clocks = slas::select_clocks_locked(db.engine());
+    let engine = db.engine();
     let at = to_micros(now);
     on_write!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -124,18 +124,16 @@ pub async fn create(
         if new.from_provider && !new.internal {
             actions.extend(on_provider_reply());
         }
-        if !actions.is_empty() {
-            let rows: Vec<slas::ClockRow> = sqlx::query_as(select_clocks)
-                .bind(new.request_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            let existing = rows
-                .into_iter()
-                .map(slas::ClockRow::decode)
-                .collect::<Result<Vec<_>>>()?;
-            let plan = ClockWrite::apply(existing, &actions, now, time)?;
-            write_clocks!(tx, new.request_id, Some(new.author_id), at, &plan);
-        }
+        move_clocks!(
+            tx,
+            engine,
+            new.request_id,
+            Some(new.author_id),
+            at,
+            &actions,
+            now,
+            time
+        );
         tx.commit().await?;
         Ok((comment, new_status))
     })

@@ -355,6 +355,32 @@ macro_rules! write_clocks {
 }
 pub(crate) use write_clocks;
 
+/// Moves a request's clocks by `$actions` inside the caller's transaction `$tx`: reads
+/// them (locked on PostgreSQL), applies the actions and writes them with their history.
+/// Nothing happens when `$actions` is empty.
+macro_rules! move_clocks {
+    ($tx:expr, $engine:expr, $request_id:expr, $actor:expr, $at:expr, $actions:expr, $now:expr, $time:expr) => {{
+        let actions: &[(
+            handoff_domain::sla::Target,
+            handoff_domain::sla::ClockAction,
+        )] = $actions;
+        if !actions.is_empty() {
+            let rows: Vec<$crate::slas::ClockRow> =
+                sqlx::query_as($crate::slas::select_clocks_locked($engine))
+                    .bind($request_id)
+                    .fetch_all(&mut *$tx)
+                    .await?;
+            let existing = rows
+                .into_iter()
+                .map($crate::slas::ClockRow::decode)
+                .collect::<$crate::Result<Vec<_>>>()?;
+            let plan = $crate::slas::ClockWrite::apply(existing, actions, $now, $time)?;
+            $crate::slas::write_clocks!($tx, $request_id, $actor, $at, &plan);
+        }
+    }};
+}
+pub(crate) use move_clocks;
+
 /// Reads a request's clocks (outside any transaction, for display).
 pub async fn of_request(db: &Db, request_id: i64) -> Result<Vec<StoredClock>> {
     let rows: Vec<ClockRow> = on_read!(db, |pool| sqlx::query_as(SELECT_CLOCKS)

@@ -10,7 +10,7 @@ use super::{COLUMNS, Request};
 use handoff_domain::sla::on_status_change;
 
 use crate::history::{self, Change};
-use crate::slas::{self, ClockWrite, Timekeeping, write_clocks};
+use crate::slas::{Timekeeping, move_clocks};
 use crate::{Db, Engine, Result, StoreError, on_write, search, to_micros};
 
 /// What to change; `None` leaves an attribute as it is.
@@ -96,7 +96,7 @@ pub async fn update<E>(
          WHERE id = $1 RETURNING {COLUMNS}"
     );
     let reindex = search::replace_public_sql(db.engine());
-    let select_clocks = slas::select_clocks_locked(db.engine());
+    let engine = db.engine();
     let at = to_micros(now);
     on_write!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -148,18 +148,7 @@ pub async fn update<E>(
         }
         if let (Ok(from), Some(to)) = (old.status(), changes.status) {
             let actions = on_status_change(from, to);
-            if !actions.is_empty() {
-                let rows: Vec<slas::ClockRow> = sqlx::query_as(select_clocks)
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let existing = rows
-                    .into_iter()
-                    .map(slas::ClockRow::decode)
-                    .collect::<Result<Vec<_>>>()?;
-                let plan = ClockWrite::apply(existing, &actions, now, time)?;
-                write_clocks!(tx, id, Some(actor_id), at, &plan);
-            }
+            move_clocks!(tx, engine, id, Some(actor_id), at, &actions, now, time);
         }
         if new.subject != old.subject || new.description != old.description {
             let replies: Vec<String> = sqlx::query_scalar(
