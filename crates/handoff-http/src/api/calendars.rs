@@ -104,6 +104,14 @@ pub(crate) fn check_spec(spec: CalendarSpec, now: Timestamp) -> Result<Calendar,
     Ok(calendar)
 }
 
+fn name_taken(err: StoreError) -> ApiError {
+    unique_as_field(
+        err,
+        "name",
+        "the department already has a calendar by this name",
+    )
+}
+
 pub(crate) fn calendar_error(err: CalendarError) -> ApiError {
     match err {
         CalendarError::Invalid(fields) => ApiError::invalid(fields),
@@ -139,13 +147,7 @@ pub async fn create(
     let calendar = check_spec(spec, now)?;
     let stored = calendars::create(&state.db, body.department_id, &name, calendar.spec(), now)
         .await
-        .map_err(|e| {
-            unique_as_field(
-                e,
-                "name",
-                "the department already has a calendar by this name",
-            )
-        })?;
+        .map_err(name_taken)?;
     Ok((StatusCode::CREATED, Json(stored.into())))
 }
 
@@ -217,13 +219,7 @@ pub async fn update(
     let calendar = check_spec(spec, now)?;
     let stored = calendars::update(&state.db, id, name.as_deref(), Some(calendar.spec()), now)
         .await
-        .map_err(|e| {
-            unique_as_field(
-                e,
-                "name",
-                "the department already has a calendar by this name",
-            )
-        })?;
+        .map_err(name_taken)?;
     let users = calendars::departments_using(&state.db, id).await?;
     recompute_departments(&state, &users).await?;
     Ok(Json(stored.into()))
