@@ -628,42 +628,78 @@ pub async fn recompute(
             sql.push(")");
         }
     }
-    let rows: Vec<ScopedClockRow> = on_read!(db, |pool| bind_all!(
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
-        &sql.params
-    )
-    .fetch_all(pool)
-    .await?);
-    let mut clocks: Vec<(i64, StoredClock)> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let priority = Priority::from_rank(row.priority)
-            .ok_or_else(|| StoreError::Corrupt(format!("request {} priority", row.request_id)))?;
-        let mut stored = row.clock.decode()?;
-        adjust(priority, &mut stored);
-        if let Some(since) = stored.clock.running_since {
-            let work = time.work(stored.calendar_time);
-            let left = (stored.clock.allowed - stored.clock.used).max(SignedDuration::ZERO);
-            stored.clock.due_at = Some(work.after(since, left).map_err(calendar_error)?);
-        }
-        stored.reschedule(time)?;
-        clocks.push((row.request_id, stored));
-    }
-    let count = clocks.len() as u64;
     let (head, tail) = update_clocks_sql(db.engine());
-    on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        // Every clock exists: one UPDATE … FROM (VALUES …) per chunk, 13 values a clock,
-        // well within both engines' limits on bound values.
-        for chunk in clocks.chunks(2_000) {
-            let mut update = sqlx::QueryBuilder::new(head);
-            update.push_values(chunk, |mut b, (request_id, stored)| {
-                push_clock!(b, *request_id, stored);
+    // The clocks stream in from a reading connection while the writing one rewrites
+    // them a chunk at a time: reading and writing take about as long as each other.
+    type Chunk = Vec<(i64, StoredClock)>;
+    let (chunks, mut arriving) = tokio::sync::mpsc::channel::<Result<Chunk>>(4);
+    let read = async move {
+        let outcome: Result<()> = async {
+            on_read!(db, |pool| {
+                let mut rows = bind_all!(
+                    sqlx::query_as::<_, ScopedClockRow>(sqlx::AssertSqlSafe(sql.text)),
+                    &sql.params
+                )
+                .fetch(pool);
+                let mut chunk = Vec::with_capacity(RECOMPUTE_CHUNK);
+                while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+                    let priority = Priority::from_rank(row.priority).ok_or_else(|| {
+                        StoreError::Corrupt(format!("request {} priority", row.request_id))
+                    })?;
+                    let mut stored = row.clock.decode()?;
+                    adjust(priority, &mut stored);
+                    if let Some(since) = stored.clock.running_since {
+                        let work = time.work(stored.calendar_time);
+                        let left =
+                            (stored.clock.allowed - stored.clock.used).max(SignedDuration::ZERO);
+                        stored.clock.due_at =
+                            Some(work.after(since, left).map_err(calendar_error)?);
+                    }
+                    stored.reschedule(time)?;
+                    chunk.push((row.request_id, stored));
+                    if chunk.len() == RECOMPUTE_CHUNK {
+                        let full =
+                            std::mem::replace(&mut chunk, Vec::with_capacity(RECOMPUTE_CHUNK));
+                        if chunks.send(Ok(full)).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+                if !chunk.is_empty() {
+                    let _ = chunks.send(Ok(chunk)).await;
+                }
             });
-            update.push(tail);
-            update.build().execute(&mut *tx).await?;
+            Ok(())
         }
-        tx.commit().await?;
-        Ok::<_, StoreError>(())
-    })?;
-    Ok(count)
+        .await;
+        // The writer commits only when the stream ends without an error.
+        if let Err(e) = outcome {
+            let _ = chunks.send(Err(e)).await;
+        }
+    };
+    let write = async {
+        on_write!(db, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut count = 0u64;
+            while let Some(chunk) = arriving.recv().await {
+                let chunk = chunk?;
+                // Every clock exists: one UPDATE … FROM (VALUES …) per chunk, 13 values
+                // a clock, well within both engines' limits on bound values.
+                let mut update = sqlx::QueryBuilder::new(head);
+                update.push_values(&chunk, |mut b, (request_id, stored)| {
+                    push_clock!(b, *request_id, stored);
+                });
+                update.push(tail);
+                update.build().execute(&mut *tx).await?;
+                count += chunk.len() as u64;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(count)
+        })
+    };
+    let ((), count) = tokio::join!(read, write);
+    count
 }
+
+/// Clocks rewritten per statement.
+const RECOMPUTE_CHUNK: usize = 2_000;
