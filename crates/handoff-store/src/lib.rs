@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod people;
 pub mod reports;
 pub mod requests;
+pub mod scratch;
 pub mod search;
 pub mod services;
 pub mod sla_policies;

@@ -3,12 +3,13 @@
 //! engines.
 
 use handoff_domain::access::Actor;
-use handoff_domain::sla::Target;
-use jiff::{SignedDuration, Timestamp};
+use handoff_domain::sla::{SlaClock, Target};
+use jiff::Timestamp;
 
 use crate::requests::list::push_visible;
+use crate::slas::{self, ClockRow};
 use crate::sql::{Sql, bind_all};
-use crate::{Db, Result, StoreError, from_micros, on_read, to_micros};
+use crate::{Db, Result, from_micros, on_read, to_micros};
 
 /// One target's clock on one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,13 +21,7 @@ pub struct ClockFact {
     pub provider_department_id: i64,
     pub requester_department_id: i64,
     pub created_at: Timestamp,
-    pub target: Target,
-    pub allowed: SignedDuration,
-    /// Business time used before `running_since`.
-    pub used: SignedDuration,
-    pub running_since: Option<Timestamp>,
-    pub due_at: Option<Timestamp>,
-    pub stopped_at: Option<Timestamp>,
+    pub clock: SlaClock,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,12 +33,8 @@ struct Row {
     provider_department_id: i64,
     requester_department_id: i64,
     created_at: i64,
-    target: String,
-    allowed_micros: i64,
-    used_micros: i64,
-    running_since: Option<i64>,
-    due_at: Option<i64>,
-    stopped_at: Option<i64>,
+    #[sqlx(flatten)]
+    clock: ClockRow,
 }
 
 /// Clocks of the requests `viewer` may see, filed in `[from, to)`.
@@ -53,13 +44,13 @@ pub async fn clock_facts(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<ClockFact>> {
-    let mut sql = Sql::new(
+    let mut sql = Sql::new(&format!(
         "SELECT r.id AS request_id, r.subject, r.service_id, sv.name AS service_name, \
-         r.provider_department_id, r.requester_department_id, r.created_at, s.target, \
-         s.allowed_micros, s.used_micros, s.running_since, s.due_at, s.stopped_at \
+         r.provider_department_id, r.requester_department_id, r.created_at, {} \
          FROM request_slas s JOIN requests r ON r.id = s.request_id \
          JOIN services sv ON sv.id = r.service_id WHERE r.created_at >= ",
-    );
+        slas::clock_columns("s")
+    ));
     sql.int(to_micros(from))
         .push(" AND r.created_at < ")
         .int(to_micros(to))
@@ -75,8 +66,7 @@ pub async fn clock_facts(
     rows.into_iter()
         .map(|r| {
             Ok(ClockFact {
-                target: Target::parse(&r.target)
-                    .ok_or_else(|| StoreError::Corrupt(format!("SLA target {}", r.target)))?,
+                clock: r.clock.decode()?.clock,
                 request_id: r.request_id,
                 subject: r.subject,
                 service_id: r.service_id,
@@ -84,11 +74,6 @@ pub async fn clock_facts(
                 provider_department_id: r.provider_department_id,
                 requester_department_id: r.requester_department_id,
                 created_at: from_micros(r.created_at),
-                allowed: SignedDuration::from_micros(r.allowed_micros),
-                used: SignedDuration::from_micros(r.used_micros),
-                running_since: r.running_since.map(from_micros),
-                due_at: r.due_at.map(from_micros),
-                stopped_at: r.stopped_at.map(from_micros),
             })
         })
         .collect()
@@ -101,13 +86,13 @@ pub async fn clock_timeline(
     request_id: i64,
     target: Target,
 ) -> Result<Vec<(Timestamp, Option<String>, Option<String>)>> {
-    let field = format!("sla.{}", target.as_str());
+    let field = slas::history_field(target);
     let rows: Vec<(i64, Option<String>, Option<String>)> = on_read!(db, |pool| {
         sqlx::query_as(
         "SELECT at, old_value, new_value FROM request_history WHERE request_id = $1 AND field = $2 ORDER BY id"
     )
     .bind(request_id)
-    .bind(&field)
+    .bind(field)
     .fetch_all(pool)
     .await?
     });

@@ -139,20 +139,24 @@ impl ClockRow {
 const CLOCK_COLUMNS: &str = "target, allowed_micros, used_micros, running_since, due_at, \
      stopped_at, cycle, calendar_time, warn_at, schedule, raised";
 
-pub(crate) const SELECT_CLOCKS: &str = "SELECT target, allowed_micros, used_micros, running_since, \
-     due_at, stopped_at, cycle, calendar_time, warn_at, schedule, raised FROM request_slas \
-     WHERE request_id = $1 ORDER BY target";
+/// The columns of [`ClockRow`] of the table aliased `alias`, for queries that join.
+pub(crate) fn clock_columns(alias: &str) -> String {
+    CLOCK_COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
-/// `SELECT … FOR UPDATE` on PostgreSQL, so that two servers move a clock one at a time.
-pub(crate) fn select_clocks_locked(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Sqlite => SELECT_CLOCKS,
-        Engine::Postgres => {
-            "SELECT target, allowed_micros, used_micros, running_since, due_at, stopped_at, \
-             cycle, calendar_time, warn_at, schedule, raised FROM request_slas \
-             WHERE request_id = $1 ORDER BY target FOR UPDATE"
-        }
-    }
+/// A request's clocks; with `lock`, `FOR UPDATE` on PostgreSQL, so that two servers
+/// move a clock one at a time (SQLite's single writer needs no lock).
+pub(crate) fn select_clocks(engine: Engine, lock: bool) -> String {
+    let lock = if lock && engine == Engine::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    format!("SELECT {CLOCK_COLUMNS} FROM request_slas WHERE request_id = $1 ORDER BY target{lock}")
 }
 
 /// The columns written for a clock, in the order [`push_clock!`] binds them.
@@ -228,7 +232,8 @@ pub struct ClockWrite {
     pub history: Vec<Change>,
 }
 
-fn history_field(target: Target) -> &'static str {
+/// The history field a clock's events are recorded under.
+pub(crate) fn history_field(target: Target) -> &'static str {
     match target {
         Target::FirstResponse => "sla.first_response",
         Target::Resolution => "sla.resolution",
@@ -365,11 +370,12 @@ macro_rules! move_clocks {
             handoff_domain::sla::ClockAction,
         )] = $actions;
         if !actions.is_empty() {
-            let rows: Vec<$crate::slas::ClockRow> =
-                sqlx::query_as($crate::slas::select_clocks_locked($engine))
-                    .bind($request_id)
-                    .fetch_all(&mut *$tx)
-                    .await?;
+            let rows: Vec<$crate::slas::ClockRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+                $crate::slas::select_clocks($engine, true),
+            ))
+            .bind($request_id)
+            .fetch_all(&mut *$tx)
+            .await?;
             let existing = rows
                 .into_iter()
                 .map($crate::slas::ClockRow::decode)
@@ -383,7 +389,8 @@ pub(crate) use move_clocks;
 
 /// Reads a request's clocks (outside any transaction, for display).
 pub async fn of_request(db: &Db, request_id: i64) -> Result<Vec<StoredClock>> {
-    let rows: Vec<ClockRow> = on_read!(db, |pool| sqlx::query_as(SELECT_CLOCKS)
+    let sql = select_clocks(db.engine(), false);
+    let rows: Vec<ClockRow> = on_read!(db, |pool| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(request_id)
         .fetch_all(pool)
         .await?);
@@ -606,11 +613,7 @@ pub async fn recompute(
         "SELECT s.request_id, r.priority, {} FROM request_slas s \
          JOIN requests r ON r.id = s.request_id \
          WHERE r.status NOT IN ('resolved', 'closed') AND s.stopped_at IS NULL AND ",
-        CLOCK_COLUMNS
-            .split(", ")
-            .map(|c| format!("s.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        clock_columns("s")
     ));
     match scope {
         Scope::Service(id) => {

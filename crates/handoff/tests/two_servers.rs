@@ -10,6 +10,7 @@ use handoff_domain::sla::Policy;
 use handoff_store::departments::{self, NewDepartment};
 use handoff_store::people::{self, NewPerson};
 use handoff_store::requests::{self, NewRequest};
+use handoff_store::scratch::ScratchDatabase;
 use handoff_store::services::{self, NewService};
 use handoff_store::slas::{ClockWrite, Timekeeping};
 use handoff_store::{Db, PoolSize};
@@ -39,18 +40,10 @@ impl Drop for Servers {
 #[tokio::test]
 async fn two_servers_raise_each_alarm_once() {
     let server = server_url();
-    let name = format!("handoff_two_{:016x}", rand::random::<u64>());
-    let admin = Db::connect(&server, PoolSize { max_connections: 1 })
+    let scratch = ScratchDatabase::create(&server, "handoff_two")
         .await
         .expect("PostgreSQL (run scripts/test)");
-    admin
-        .execute_raw(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (scheme, rest) = server.split_once("://").unwrap();
-    let host = rest.split('/').next().unwrap();
-    let url = format!("{scheme}://{host}/{name}");
-
+    let url = scratch.url.clone();
     let db = Db::connect(&url, PoolSize::default()).await.unwrap();
     db.migrate().await.unwrap();
     // Requests filed two hours ago under a ten-minute target: every alarm is due.
@@ -157,10 +150,7 @@ async fn two_servers_raise_each_alarm_once() {
     assert_eq!(notes, REQUESTS * 3);
 
     db.close().await;
-    let _ = admin
-        .execute_raw(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await;
-    admin.close().await;
+    scratch.drop().await;
 }
 
 async fn on_pending(db: &Db) -> i64 {

@@ -70,9 +70,10 @@ fn summarise(s: &Summary) -> TargetSummary {
 }
 
 fn judge(fact: &ClockFact, now: Timestamp) -> (Outcome, Option<SignedDuration>) {
-    let stopped = fact.stopped_at.is_some();
-    let result = outcome(fact.allowed, fact.used, stopped, fact.due_at, now);
-    (result, stopped.then_some(fact.used))
+    let clock = &fact.clock;
+    let stopped = clock.stopped_at.is_some();
+    let result = outcome(clock.allowed, clock.used, stopped, clock.due_at, now);
+    (result, stopped.then_some(clock.used))
 }
 
 /// The period of a report: `from` and `to` (RFC 3339), by default the last 90 days.
@@ -149,7 +150,7 @@ pub async fn sla(
             .or_insert_with(|| (label, Default::default()));
         let index = Target::ALL
             .iter()
-            .position(|t| *t == fact.target)
+            .position(|t| *t == fact.clock.target)
             .unwrap_or(0);
         let (result, taken) = judge(fact, now);
         entry.1[index].add(result, taken);
@@ -226,7 +227,7 @@ pub async fn breaches(
         if items.len() == limit {
             break;
         }
-        let timeline = reports::clock_timeline(&state.db, fact.request_id, fact.target)
+        let timeline = reports::clock_timeline(&state.db, fact.request_id, fact.clock.target)
             .await?
             .into_iter()
             .map(|(at, from, to)| ClockEvent { at, from, to })
@@ -237,9 +238,9 @@ pub async fn breaches(
             service_id: fact.service_id,
             provider_department_id: fact.provider_department_id,
             requester_department_id: fact.requester_department_id,
-            target: fact.target,
-            allowed_minutes: minutes(fact.allowed),
-            used_minutes: minutes(fact.used),
+            target: fact.clock.target,
+            allowed_minutes: minutes(fact.clock.allowed),
+            used_minutes: minutes(fact.clock.used),
             timeline,
         });
     }

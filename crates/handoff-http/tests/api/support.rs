@@ -11,6 +11,7 @@ use handoff_domain::org::Role;
 use handoff_http::AppState;
 use handoff_store::departments::{self, NewDepartment};
 use handoff_store::people::{self, NewPerson};
+use handoff_store::scratch::ScratchDatabase;
 use handoff_store::{Db, Engine, PoolSize, tokens};
 use http_body_util::BodyExt;
 use jiff::Timestamp;
@@ -57,7 +58,7 @@ pub struct TestApp {
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { server: String, database: String },
+    Postgres(ScratchDatabase),
 }
 
 /// The test server: `HANDOFF_TEST_POSTGRES_URL` (set by scripts/test), or the local one.
@@ -85,22 +86,15 @@ impl TestApp {
             }
             Engine::Postgres => {
                 let server = postgres_server();
-                let database = unique_name();
-                let admin = Db::connect(&server, PoolSize { max_connections: 1 })
+                let scratch = ScratchDatabase::create(&server, "handoff_test")
                     .await
                     .unwrap_or_else(|e| {
                         panic!("PostgreSQL at {server}: {e} (run the tests with scripts/test)")
                     });
-                admin
-                    .execute_raw(&format!("CREATE DATABASE {database}"))
-                    .await
-                    .expect("create database");
-                admin.close().await;
-                let url = with_database(&server, &database);
-                let db = Db::connect(&url, PoolSize { max_connections: 4 })
+                let db = Db::connect(&scratch.url, PoolSize { max_connections: 4 })
                     .await
                     .expect("postgres");
-                (db, Cleanup::Postgres { server, database })
+                (db, Cleanup::Postgres(scratch))
             }
         };
         db.migrate().await.expect("migrate");
@@ -131,13 +125,8 @@ impl TestApp {
     /// Closes the pools and, on PostgreSQL, drops the test's database.
     pub async fn cleanup(&self) {
         self.db.close().await;
-        if let Cleanup::Postgres { server, database } = self.cleanup.as_ref()
-            && let Ok(admin) = Db::connect(server, PoolSize { max_connections: 1 }).await
-        {
-            let _ = admin
-                .execute_raw(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-                .await;
-            admin.close().await;
+        if let Cleanup::Postgres(scratch) = self.cleanup.as_ref() {
+            scratch.clone().drop().await;
         }
     }
 
@@ -191,16 +180,6 @@ impl TestApp {
     pub async fn manager(&self, department_id: i64) -> Client {
         self.person(department_id, Role::Manager).await
     }
-}
-
-fn with_database(server: &str, database: &str) -> String {
-    let (base, query) = match server.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (server, String::new()),
-    };
-    let (scheme, rest) = base.split_once("://").expect("a postgres:// URL");
-    let host = rest.split('/').next().unwrap_or(rest);
-    format!("{scheme}://{host}/{database}{query}")
 }
 
 async fn make_client(

@@ -13,11 +13,11 @@ use jiff::Timestamp;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value};
-use sqlx::Connection;
 
 use super::generate::{Bases, Chunk, Generator, Org};
 use super::{DemoOptions, DemoSummary, fill, is_empty};
 use crate::requests::{self, ListFilter, Sort, SortKey};
+use crate::scratch::ScratchDatabase;
 use crate::{Db, PoolSize, departments, on_read, to_micros};
 
 fn now() -> Timestamp {
@@ -136,25 +136,14 @@ fn postgres_gets_a_consistent_organisation() {
         return;
     };
     sqlx::test_block_on(async {
-        let name = format!("demo_test_{:016x}", rand::rng().random::<u64>());
-        let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-        let create = format!("CREATE DATABASE {name}");
-        sqlx::query(sqlx::AssertSqlSafe(create))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        let (base, _) = url.rsplit_once('/').unwrap();
-        let db = Db::connect(&format!("{base}/{name}"), PoolSize::default())
+        let scratch = ScratchDatabase::create(&url, "demo_test").await.unwrap();
+        let db = Db::connect(&scratch.url, PoolSize::default())
             .await
             .unwrap();
         db.migrate().await.unwrap();
         check_fill(&db).await;
         db.close().await;
-        let drop = format!("DROP DATABASE {name}");
-        sqlx::query(sqlx::AssertSqlSafe(drop))
-            .execute(&mut admin)
-            .await
-            .unwrap();
+        scratch.drop().await;
     });
 }
 

@@ -1,0 +1,76 @@
+//! Throwaway PostgreSQL databases on a server, one per test or benchmark run, so that
+//! runs never see each other's data.
+
+use rand::RngCore;
+
+use crate::{Db, PoolSize, Result};
+
+/// A database created for one run; [`ScratchDatabase::drop`] removes it.
+#[derive(Debug, Clone)]
+pub struct ScratchDatabase {
+    server: String,
+    pub name: String,
+    /// Where to connect to it.
+    pub url: String,
+}
+
+impl ScratchDatabase {
+    /// Creates `{prefix}_{random}` on the server `server` (a `postgres://` URL whose user
+    /// may create databases).
+    pub async fn create(server: &str, prefix: &str) -> Result<ScratchDatabase> {
+        let name = format!("{prefix}_{:016x}", rand::rng().next_u64());
+        let admin = Db::connect(server, PoolSize { max_connections: 1 }).await?;
+        let created = admin.execute_raw(&format!("CREATE DATABASE {name}")).await;
+        admin.close().await;
+        created?;
+        let url = with_database(server, &name);
+        Ok(ScratchDatabase {
+            server: server.to_owned(),
+            name,
+            url,
+        })
+    }
+
+    /// Drops the database, disconnecting whoever still uses it; failures are ignored
+    /// (a throwaway server goes away anyway).
+    pub async fn drop(self) {
+        if let Ok(admin) = Db::connect(&self.server, PoolSize { max_connections: 1 }).await {
+            let _ = admin
+                .execute_raw(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+                .await;
+            admin.close().await;
+        }
+    }
+}
+
+/// The server URL with its database replaced by `database`, keeping any parameters.
+fn with_database(server: &str, database: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let (scheme, rest) = base.split_once("://").unwrap_or(("postgres", base));
+    let host = rest.split('/').next().unwrap_or(rest);
+    format!("{scheme}://{host}/{database}{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn urls_keep_their_server_and_parameters() {
+        assert_eq!(
+            with_database("postgres://u@h:5/postgres", "x"),
+            "postgres://u@h:5/x"
+        );
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+        assert_eq!(
+            with_database("postgresql://h/db?sslmode=disable", "x"),
+            "postgresql://h/x?sslmode=disable"
+        );
+    }
+}
