@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod clock;
 pub mod form;
 pub mod org;
+pub mod password;
 pub mod request;
 pub mod search;
 pub mod sla;

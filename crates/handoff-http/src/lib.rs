@@ -8,6 +8,7 @@ mod calendars;
 mod error;
 mod extract;
 mod openapi;
+mod pages;
 mod router;
 
 use std::sync::Arc;
@@ -26,6 +27,8 @@ pub use router::router;
 pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
+    /// Marks the session cookie `Secure`: set when Handoff is served over HTTPS.
+    pub secure_cookies: bool,
     tokens: Arc<TokenCache>,
     calendars: Arc<CalendarCache>,
 }
@@ -35,6 +38,7 @@ impl AppState {
         Self {
             db,
             clock,
+            secure_cookies: false,
             tokens: Arc::default(),
             calendars: Arc::default(),
         }

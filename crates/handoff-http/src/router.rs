@@ -1,4 +1,5 @@
-//! The route table, top to bottom. Each route's handler lives in `api/<resource>.rs`.
+//! The route table, top to bottom. Each API route's handler lives in `api/<resource>.rs`;
+//! the pages' routes are in `pages/mod.rs`.
 
 use std::sync::Arc;
 
@@ -52,7 +53,14 @@ pub fn router(state: AppState) -> Router {
     let document = Arc::new(api);
     router
         .route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
-        .fallback(|| async { ApiError::NotFound("route") })
+        .merge(crate::pages::routes())
+        .fallback(|uri: axum::http::Uri| async move {
+            if uri.path().starts_with("/api/") {
+                ApiError::NotFound("route").into_response()
+            } else {
+                crate::pages::PageError::NotFound.into_response()
+            }
+        })
         .method_not_allowed_fallback(|| async {
             (StatusCode::METHOD_NOT_ALLOWED, Json(serde_json::json!({"error": {
                 "code": "method_not_allowed", "message": "this method is not allowed here", "fields": {}}})))

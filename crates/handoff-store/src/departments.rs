@@ -98,3 +98,8 @@ pub async fn update(db: &Db, id: i64, changes: &DepartmentChanges<'_>) -> Result
         .await?)
     .ok_or(StoreError::NotFound)
 }
+
+/// Names of the departments among `ids`, by id.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+    crate::sql::names_by_id(db, "departments", ids).await
+}

@@ -19,6 +19,7 @@ pub mod requests;
 pub mod scratch;
 pub mod search;
 pub mod services;
+pub mod sessions;
 pub mod sla_policies;
 pub mod slas;
 pub mod tokens;

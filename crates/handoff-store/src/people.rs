@@ -1,5 +1,7 @@
 //! People: employees, each with a home department and a role.
 
+use std::collections::HashMap;
+
 use handoff_domain::org::Role;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
@@ -65,6 +67,68 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Person> {
         .fetch_optional(pool)
         .await?)
     .ok_or(StoreError::NotFound)
+}
+
+/// The stored password hash of the active person with this e-mail, for signing in.
+pub async fn sign_in_facts(db: &Db, email: &str) -> Result<Option<(i64, Option<String>)>> {
+    Ok(on_read!(db, |pool| sqlx::query_as(
+        "SELECT id, password_hash FROM people WHERE email = $1 AND active"
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(pool)
+    .await?))
+}
+
+/// Sets a person's password hash (an Argon2 PHC string) and ends their sessions.
+pub async fn set_password_hash(db: &Db, id: i64, hash: &str) -> Result<()> {
+    let done = on_write!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let done = sqlx::query("UPDATE people SET password_hash = $2 WHERE id = $1")
+            .bind(id)
+            .bind(hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        done
+    });
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Gives every person without a password this one (demo data only).
+pub async fn set_missing_password_hashes(db: &Db, hash: &str) -> Result<u64> {
+    Ok(on_write!(db, |pool| sqlx::query(
+        "UPDATE people SET password_hash = $1 WHERE password_hash IS NULL"
+    )
+    .bind(hash)
+    .execute(pool)
+    .await?
+    .rows_affected()))
+}
+
+/// Sets or clears (`None`) the zone a person's pages show times in.
+pub async fn set_time_zone(db: &Db, id: i64, zone: Option<&str>) -> Result<()> {
+    on_write!(db, |pool| sqlx::query(
+        "UPDATE people SET time_zone = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(zone)
+    .execute(pool)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Names of the people among `ids`, by id.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<HashMap<i64, String>> {
+    crate::sql::names_by_id(db, "people", ids).await
 }
 
 /// Which of `ids` are active people, in `department` when given.

@@ -269,3 +269,8 @@ pub async fn update(
     })?;
     get(db, id).await
 }
+
+/// Names of the services among `ids`, by id.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+    crate::sql::names_by_id(db, "services", ids).await
+}

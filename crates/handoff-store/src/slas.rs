@@ -397,6 +397,40 @@ pub async fn of_request(db: &Db, request_id: i64) -> Result<Vec<StoredClock>> {
     rows.into_iter().map(ClockRow::decode).collect()
 }
 
+/// The clocks of several requests (for lists), by request id.
+pub async fn of_requests(
+    db: &Db,
+    request_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<StoredClock>>> {
+    let mut by_request: std::collections::HashMap<i64, Vec<StoredClock>> = Default::default();
+    if request_ids.is_empty() {
+        return Ok(by_request);
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT request_id, {CLOCK_COLUMNS} FROM request_slas WHERE request_id IN "
+    ));
+    sql.ints(request_ids).push(" ORDER BY request_id, target");
+    #[derive(sqlx::FromRow)]
+    struct Of {
+        request_id: i64,
+        #[sqlx(flatten)]
+        clock: ClockRow,
+    }
+    let rows: Vec<Of> = on_read!(db, |pool| bind_all!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
+        &sql.params
+    )
+    .fetch_all(pool)
+    .await?);
+    for row in rows {
+        by_request
+            .entry(row.request_id)
+            .or_default()
+            .push(row.clock.decode()?);
+    }
+    Ok(by_request)
+}
+
 /// An alarm that fired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fired {

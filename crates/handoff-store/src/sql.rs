@@ -41,6 +41,42 @@ impl Sql {
     pub fn text(&mut self, value: impl Into<String>) -> &mut Self {
         self.bind(Param::Text(value.into()))
     }
+
+    /// Appends `(p1, p2, ...)` binding each id; the list must not be empty.
+    pub fn ints(&mut self, values: &[i64]) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.int(*v);
+        }
+        self.push(")")
+    }
+}
+
+/// The `name` column of the rows of `table` with the given ids, by id: what pages show
+/// for the ids a row refers to.
+pub(crate) async fn names_by_id(
+    db: &crate::Db,
+    table: &'static str,
+    ids: &[i64],
+) -> crate::Result<std::collections::HashMap<i64, String>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut sql = Sql::new(&format!("SELECT id, name FROM {table} WHERE id IN "));
+    sql.ints(&ids);
+    let rows: Vec<(i64, String)> = crate::on_read!(db, |pool| bind_all!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
+        &sql.params
+    )
+    .fetch_all(pool)
+    .await?);
+    Ok(rows.into_iter().collect())
 }
 
 /// Binds a [`Sql`]'s parameters to a sqlx query of either engine.

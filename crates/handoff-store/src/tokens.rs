@@ -16,11 +16,12 @@ pub fn digest(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-fn generate() -> String {
+/// 32 random bytes in hex after `prefix`.
+pub(crate) fn random_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    let mut token = String::with_capacity(PREFIX.len() + 64);
-    token.push_str(PREFIX);
+    let mut token = String::with_capacity(prefix.len() + 64);
+    token.push_str(prefix);
     for b in bytes {
         token.push_str(&format!("{b:02x}"));
     }
@@ -29,7 +30,7 @@ fn generate() -> String {
 
 /// Creates a token for the person and returns it; only its digest is kept.
 pub async fn create(db: &Db, person_id: i64, name: &str, now: Timestamp) -> Result<String> {
-    let token = generate();
+    let token = random_secret(PREFIX);
     on_write!(db, |pool| sqlx::query(
         "INSERT INTO api_tokens (person_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)"
     )

@@ -29,6 +29,9 @@ enum Command {
     /// Create and revoke API tokens.
     #[command(subcommand)]
     Token(commands::token::TokenCommand),
+    /// Set what a person signs in with.
+    #[command(subcommand)]
+    Person(commands::person::PersonCommand),
     /// Business-time arithmetic on a calendar file (JSON or TOML).
     #[command(subcommand)]
     Calendar(commands::calendar::CalendarCommand),
@@ -65,6 +68,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             Command::Demo(args) => commands::demo::run(args).await,
             Command::Migrate(args) => commands::migrate::run(args).await,
             Command::Token(cmd) => commands::token::run(cmd).await,
+            Command::Person(cmd) => commands::person::run(cmd).await,
             Command::Calendar(cmd) => commands::calendar::run(cmd),
         }
     })

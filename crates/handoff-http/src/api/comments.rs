@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use handoff_domain::FieldErrors;
+use handoff_domain::access::Actor;
 use handoff_domain::request::{BODY_MAX, Status};
 use handoff_domain::validation::text;
 use handoff_store::comments::{self, Comment, NewComment};
@@ -70,7 +71,25 @@ pub async fn create(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CreateComment>,
 ) -> Result<(StatusCode, Json<CreatedComment>), ApiError> {
-    let (request, watching) = visible(&state, &actor, id).await?;
+    let (comment, status) = post(&state, &actor, id, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedComment {
+            comment: comment.into(),
+            request_status: status,
+        }),
+    ))
+}
+
+/// Posts a reply or internal note on request `id` as `actor`; the request's new status
+/// when the reply moved it. Shared by the API and the pages.
+pub async fn post(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    body: CreateComment,
+) -> Result<(Comment, Option<Status>), ApiError> {
+    let (request, watching) = visible(state, actor, id).await?;
     let facts = request.facts(watching);
     if body.internal && !actor.can_see_internal(&facts) {
         return Err(ApiError::forbidden(
@@ -90,16 +109,9 @@ pub async fn create(
     };
     let time = state
         .calendars
-        .timekeeping(&state, request.provider_department_id)
+        .timekeeping(state, request.provider_department_id)
         .await?;
-    let (comment, status) = comments::create(&state.db, &new, state.clock.now(), &time).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CreatedComment {
-            comment: comment.into(),
-            request_status: status,
-        }),
-    ))
+    Ok(comments::create(&state.db, &new, state.clock.now(), &time).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/requests/{id}/comments", tag = "requests",

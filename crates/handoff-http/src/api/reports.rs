@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use handoff_domain::FieldErrors;
+use handoff_domain::access::Actor;
 use handoff_domain::sla::Target;
 use handoff_domain::sla::report::{Outcome, Summary, outcome};
 use handoff_store::departments;
@@ -104,21 +105,34 @@ pub async fn sla(
     let now = state.clock.now();
     let (from, to) = period(&query, &mut errors, now);
     let group_by = query.get("group_by").unwrap_or("service").to_owned();
-    if ![
-        "service",
-        "provider_department",
-        "requester_department",
-        "month",
-    ]
-    .contains(&group_by.as_str())
-    {
+    if !GROUPS.contains(&group_by.as_str()) {
         errors.add(
             "group_by",
             "must be service, provider_department, requester_department or month",
         );
     }
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let facts = reports::clock_facts(&state.db, &actor, from, to).await?;
+    Ok(Json(build(&state, &actor, group_by, from, to).await?))
+}
+
+/// The groups allowed in `group_by`.
+pub const GROUPS: [&str; 4] = [
+    "service",
+    "provider_department",
+    "requester_department",
+    "month",
+];
+
+/// The SLA report over what `actor` may see; shared by the API and the pages.
+pub async fn build(
+    state: &AppState,
+    actor: &Actor,
+    group_by: String,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<SlaReport, ApiError> {
+    let now = state.clock.now();
+    let facts = reports::clock_facts(&state.db, actor, from, to).await?;
     let names: BTreeMap<i64, String> = if group_by.ends_with("department") {
         departments::list(&state.db, 0, i64::MAX)
             .await?
@@ -168,12 +182,12 @@ pub async fn sla(
     if group_by != "month" {
         rows.sort_by(|a, b| a.label.cmp(&b.label).then(a.key.cmp(&b.key)));
     }
-    Ok(Json(SlaReport {
+    Ok(SlaReport {
         group_by,
         from,
         to,
         rows,
-    }))
+    })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -218,7 +232,20 @@ pub async fn breaches(
     let (from, to) = period(&query, &mut errors, now);
     let limit = query.limit(&mut errors, 50, 200) as usize;
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let facts = reports::clock_facts(&state.db, &actor, from, to).await?;
+    let items = breach_list(&state, &actor, from, to, limit).await?;
+    Ok(Json(BreachList { items }))
+}
+
+/// The latest breached clocks with their timelines; shared by the API and the pages.
+pub async fn breach_list(
+    state: &AppState,
+    actor: &Actor,
+    from: Timestamp,
+    to: Timestamp,
+    limit: usize,
+) -> Result<Vec<Breach>, ApiError> {
+    let now = state.clock.now();
+    let facts = reports::clock_facts(&state.db, actor, from, to).await?;
     let mut items = Vec::new();
     for fact in facts.iter().rev() {
         if judge(fact, now).0 != Outcome::Breached {
@@ -244,5 +271,5 @@ pub async fn breaches(
             timeline,
         });
     }
-    Ok(Json(BreachList { items }))
+    Ok(items)
 }

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use handoff_domain::sla::{Phase, Target};
-use handoff_store::slas;
+use handoff_store::slas::{self, StoredClock, Timekeeping};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -57,14 +57,24 @@ pub async fn get(
         .calendars
         .timekeeping(&state, request.provider_department_id)
         .await?;
-    let now = state.clock.now();
+    let items = read_clocks(id, clocks, &time, state.clock.now())?;
+    Ok(Json(SlaList { items }))
+}
+
+/// Reads stored clocks at `now`; shared by the API and the pages.
+pub fn read_clocks(
+    request_id: i64,
+    clocks: Vec<StoredClock>,
+    time: &Timekeeping,
+    now: Timestamp,
+) -> Result<Vec<SlaJson>, ApiError> {
     let mut items = Vec::with_capacity(clocks.len());
     for stored in clocks {
         let state = stored
             .clock
             .state(now, time.work(stored.calendar_time))
             .map_err(|e| {
-                tracing::error!(request = id, error = %e, "SLA clock cannot be read");
+                tracing::error!(request = request_id, error = %e, "SLA clock cannot be read");
                 ApiError::Internal
             })?;
         items.push(SlaJson {
@@ -79,5 +89,5 @@ pub async fn get(
             calendar_time: stored.calendar_time,
         });
     }
-    Ok(Json(SlaList { items }))
+    Ok(items)
 }

@@ -26,6 +26,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The password every demo person signs in with.
+pub const DEMO_PASSWORD: &str = "handoff-demo";
+
 /// Fills the database when empty and prints how to sign in; false when it had data.
 pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
     let now = SystemClock.now();
@@ -38,10 +41,17 @@ pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
     };
     let admin = handoff_store::people::find_by_email(db, &summary.admin_email).await?;
     let token = handoff_store::tokens::create(db, admin.id, "demo", now).await?;
+    // One hash for everyone: demo people share a known password.
+    let hash = handoff_domain::password::hash(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
+    handoff_store::people::set_missing_password_hashes(db, &hash).await?;
     eprintln!(
         "demo organisation: {} departments, {} people, {} services, {} requests, {} comments",
         summary.departments, summary.people, summary.services, summary.requests, summary.comments
     );
     eprintln!("API token for {}: {token}", summary.admin_email);
+    eprintln!(
+        "sign in to the pages as {} (or any demo person) with the password {DEMO_PASSWORD}",
+        summary.admin_email
+    );
     Ok(true)
 }

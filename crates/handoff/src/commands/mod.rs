@@ -3,5 +3,6 @@
 pub mod calendar;
 pub mod demo;
 pub mod migrate;
+pub mod person;
 pub mod serve;
 pub mod token;

@@ -20,6 +20,9 @@ pub struct Args {
     /// Fill an empty database with demo data first.
     #[arg(long)]
     demo: bool,
+    /// Mark the sign-in cookie Secure: set this when Handoff is reached over HTTPS.
+    #[arg(long, env = "HANDOFF_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -28,7 +31,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         tracing::info!("the database already has data; no demo data added");
     }
     let clock = Arc::new(SystemClock);
-    let app = handoff_http::router(AppState::new(db.clone(), clock.clone()));
+    let mut state = AppState::new(db.clone(), clock.clone());
+    state.secure_cookies = args.secure_cookies;
+    let app = handoff_http::router(state);
     // SLA alarms; each server runs them, the database hands each alarm to one.
     let worker = tokio::spawn(handoff_worker::run(
         db.clone(),

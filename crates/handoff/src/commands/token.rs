@@ -68,7 +68,7 @@ pub async fn run(cmd: TokenCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn find(db: &handoff_store::Db, email: &str) -> anyhow::Result<people::Person> {
+pub(crate) async fn find(db: &handoff_store::Db, email: &str) -> anyhow::Result<people::Person> {
     match people::find_by_email(db, email).await {
         Ok(person) => Ok(person),
         Err(StoreError::NotFound) => bail!("no person has the e-mail {email}"),

@@ -4,10 +4,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use handoff_domain::FieldErrors;
+use handoff_domain::access::Actor;
 use handoff_domain::form::check_values;
 use handoff_domain::request::{BODY_MAX, Priority, SUBJECT_MAX};
 use handoff_domain::validation::{optional_text, text};
-use handoff_store::requests::{self, NewRequest};
+use handoff_store::requests::{self, NewRequest, Request};
 use handoff_store::slas::ClockWrite;
 use handoff_store::{StoreError, people, services, sla_policies};
 use serde::Deserialize;
@@ -43,6 +44,16 @@ pub async fn create(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<CreateRequest>,
 ) -> Result<(StatusCode, Json<RequestJson>), ApiError> {
+    let request = file(&state, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(request.try_into()?)))
+}
+
+/// Files a request for `actor`, starting its SLA clocks; shared by the API and the pages.
+pub async fn file(
+    state: &AppState,
+    actor: &Actor,
+    body: CreateRequest,
+) -> Result<Request, ApiError> {
     let service = match services::get(&state.db, body.service_id).await {
         Ok(service) if service.active => service,
         Ok(_) | Err(StoreError::NotFound) => {
@@ -96,12 +107,11 @@ pub async fn create(
         Some(policy) => {
             let time = state
                 .calendars
-                .timekeeping(&state, service.department_id)
+                .timekeeping(state, service.department_id)
                 .await?;
             ClockWrite::start(policy, now, &time)?
         }
         None => ClockWrite::default(),
     };
-    let request = requests::create(&state.db, &new, &clocks, now).await?;
-    Ok((StatusCode::CREATED, Json(request.try_into()?)))
+    Ok(requests::create(&state.db, &new, &clocks, now).await?)
 }

@@ -3,11 +3,11 @@
 use axum::Json;
 use axum::extract::State;
 use handoff_domain::FieldErrors;
-use handoff_domain::access::Denied;
+use handoff_domain::access::{Actor, Denied};
 use handoff_domain::request::{BODY_MAX, Priority, SUBJECT_MAX, Status};
 use handoff_domain::validation::{optional_text, text};
 use handoff_store::people;
-use handoff_store::requests::{self, RequestChanges};
+use handoff_store::requests::{self, Request, RequestChanges};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -43,7 +43,18 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateRequest>,
 ) -> Result<Json<RequestJson>, ApiError> {
-    let (current, watching) = visible(&state, &actor, id).await?;
+    let updated = apply(&state, &actor, id, body).await?;
+    Ok(Json(updated.try_into()?))
+}
+
+/// Applies `body` to request `id` as `actor`; shared by the API and the pages.
+pub async fn apply(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    body: UpdateRequest,
+) -> Result<Request, ApiError> {
+    let (current, watching) = visible(state, actor, id).await?;
     let mut errors = FieldErrors::new();
     let subject = body
         .subject
@@ -74,9 +85,9 @@ pub async fn update(
     };
     let time = state
         .calendars
-        .timekeeping(&state, current.provider_department_id)
+        .timekeeping(state, current.provider_department_id)
         .await?;
-    let updated = requests::update(
+    requests::update(
         &state.db,
         id,
         actor.person_id,
@@ -110,6 +121,5 @@ pub async fn update(
             Ok(changes)
         },
     )
-    .await??;
-    Ok(Json(updated.try_into()?))
+    .await?
 }

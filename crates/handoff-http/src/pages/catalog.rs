@@ -1,0 +1,323 @@
+//! `/catalog`: the services a person may request, by department, and the form that files
+//! a request to one of them, built from the service's own fields.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use handoff_domain::form::{FieldDef, FieldType};
+use handoff_domain::request::Priority;
+use handoff_store::people::PeopleFilter;
+use handoff_store::services::{Service, ServiceFilter};
+use handoff_store::{StoreError, departments, people, services};
+use serde_json::{Map, Value};
+
+use super::form::Pairs;
+use super::format;
+use super::{Choice, Frame, PageError, Viewer, render};
+use crate::AppState;
+use crate::api::requests::{self, CreateRequest};
+use crate::error::ApiError;
+
+pub struct ServiceLine {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+}
+
+pub struct DepartmentServices {
+    pub department: String,
+    pub services: Vec<ServiceLine>,
+}
+
+#[derive(Template)]
+#[template(path = "catalog.html")]
+struct CatalogPage {
+    frame: Frame,
+    departments: Vec<DepartmentServices>,
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    let filter = ServiceFilter {
+        department_id: None,
+        active: Some(true),
+        requestable_by: Some(viewer.actor.department_id),
+    };
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let batch = services::list(&state.db, &filter, after, 200).await?;
+        let full = batch.len() == 200;
+        after = batch.last().map_or(after, |s| s.id);
+        all.extend(batch);
+        if !full {
+            break;
+        }
+    }
+    let department_ids: Vec<i64> = all.iter().map(|s| s.department_id).collect();
+    let names = departments::names(&state.db, &department_ids).await?;
+    let mut grouped: BTreeMap<String, Vec<ServiceLine>> = BTreeMap::new();
+    for s in all {
+        let department = names.get(&s.department_id).cloned().unwrap_or_default();
+        grouped.entry(department).or_default().push(ServiceLine {
+            id: s.id,
+            name: s.name,
+            description: s.description,
+        });
+    }
+    let page = CatalogPage {
+        frame: Frame::new(&viewer, "catalog"),
+        departments: grouped
+            .into_iter()
+            .map(|(department, mut services)| {
+                services.sort_by(|a, b| a.name.cmp(&b.name));
+                DepartmentServices {
+                    department,
+                    services,
+                }
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// One field of the filing form, with what was entered and what is wrong with it.
+pub struct InputField {
+    pub name: String,
+    pub label: String,
+    pub help: String,
+    pub required: bool,
+    /// `text`, `long_text`, `number`, `date`, `choice`, `multi_choice` or `person`.
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<Choice>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "file_request.html")]
+struct FilePage {
+    frame: Frame,
+    service_id: i64,
+    service: String,
+    description: String,
+    department: String,
+    subject: String,
+    subject_error: Option<String>,
+    body: String,
+    body_error: Option<String>,
+    priorities: Vec<Choice>,
+    fields: Vec<InputField>,
+    error: Option<String>,
+}
+
+async fn requestable(state: &AppState, viewer: &Viewer, raw: &str) -> Result<Service, PageError> {
+    let id: i64 = raw.parse().map_err(|_| PageError::NotFound)?;
+    match services::get(&state.db, id).await {
+        Ok(s) if s.active && s.open_to(viewer.actor.department_id) => Ok(s),
+        Ok(_) | Err(StoreError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let service = requestable(&state, &viewer, &id).await?;
+    let page = file_page(&state, &viewer, &service, &Pairs::default(), None).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Pairs,
+) -> Result<Response, PageError> {
+    let service = requestable(&state, &viewer, &id).await?;
+    let priority = match form.filled("priority") {
+        Some(p) => Priority::parse(p),
+        None => Some(Priority::default()),
+    };
+    let result = match priority {
+        Some(priority) => {
+            let input = CreateRequest {
+                service_id: service.id,
+                subject: form.get("subject").unwrap_or_default().to_owned(),
+                description: form.get("description").unwrap_or_default().to_owned(),
+                priority,
+                fields: values(&service.fields, &form),
+            };
+            self::file_request(&state, &viewer, input).await
+        }
+        None => Err(ApiError::field("priority", "unknown priority")),
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(ApiError::Invalid { fields, .. }) => {
+            let errors: HashMap<String, String> = fields.into_map().into_iter().collect();
+            let page = file_page(&state, &viewer, &service, &form, Some(errors)).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn file_request(
+    state: &AppState,
+    viewer: &Viewer,
+    input: CreateRequest,
+) -> Result<i64, ApiError> {
+    requests::file(state, &viewer.actor, input)
+        .await
+        .map(|r| r.id)
+}
+
+/// The form's values as the API takes them: numbers and people as JSON numbers when they
+/// parse (else as typed, for the form check to name), multi-choice as lists, blanks left
+/// out so that "required" is what reports them.
+fn values(fields: &[FieldDef], form: &Pairs) -> Map<String, Value> {
+    let mut out = Map::new();
+    for def in fields {
+        let name = format!("field.{}", def.key);
+        let value = match def.kind {
+            FieldType::MultiChoice => {
+                let chosen: Vec<Value> = form
+                    .all(&name)
+                    .into_iter()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| Value::String(v.to_owned()))
+                    .collect();
+                (!chosen.is_empty()).then_some(Value::Array(chosen))
+            }
+            FieldType::Number => form.filled(&name).map(|v| {
+                serde_json::from_str::<serde_json::Number>(v)
+                    .map_or_else(|_| Value::String(v.to_owned()), Value::Number)
+            }),
+            FieldType::Person => form.filled(&name).map(|v| {
+                v.parse::<i64>()
+                    .map_or_else(|_| Value::String(v.to_owned()), Value::from)
+            }),
+            FieldType::Text | FieldType::Date | FieldType::Choice => {
+                form.filled(&name).map(|v| Value::String(v.to_owned()))
+            }
+            FieldType::LongText => form
+                .get(&name)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| Value::String(v.to_owned())),
+        };
+        if let Some(value) = value {
+            out.insert(def.key.clone(), value);
+        }
+    }
+    out
+}
+
+fn kind_name(kind: FieldType) -> &'static str {
+    match kind {
+        FieldType::Text => "text",
+        FieldType::LongText => "long_text",
+        FieldType::Number => "number",
+        FieldType::Date => "date",
+        FieldType::Choice => "choice",
+        FieldType::MultiChoice => "multi_choice",
+        FieldType::Person => "person",
+    }
+}
+
+async fn file_page(
+    state: &AppState,
+    viewer: &Viewer,
+    service: &Service,
+    form: &Pairs,
+    errors: Option<HashMap<String, String>>,
+) -> Result<FilePage, PageError> {
+    let errors = errors.unwrap_or_default();
+    let department = departments::names(&state.db, &[service.department_id])
+        .await?
+        .remove(&service.department_id)
+        .unwrap_or_default();
+    let needs_people = service.fields.iter().any(|f| f.kind == FieldType::Person);
+    let everyone = if needs_people {
+        let filter = PeopleFilter {
+            department_id: None,
+            active: Some(true),
+            q: None,
+        };
+        people::list(&state.db, &filter, 0, 1000).await?
+    } else {
+        Vec::new()
+    };
+    let fields = service
+        .fields
+        .iter()
+        .map(|def| {
+            let name = format!("field.{}", def.key);
+            let entered = form.all(&name);
+            let options = match def.kind {
+                FieldType::Choice | FieldType::MultiChoice => def
+                    .options
+                    .iter()
+                    .map(|o| Choice {
+                        value: o.clone(),
+                        label: o.clone(),
+                        selected: entered.contains(&o.as_str()),
+                    })
+                    .collect(),
+                FieldType::Person => everyone
+                    .iter()
+                    .map(|p| Choice {
+                        value: p.id.to_string(),
+                        label: p.name.clone(),
+                        selected: entered.contains(&p.id.to_string().as_str()),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            InputField {
+                value: entered.first().map(|v| (*v).to_owned()).unwrap_or_default(),
+                error: errors.get(&format!("fields.{}", def.key)).cloned(),
+                name,
+                label: def.label.clone(),
+                help: def.help.clone(),
+                required: def.required,
+                kind: kind_name(def.kind),
+                options,
+            }
+        })
+        .collect();
+    let chosen = form
+        .filled("priority")
+        .and_then(Priority::parse)
+        .unwrap_or_default();
+    let known = ["subject", "description", "priority"];
+    let other_errors: Vec<String> = errors
+        .iter()
+        .filter(|(k, _)| !k.starts_with("fields.") && !known.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    Ok(FilePage {
+        frame: Frame::new(viewer, "catalog"),
+        service_id: service.id,
+        service: service.name.clone(),
+        description: service.description.clone(),
+        department,
+        subject: form.get("subject").unwrap_or_default().to_owned(),
+        subject_error: errors.get("subject").cloned(),
+        body: form.get("description").unwrap_or_default().to_owned(),
+        body_error: errors.get("description").cloned(),
+        priorities: format::priorities(chosen),
+        fields,
+        error: (!errors.is_empty()).then(|| {
+            if other_errors.is_empty() {
+                "Some fields need attention; see below.".to_owned()
+            } else {
+                other_errors.join("; ")
+            }
+        }),
+    })
+}

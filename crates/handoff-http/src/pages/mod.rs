@@ -1,0 +1,207 @@
+//! The web UI: pages rendered on the server from askama templates (`templates/`), plain
+//! HTML forms, no JavaScript needed. Handlers share the API's actions (filing, updating,
+//! replying), so a page and an API call do exactly the same thing; what differs is how
+//! the answer and its errors are shown.
+
+mod catalog;
+mod form;
+mod format;
+mod notifications;
+mod reports;
+mod request;
+mod requests;
+mod session;
+mod settings;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::error::ApiError;
+pub use session::Viewer;
+
+/// The page routes; the API's live under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/requests") }))
+        .route("/sign-in", get(session::form).post(session::sign_in))
+        .route("/sign-out", post(session::sign_out))
+        .route("/requests", get(requests::list))
+        .route("/requests/{id}", get(request::show))
+        .route("/requests/{id}/comments", post(request::comment))
+        .route("/requests/{id}/update", post(request::update))
+        .route("/catalog", get(catalog::list))
+        .route("/catalog/{id}", get(catalog::form).post(catalog::file))
+        .route("/notifications", get(notifications::list))
+        .route("/reports/sla", get(reports::sla))
+        .route("/settings", get(settings::form).post(settings::save))
+        .route("/static/handoff.css", get(stylesheet))
+        .layer(middleware::from_fn(same_origin_writes))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/handoff.css"),
+    )
+        .into_response()
+}
+
+/// Refuses form posts that a browser sends on behalf of another site (cross-site request
+/// forgery): the session cookie is `SameSite=Lax` as well, this is the second guard.
+async fn same_origin_writes(request: Request, next: Next) -> Response {
+    if request.method() != Method::GET
+        && request.method() != Method::HEAD
+        && !same_origin(request.headers())
+    {
+        return PageError::Forbidden("this form was sent from another site".to_owned())
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (get("origin"), get("host")) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| authority == host),
+        // Neither header: not a browser acting for another site.
+        (None, _) => true,
+        (Some(_), None) => false,
+    }
+}
+
+/// One option of a select (or checkbox group), and whether it is chosen.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Choice {
+        Choice {
+            value: value.into(),
+            label: label.into(),
+            selected,
+        }
+    }
+}
+
+/// What every signed-in page shows around its content.
+pub struct Frame {
+    pub name: String,
+    pub time_zone: String,
+    /// The navigation entry to highlight.
+    pub section: &'static str,
+}
+
+impl Frame {
+    pub fn new(viewer: &Viewer, section: &'static str) -> Frame {
+        Frame {
+            name: viewer.name.clone(),
+            time_zone: viewer.zone_name(),
+            section,
+        }
+    }
+}
+
+/// Renders a template with a status.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// Why a page cannot be shown, shown as a page.
+#[derive(Debug)]
+pub enum PageError {
+    /// Not signed in: back to the sign-in form, then to `next`.
+    SignIn {
+        next: String,
+    },
+    NotFound,
+    Forbidden(String),
+    /// A request the page cannot act on, with the reason.
+    Rejected(StatusCode, String),
+    Internal,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match &self {
+            PageError::SignIn { next } => {
+                let target = format!("/sign-in?next={}", form::encode(next));
+                return Redirect::to(&target).into_response();
+            }
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is nothing here, or it is not yours to see.",
+            ),
+            PageError::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why.as_str()),
+            PageError::Rejected(status, why) => (*status, "Cannot do that", why.as_str()),
+            PageError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Handoff could not show this page. Try again shortly.",
+            ),
+        };
+        render(status, &ErrorPage { title, message })
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::NotFound(_) => PageError::NotFound,
+            ApiError::Forbidden(why) => PageError::Forbidden(why),
+            ApiError::Internal => PageError::Internal,
+            ApiError::Unavailable => PageError::Rejected(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Handoff is busy; try again shortly.".to_owned(),
+            ),
+            ApiError::Unauthenticated => PageError::SignIn {
+                next: "/".to_owned(),
+            },
+            other => {
+                let (status, _) = other.status_and_code();
+                PageError::Rejected(status, other.to_string())
+            }
+        }
+    }
+}
+
+impl From<handoff_store::StoreError> for PageError {
+    fn from(e: handoff_store::StoreError) -> Self {
+        ApiError::from(e).into()
+    }
+}

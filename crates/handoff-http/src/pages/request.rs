@@ -1,0 +1,396 @@
+//! `/requests/{id}`: one request with its SLA clocks, form values, conversation and
+//! history, and the forms to reply, move it through its lifecycle and assign it.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use handoff_domain::request::{Priority, Status};
+use handoff_domain::sla::Target;
+use handoff_store::history::Entry;
+use handoff_store::people::PeopleFilter;
+use handoff_store::{comments, departments, from_micros, history, people, services, slas};
+use serde_json::Value;
+
+use super::form::Pairs;
+use super::format::{self, SlaView};
+use super::{Choice, Frame, PageError, Viewer, render};
+use crate::AppState;
+use crate::api::comments::{CreateComment, post};
+use crate::api::request_sla::read_clocks;
+use crate::api::requests::{UpdateRequest, apply, visible};
+use crate::error::ApiError;
+
+/// Most comments and history entries a page shows.
+const SHOWN: i64 = 500;
+
+pub struct FieldLine {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct CommentView {
+    pub author: String,
+    pub body: String,
+    pub internal: bool,
+    pub at: String,
+}
+
+pub struct HistoryLine {
+    pub who: String,
+    pub what: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "request.html")]
+struct RequestPage {
+    frame: Frame,
+    id: i64,
+    subject: String,
+    description: String,
+    status: &'static str,
+    status_key: &'static str,
+    priority: &'static str,
+    service: String,
+    provider: String,
+    requester: String,
+    requester_department: String,
+    assignee: Option<String>,
+    created: String,
+    fields: Vec<FieldLine>,
+    slas: Vec<SlaView>,
+    comments: Vec<CommentView>,
+    history: Vec<HistoryLine>,
+    can_work: bool,
+    can_see_internal: bool,
+    moves: Vec<Choice>,
+    assignees: Vec<Choice>,
+    priorities: Vec<Choice>,
+    error: Option<String>,
+    draft: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    page(&state, &viewer, id, None, String::new(), StatusCode::OK).await
+}
+
+fn parse_id(raw: &str) -> Result<i64, PageError> {
+    raw.parse::<i64>().map_err(|_| PageError::NotFound)
+}
+
+/// Renders the page, with an error above the forms and the reply being written kept.
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    error: Option<String>,
+    draft: String,
+    status_code: StatusCode,
+) -> Result<Response, PageError> {
+    let actor = &viewer.actor;
+    let (request, watching) = visible(state, actor, id).await?;
+    let facts = request.facts(watching);
+    let can_work = actor.can_work(&facts);
+    let can_see_internal = actor.can_see_internal(&facts);
+    let status = request.status()?;
+    let priority = request.priority()?;
+    let service = services::get(&state.db, request.service_id).await?;
+    let departments = departments::names(
+        &state.db,
+        &[
+            request.provider_department_id,
+            request.requester_department_id,
+        ],
+    )
+    .await?;
+
+    let time = state
+        .calendars
+        .timekeeping(state, request.provider_department_id)
+        .await?;
+    let stored = slas::of_request(&state.db, id).await?;
+    let mut read = read_clocks(id, stored, &time, state.clock.now())?;
+    read.sort_by_key(|s| Target::ALL.iter().position(|t| *t == s.target));
+    let slas = read.iter().map(|s| SlaView::new(s, &viewer.zone)).collect();
+
+    let comment_rows = comments::list(&state.db, id, can_see_internal, 0, SHOWN).await?;
+    let entries = history::list(&state.db, id, can_see_internal, 0, SHOWN).await?;
+    let mut person_ids = vec![request.requester_id];
+    person_ids.extend(request.assignee_id);
+    person_ids.extend(comment_rows.iter().map(|c| c.author_id));
+    person_ids.extend(entries.iter().filter_map(|e| e.actor_id));
+    person_ids.extend(
+        entries
+            .iter()
+            .filter(|e| e.field == "assignee_id" || e.field == "watchers")
+            .flat_map(|e| [&e.old_value, &e.new_value])
+            .filter_map(|v| v.as_deref()?.parse::<i64>().ok()),
+    );
+    let values = request.field_values()?;
+    for def in &service.fields {
+        if let Some(Value::Number(n)) = values.get(&def.key)
+            && def.kind == handoff_domain::form::FieldType::Person
+            && let Some(id) = n.as_i64()
+        {
+            person_ids.push(id);
+        }
+    }
+    let names = people::names(&state.db, &person_ids).await?;
+    let name_of = |id: i64| {
+        names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("person {id}"))
+    };
+
+    let fields = service
+        .fields
+        .iter()
+        .filter_map(|def| {
+            let value = values.get(&def.key)?;
+            let shown = match value {
+                Value::String(s) => s.clone(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Value::Number(n) if def.kind == handoff_domain::form::FieldType::Person => {
+                    n.as_i64().map_or_else(|| n.to_string(), name_of)
+                }
+                other => other.to_string(),
+            };
+            Some(FieldLine {
+                label: def.label.clone(),
+                value: shown,
+            })
+        })
+        .collect();
+
+    let comments = comment_rows
+        .into_iter()
+        .map(|c| CommentView {
+            author: name_of(c.author_id),
+            body: c.body,
+            internal: c.internal,
+            at: format::time(from_micros(c.created_at), &viewer.zone),
+        })
+        .collect();
+    let history = entries
+        .iter()
+        .map(|e| HistoryLine {
+            who: e.actor_id.map_or_else(|| "Handoff".to_owned(), name_of),
+            what: describe(e, &name_of),
+            at: format::time(from_micros(e.at), &viewer.zone),
+        })
+        .collect();
+
+    let moves = status
+        .allowed_moves()
+        .iter()
+        .filter(|to| actor.may_move(&facts, status, **to).is_ok())
+        .map(|to| Choice {
+            value: to.as_str().to_owned(),
+            label: format::status(*to).to_owned(),
+            selected: false,
+        })
+        .collect();
+    let assignees = if can_work {
+        let filter = PeopleFilter {
+            department_id: Some(request.provider_department_id),
+            active: Some(true),
+            q: None,
+        };
+        people::list(&state.db, &filter, 0, 500)
+            .await?
+            .into_iter()
+            .map(|p| Choice {
+                selected: request.assignee_id == Some(p.id),
+                value: p.id.to_string(),
+                label: p.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let priorities = format::priorities(priority);
+
+    let page = RequestPage {
+        frame: Frame::new(viewer, "request"),
+        id,
+        subject: request.subject.clone(),
+        description: request.description.clone(),
+        status: format::status(status),
+        status_key: status.as_str(),
+        priority: format::priority(priority),
+        service: service.name,
+        provider: departments
+            .get(&request.provider_department_id)
+            .cloned()
+            .unwrap_or_default(),
+        requester: name_of(request.requester_id),
+        requester_department: departments
+            .get(&request.requester_department_id)
+            .cloned()
+            .unwrap_or_default(),
+        assignee: request.assignee_id.map(name_of),
+        created: format::time(from_micros(request.created_at), &viewer.zone),
+        fields,
+        slas,
+        comments,
+        history,
+        can_work,
+        can_see_internal,
+        moves,
+        assignees,
+        priorities,
+        error,
+        draft,
+    };
+    Ok(render(status_code, &page))
+}
+
+/// One history entry in words.
+fn describe(e: &Entry, name_of: &dyn Fn(i64) -> String) -> String {
+    let old = e.old_value.as_deref();
+    let new = e.new_value.as_deref();
+    let status_name = |v: Option<&str>| {
+        v.and_then(Status::parse).map_or_else(
+            || v.unwrap_or("none").to_owned(),
+            |s| format::status(s).to_owned(),
+        )
+    };
+    let person = |v: Option<&str>| v.and_then(|v| v.parse().ok()).map(name_of);
+    if let Some(target) = e.field.strip_prefix("sla.") {
+        let target: &str = match Target::parse(target) {
+            Some(t) => format::target(t),
+            None => target,
+        };
+        return match (old, new) {
+            (_, Some("breach")) => format!("{target} target breached"),
+            (_, Some(alarm)) if alarm.starts_with("warning_") => format!(
+                "{target}: {}% of the time used",
+                alarm.trim_start_matches("warning_")
+            ),
+            (None, Some("running")) => format!("{target} clock started"),
+            (Some("paused"), Some("running")) => format!("{target} clock resumed"),
+            (Some("stopped"), Some("running")) => format!("{target} clock resumed"),
+            (_, Some("paused")) => format!("{target} clock paused"),
+            (_, Some("stopped")) => format!("{target} clock stopped"),
+            (_, Some("restarted")) => format!("{target} clock restarted"),
+            (_, other) => format!("{target} clock: {}", other.unwrap_or("cleared")),
+        };
+    }
+    match e.field.as_str() {
+        "status" if old.is_none() => format!("filed it as {}", status_name(new)),
+        "status" => format!("moved it from {} to {}", status_name(old), status_name(new)),
+        "assignee_id" => match person(new) {
+            Some(name) => format!("assigned it to {name}"),
+            None => "unassigned it".to_owned(),
+        },
+        "priority" => format!(
+            "changed the priority from {} to {}",
+            old.unwrap_or("none"),
+            new.unwrap_or("none")
+        ),
+        "watchers" => match (person(old), person(new)) {
+            (_, Some(name)) => format!("added {name} as a watcher"),
+            (Some(name), None) => format!("removed {name} as a watcher"),
+            _ => "changed the watchers".to_owned(),
+        },
+        "subject" => "edited the subject".to_owned(),
+        "description" => "edited the description".to_owned(),
+        "comment" if e.internal => "added an internal note".to_owned(),
+        "comment" => "replied".to_owned(),
+        field => format!("changed {field}"),
+    }
+}
+
+/// Shows a failed action on the request's page, keeping what was typed.
+async fn failed(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    error: ApiError,
+    draft: String,
+) -> Result<Response, PageError> {
+    let (status, _) = error.status_and_code();
+    match error {
+        ApiError::NotFound(_) => Err(PageError::NotFound),
+        ApiError::Internal => Err(PageError::Internal),
+        other => page(state, viewer, id, Some(other.to_string()), draft, status).await,
+    }
+}
+
+/// `POST /requests/{id}/comments`: a public reply or an internal note.
+pub async fn comment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Pairs,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let body = form.get("body").unwrap_or_default().to_owned();
+    let input = CreateComment {
+        body: body.clone(),
+        internal: form.get("internal").is_some(),
+    };
+    match post(&state, &viewer.actor, id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#conversation")).into_response()),
+        Err(e) => failed(&state, &viewer, id, e, body).await,
+    }
+}
+
+/// `POST /requests/{id}/update`: a status move, an assignment or a priority, whichever
+/// the form carries.
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Pairs,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let mut input = UpdateRequest {
+        status: None,
+        assignee_id: None,
+        priority: None,
+        subject: None,
+        description: None,
+    };
+    let invalid = |field: &str, why: &str| ApiError::field(field, why);
+    let parsed = (|| {
+        if let Some(status) = form.filled("status") {
+            input.status =
+                Some(Status::parse(status).ok_or_else(|| invalid("status", "unknown status"))?);
+        }
+        if let Some(assignee) = form.get("assignee_id") {
+            input.assignee_id = Some(match assignee.trim() {
+                "" => None,
+                id => Some(
+                    id.parse()
+                        .map_err(|_| invalid("assignee_id", "not a person"))?,
+                ),
+            });
+        }
+        if let Some(priority) = form.filled("priority") {
+            input.priority = Some(
+                Priority::parse(priority).ok_or_else(|| invalid("priority", "unknown priority"))?,
+            );
+        }
+        Ok(())
+    })();
+    let result = match parsed {
+        Ok(()) => apply(&state, &viewer.actor, id, input).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(e) => failed(&state, &viewer, id, e, String::new()).await,
+    }
+}

@@ -1,0 +1,157 @@
+//! Signing in and out, and who is looking at a page: a session cookie holding a long
+//! random value, looked up by its digest (`handoff_store::sessions`). The password is
+//! checked with Argon2 once, at sign-in.
+
+use std::sync::OnceLock;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use handoff_domain::access::Actor;
+use handoff_domain::password;
+use handoff_store::{people, sessions};
+use jiff::tz::TimeZone;
+
+use super::form::{Pairs, safe_next};
+use super::{PageError, render};
+use crate::AppState;
+
+/// The cookie that carries the session.
+pub const COOKIE: &str = "handoff_session";
+
+/// The signed-in person looking at a page.
+pub struct Viewer {
+    pub actor: Actor,
+    pub name: String,
+    /// The zone times are shown in.
+    pub zone: TimeZone,
+}
+
+impl Viewer {
+    pub fn zone_name(&self) -> String {
+        self.zone.iana_name().unwrap_or("UTC").to_owned()
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(value) = jar.get(COOKIE).map(|c| c.value().to_owned()) else {
+            return Err(PageError::SignIn { next });
+        };
+        let Some(person) = sessions::lookup(&state.db, &value, state.clock.now()).await? else {
+            return Err(PageError::SignIn { next });
+        };
+        let zone = person
+            .time_zone
+            .as_deref()
+            .and_then(|name| TimeZone::get(name).ok())
+            .unwrap_or(TimeZone::UTC);
+        Ok(Viewer {
+            actor: person.actor,
+            name: person.name,
+            zone,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+pub async fn form(pairs: Pairs) -> Response {
+    let page = SignInPage {
+        email: String::new(),
+        next: safe_next(pairs.get("next")),
+        error: None,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A hash to check against when the e-mail is unknown, so that an unknown address
+/// takes as long to refuse as a wrong password.
+fn decoy() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| password::hash("decoy password, never matches").unwrap_or_default())
+}
+
+pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs) -> Response {
+    let email = form.get("email").unwrap_or_default().trim().to_owned();
+    let secret = form.get("password").unwrap_or_default().to_owned();
+    let next = safe_next(form.get("next"));
+    let refuse = |email: String, next: String, status: StatusCode, why: &str| {
+        let page = SignInPage {
+            email,
+            next,
+            error: Some(why.to_owned()),
+        };
+        render(status, &page)
+    };
+    if email.is_empty() || secret.is_empty() {
+        return refuse(
+            email,
+            next,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter your e-mail address and your password.",
+        );
+    }
+    let facts = match people::sign_in_facts(&state.db, &email).await {
+        Ok(facts) => facts,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let (person, stored) = match facts {
+        Some((id, Some(hash))) => (Some(id), hash),
+        _ => (None, decoy().to_owned()),
+    };
+    // Argon2 takes tens of milliseconds of CPU: off the async threads.
+    let matches = tokio::task::spawn_blocking(move || password::verify(&secret, &stored))
+        .await
+        .unwrap_or(false);
+    let Some(person) = person.filter(|_| matches) else {
+        return refuse(
+            email,
+            next,
+            StatusCode::UNAUTHORIZED,
+            "That e-mail address and password do not match an active account.",
+        );
+    };
+    let value = match sessions::create(&state.db, person, state.clock.now()).await {
+        Ok(value) => value,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let cookie = Cookie::build((COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.secure_cookies)
+        .max_age(cookie::time::Duration::seconds(
+            sessions::LIFETIME.as_secs(),
+        ))
+        .build();
+    (jar.add(cookie), Redirect::to(&next)).into_response()
+}
+
+pub async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> Response {
+    if let Some(value) = jar.get(COOKIE).map(|c| c.value().to_owned())
+        && let Err(e) = sessions::end(&state.db, &value, state.clock.now()).await
+    {
+        return PageError::from(e).into_response();
+    }
+    let jar = jar.remove(Cookie::build(COOKIE).path("/"));
+    (jar, Redirect::to("/sign-in")).into_response()
+}
