@@ -13,7 +13,7 @@ use crate::support::{Client, Scene, TestApp, both_engines};
 /// Gives Design a London calendar (Monday 09:00-12:30 and 13:30-17:30, Tuesday to Friday
 /// 09:00-17:30) and the graphics service the policy; the test clock stands at Monday
 /// 2026-11-23 09:00 London (= UTC in winter).
-async fn with_policy(app: &TestApp, s: &Scene, policy: Value) {
+pub(crate) async fn with_policy(app: &TestApp, s: &Scene, policy: Value) {
     let res = s.design_manager.post("/api/v1/calendars", json!({
         "department_id": s.design, "name": "London", "time_zone": "Europe/London",
         "week": {"mon": [["09:00", "12:30"], ["13:30", "17:30"]], "tue": [["09:00", "17:30"]],

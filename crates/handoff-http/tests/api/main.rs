@@ -4,10 +4,11 @@
 mod support;
 
 mod basics;
-mod clocks;
+pub(crate) mod clocks;
 mod lifecycle;
 mod lists;
 mod org;
+mod pages;
 mod requests;
 mod services;
 mod sla;

@@ -377,3 +377,147 @@ impl TestApp {
         res.id()
     }
 }
+
+/// The password test people sign in to the pages with.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// One Argon2 hash of [`PASSWORD`] for every test: hashing is slow on purpose.
+fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| handoff_domain::password::hash(PASSWORD).unwrap())
+}
+
+impl TestApp {
+    /// A browser with no session yet.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            router: self.router.clone(),
+            cookie: None,
+        }
+    }
+
+    /// Gives the client's person [`PASSWORD`], signs them in to the pages and returns
+    /// their browser.
+    pub async fn signed_in(&self, client: &Client) -> Browser {
+        people::set_password_hash(&self.db, client.person_id, password_hash())
+            .await
+            .unwrap();
+        let email = people::get(&self.db, client.person_id).await.unwrap().email;
+        let mut browser = self.browser();
+        let res = browser
+            .form("/sign-in", &[("email", &email), ("password", PASSWORD)])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.html);
+        browser
+    }
+}
+
+/// Someone using the pages: keeps the session cookie like a browser does.
+#[derive(Clone)]
+pub struct Browser {
+    router: Router,
+    pub cookie: Option<String>,
+}
+
+/// A page: its status, where it redirects, its HTML.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub set_cookie: Option<String>,
+    pub html: String,
+}
+
+impl Page {
+    #[track_caller]
+    pub fn assert(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "page: {}", self.html);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_has(&self, text: &str) -> &Self {
+        assert!(
+            self.html.contains(text),
+            "{text:?} not in page:\n{}",
+            self.html
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_lacks(&self, text: &str) -> &Self {
+        assert!(
+            !self.html.contains(text),
+            "{text:?} in page:\n{}",
+            self.html
+        );
+        self
+    }
+
+    /// The HTML of the element that starts with `start` (e.g. `<section id="sla">`) up to
+    /// the end tag `end`.
+    pub fn part(&self, start: &str, end: &str) -> &str {
+        let from = self
+            .html
+            .find(start)
+            .unwrap_or_else(|| panic!("{start:?} not in page:\n{}", self.html));
+        let rest = &self.html[from..];
+        &rest[..rest.find(end).map_or(rest.len(), |i| i + end.len())]
+    }
+}
+
+impl Browser {
+    pub async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Page {
+        let mut request = request.header(header::HOST, "handoff.test");
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie.clone());
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let header_text = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned())
+        };
+        let location = header_text(header::LOCATION);
+        let set_cookie = header_text(header::SET_COOKIE);
+        if let Some(set) = &set_cookie {
+            let pair = set.split(';').next().unwrap().to_owned();
+            self.cookie = (!pair.ends_with('=')).then_some(pair);
+        }
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            location,
+            set_cookie,
+            html: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        self.send(Request::builder().uri(path), Body::empty()).await
+    }
+
+    /// Posts a form as the browser does from one of Handoff's own pages.
+    pub async fn form(&mut self, path: &str, pairs: &[(&str, &str)]) -> Page {
+        self.form_from(path, pairs, "http://handoff.test").await
+    }
+
+    /// Posts a form from a page of `origin`.
+    pub async fn form_from(&mut self, path: &str, pairs: &[(&str, &str)], origin: &str) -> Page {
+        let body = serde_urlencoded::to_string(pairs).unwrap();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::ORIGIN, origin)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.send(request, Body::from(body)).await
+    }
+}

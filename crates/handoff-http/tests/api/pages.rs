@@ -1,0 +1,242 @@
+//! The pages, through the real router: signing in, the queue and request pages with their
+//! SLA clocks, filing from the catalog, notifications, the SLA report and settings.
+
+use axum::http::StatusCode;
+use handoff_store::people::{self, PersonChanges};
+use jiff::SignedDuration;
+use serde_json::json;
+
+use crate::clocks::with_policy;
+use crate::support::{PASSWORD, TestApp, both_engines};
+
+both_engines! {
+    async fn signing_in_and_out(app: TestApp) {
+        let s = app.scene().await;
+        let mut browser = app.browser();
+        let page = browser.get("/requests?view=mine").await;
+        page.assert(StatusCode::SEE_OTHER);
+        assert_eq!(page.location.as_deref(), Some("/sign-in?next=%2Frequests%3Fview%3Dmine"));
+        browser.get("/sign-in?next=%2Frequests%3Fview%3Dmine").await
+            .assert(StatusCode::OK)
+            .assert_has(r#"name="next" value="/requests?view=mine""#);
+
+        // The requester has a password once signed in through the helper; sign out first.
+        let mut signed = app.signed_in(&s.requester).await;
+        let email = people::get(&app.db, s.requester.person_id).await.unwrap().email;
+        let out = signed.form("/sign-out", &[]).await;
+        assert_eq!(out.location.as_deref(), Some("/sign-in"));
+        assert!(signed.cookie.is_none());
+
+        let wrong = browser.form("/sign-in", &[("email", &email), ("password", "not the password")]).await;
+        wrong.assert(StatusCode::UNAUTHORIZED).assert_has("do not match");
+        assert!(wrong.set_cookie.is_none());
+        let unknown = browser.form("/sign-in", &[("email", "nobody@example.org"), ("password", PASSWORD)]).await;
+        unknown.assert(StatusCode::UNAUTHORIZED).assert_has("do not match");
+        browser.form("/sign-in", &[("email", ""), ("password", "")]).await
+            .assert(StatusCode::UNPROCESSABLE_ENTITY);
+
+        let upper = email.to_uppercase();
+        let ok = browser.form("/sign-in", &[("email", &upper), ("password", PASSWORD), ("next", "/requests?view=mine")]).await;
+        ok.assert(StatusCode::SEE_OTHER);
+        assert_eq!(ok.location.as_deref(), Some("/requests?view=mine"));
+        let cookie = ok.set_cookie.unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        browser.get("/requests?view=mine").await.assert(StatusCode::OK).assert_has("Filed by me");
+
+        // Never sent elsewhere after signing in.
+        let mut other = app.browser();
+        let away = other.form("/sign-in", &[("email", &email), ("password", PASSWORD), ("next", "//evil.example/")]).await;
+        assert_eq!(away.location.as_deref(), Some("/requests"));
+
+        // Signing out ends the session on the server, not just in the browser.
+        let stolen = browser.cookie.clone();
+        browser.form("/sign-out", &[]).await.assert(StatusCode::SEE_OTHER);
+        browser.cookie = stolen;
+        browser.get("/requests").await.assert(StatusCode::SEE_OTHER);
+
+        // A deactivated person's sessions stop working.
+        let changes = PersonChanges { name: None, email: None, department_id: None, role: None, active: Some(false) };
+        people::update(&app.db, s.requester.person_id, &changes).await.unwrap();
+        other.get("/requests").await.assert(StatusCode::SEE_OTHER);
+    }
+
+    async fn forms_posted_from_other_sites_are_refused(app: TestApp) {
+        let s = app.scene().await;
+        let id = app.file(&s.requester, s.service, "Banner").await;
+        let mut designer = app.signed_in(&s.designer).await;
+        let path = format!("/requests/{id}/comments");
+        designer.form_from(&path, &[("body", "forged")], "https://evil.example").await
+            .assert(StatusCode::FORBIDDEN);
+        let comments = s.designer.get(&format!("/api/v1/requests/{id}/comments")).await;
+        assert!(comments.ids().is_empty(), "a forged reply was written");
+        designer.form(&path, &[("body", "Real reply")]).await.assert(StatusCode::SEE_OTHER);
+        assert_eq!(s.designer.get(&format!("/api/v1/requests/{id}/comments")).await.ids().len(), 1);
+    }
+
+    async fn filing_from_the_catalog_starts_the_clocks_shown_on_the_page(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+        let mut requester = app.signed_in(&s.requester).await;
+        requester.get("/catalog").await.assert(StatusCode::OK)
+            .assert_has("DESIGN")
+            .assert_has(&format!(r#"href="/catalog/{}">Graphics for a campaign"#, s.service));
+        let form_path = format!("/catalog/{}", s.service);
+        requester.get(&form_path).await.assert(StatusCode::OK)
+            .assert_has(r#"name="field.format""#)
+            .assert_has(r#"type="checkbox" name="field.channels" value="print""#)
+            .assert_has(r#"type="date" name="field.deadline""#);
+
+        // Bad input: named per field, what was typed is kept, nothing is filed.
+        let bad = requester.form(&form_path, &[
+            ("subject", "Spring poster"), ("priority", "high"), ("field.copies", "many"),
+            ("field.channels", "web"), ("field.channels", "print"),
+        ]).await;
+        bad.assert(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_has(r#"data-field="field.format">is required"#)
+            .assert_has(r#"data-field="field.copies">"#)
+            .assert_has(r#"value="Spring poster""#)
+            .assert_has(r#"value="print" checked"#);
+        assert!(s.requester.get("/api/v1/requests").await.ids().is_empty());
+
+        let filed = requester.form(&form_path, &[
+            ("subject", "Spring poster"), ("priority", "high"), ("field.format", "poster"),
+            ("field.copies", "3"), ("field.channels", "web"), ("field.channels", "print"),
+            ("field.brief", "Line one\r\nLine two"),
+        ]).await;
+        filed.assert(StatusCode::SEE_OTHER);
+        let location = filed.location.unwrap();
+        let id: i64 = location.trim_start_matches("/requests/").parse().unwrap();
+        let api = s.requester.get(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(api.body["priority"], "high");
+        assert_eq!(api.body["fields"], json!({"format": "poster", "copies": 3, "channels": ["web", "print"], "brief": "Line one\nLine two"}));
+
+        let page = requester.get(&location).await;
+        page.assert(StatusCode::OK).assert_has("Spring poster").assert_has("web, print");
+        let sla = page.part(r#"<section id="sla">"#, "</section>");
+        // Monday 09:00 in London: an hour of business time, due at 10:00; Marketing has
+        // no calendar, so its people see UTC.
+        assert!(sla.contains(r#"data-target="First response""#), "{sla}");
+        assert!(sla.contains(r#"datetime="2026-11-23T10:00:00Z">Mon 23 Nov 2026, 10:00 UTC"#), "{sla}");
+        assert!(sla.contains("1 h 00 min left"), "{sla}");
+        assert!(sla.contains("business time"), "{sla}");
+        page.assert_has("First response clock started");
+    }
+
+    async fn the_queue_and_request_pages_follow_the_clocks(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+        let id = app.file(&s.requester, s.service, "Autumn banner").await;
+        let mut designer = app.signed_in(&s.designer).await;
+        let request_path = format!("/requests/{id}");
+
+        app.clock.advance(SignedDuration::from_mins(45));
+        let queue = designer.get("/requests?view=queue").await;
+        queue.assert(StatusCode::OK).assert_has("Autumn banner").assert_has("First response: 15 min left");
+
+        app.clock.advance(SignedDuration::from_mins(30));
+        let queue = designer.get("/requests").await;
+        queue.assert_has("First response: breached, 15 min overdue");
+        let page = designer.get(&request_path).await;
+        let sla = page.part(r#"<section id="sla">"#, "</section>");
+        assert!(sla.contains(r#"<tr class="sla-breached" data-target="First response">"#), "{sla}");
+        assert!(sla.contains("15 min overdue"), "{sla}");
+        assert!(sla.contains("125 %"), "{sla}");
+
+        // The worker raises the alarms; they reach the queue's notifications.
+        handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        designer.get("/notifications").await.assert(StatusCode::OK)
+            .assert_has(&format!(r#"href="/requests/{id}">request #{id}</a>"#));
+        designer.get(&request_path).await.assert_has("First response target breached");
+
+        // Assign, reply, then wait on the customer: resolution pauses.
+        let assign = designer.form(&format!("/requests/{id}/update"), &[("assignee_id", &s.designer.person_id.to_string())]).await;
+        assign.assert(StatusCode::SEE_OTHER);
+        designer.form(&format!("/requests/{id}/comments"), &[("body", "Which size?")]).await.assert(StatusCode::SEE_OTHER);
+        designer.form(&format!("/requests/{id}/comments"), &[("body", "Probably the big one"), ("internal", "1")]).await.assert(StatusCode::SEE_OTHER);
+        designer.form(&format!("/requests/{id}/update"), &[("status", "in_progress")]).await.assert(StatusCode::SEE_OTHER);
+        designer.form(&format!("/requests/{id}/update"), &[("status", "waiting_on_customer")]).await.assert(StatusCode::SEE_OTHER);
+        let page = designer.get(&request_path).await;
+        page.assert_has(r#"id="status">Waiting on customer"#)
+            .assert_has("Which size?")
+            .assert_has("internal note")
+            .assert_has("Resolution clock paused");
+        let sla = page.part(r#"<section id="sla">"#, "</section>");
+        assert!(sla.contains(r#"<tr class="sla-paused" data-target="Resolution">"#), "{sla}");
+
+        // The requester sees neither the internal note nor the controls of the provider.
+        let mut requester = app.signed_in(&s.requester).await;
+        let theirs = requester.get(&request_path).await;
+        theirs.assert(StatusCode::OK).assert_has("Which size?").assert_lacks("Probably the big one")
+            .assert_lacks(r#"id="assignee-select""#);
+        requester.form(&format!("/requests/{id}/comments"), &[("body", "The big one")]).await.assert(StatusCode::SEE_OTHER);
+        let page = designer.get(&request_path).await;
+        page.assert_has("Resolution clock resumed");
+
+        // An illegal move is explained on the page, and changes nothing.
+        let illegal = requester.form(&format!("/requests/{id}/update"), &[("status", "closed")]).await;
+        assert!(illegal.status.is_client_error(), "{}", illegal.status);
+        illegal.assert_has(r#"id="action-error""#);
+        let api = s.requester.get(&format!("/api/v1/requests/{id}")).await;
+        assert_ne!(api.body["status"], "closed");
+        // An empty reply is refused with the reason, nothing is written.
+        let empty = requester.form(&format!("/requests/{id}/comments"), &[("body", "  ")]).await;
+        empty.assert(StatusCode::UNPROCESSABLE_ENTITY).assert_has("body");
+    }
+
+    async fn others_cannot_see_a_request_page(app: TestApp) {
+        let s = app.scene().await;
+        let id = app.file(&s.requester, s.service, "Private matter").await;
+        let mut outsider = app.signed_in(&s.outsider).await;
+        outsider.get(&format!("/requests/{id}")).await.assert(StatusCode::NOT_FOUND)
+            .assert_lacks("Private matter");
+        outsider.form(&format!("/requests/{id}/comments"), &[("body", "hello")]).await
+            .assert(StatusCode::NOT_FOUND);
+        outsider.get("/requests?view=queue").await.assert_lacks("Private matter");
+        outsider.get("/requests/not-a-number").await.assert(StatusCode::NOT_FOUND);
+        outsider.get("/no/such/page").await.assert(StatusCode::NOT_FOUND).assert_has("Not found");
+        outsider.get("/requests?view=everything").await.assert(StatusCode::BAD_REQUEST);
+    }
+
+    async fn the_sla_report_page_shows_attainment_and_breaches(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+        let late = app.file(&s.requester, s.service, "Late one").await;
+        app.clock.advance(SignedDuration::from_mins(90));
+        s.designer.post(&format!("/api/v1/requests/{late}/comments"), json!({"body": "Sorry"})).await.assert(StatusCode::CREATED);
+        let on_time = app.file(&s.requester, s.service, "Quick one").await;
+        app.clock.advance(SignedDuration::from_mins(10));
+        s.designer.post(&format!("/api/v1/requests/{on_time}/comments"), json!({"body": "On it"})).await.assert(StatusCode::CREATED);
+
+        let mut manager = app.signed_in(&s.design_manager).await;
+        let page = manager.get("/reports/sla?group_by=service").await;
+        page.assert(StatusCode::OK);
+        let table = page.part(r#"<table class="report" id="attainment">"#, "</table>");
+        assert!(table.contains("Graphics for a campaign"), "{table}");
+        assert!(table.contains("50.0 %"), "{table}");
+        assert!(table.contains("1 met, 1 breached"), "{table}");
+        let breaches = page.part(r#"<ul class="breaches""#, "</ul>");
+        assert!(breaches.contains(&format!("#{late} Late one")), "{breaches}");
+        assert!(!breaches.contains("Quick one"), "{breaches}");
+        manager.get("/reports/sla?group_by=month").await.assert(StatusCode::OK).assert_has("2026-11");
+        manager.get("/reports/sla?group_by=colour").await.assert(StatusCode::BAD_REQUEST);
+        manager.get("/reports/sla?from=2026-12-01&to=2026-11-01").await.assert(StatusCode::BAD_REQUEST);
+        manager.get("/reports/sla?from=yesterday").await.assert(StatusCode::BAD_REQUEST);
+    }
+
+    async fn times_show_in_the_viewers_zone(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60})).await;
+        let id = app.file(&s.requester, s.service, "Zones").await;
+        let mut requester = app.signed_in(&s.requester).await;
+        // No zone of their own and a department without a calendar: UTC.
+        requester.get(&format!("/requests/{id}")).await.assert_has("Mon 23 Nov 2026, 10:00 UTC");
+        requester.form("/settings", &[("time_zone", "Mars/Olympus")]).await
+            .assert(StatusCode::UNPROCESSABLE_ENTITY).assert_has("not a time zone");
+        requester.form("/settings", &[("time_zone", "America/New_York")]).await.assert(StatusCode::SEE_OTHER);
+        requester.get(&format!("/requests/{id}")).await.assert_has("Mon 23 Nov 2026, 05:00 EST");
+        requester.get("/settings").await.assert_has(r#"value="America/New_York""#);
+        // The designer's department has the London calendar.
+        let mut designer = app.signed_in(&s.designer).await;
+        designer.get(&format!("/requests/{id}")).await.assert_has("Mon 23 Nov 2026, 10:00 GMT");
+    }
+}
