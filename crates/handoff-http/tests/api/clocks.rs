@@ -3,39 +3,11 @@
 use std::collections::HashSet;
 
 use axum::http::StatusCode;
-use handoff_domain::clock::Clock;
 use handoff_domain::sla::Alarm;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 
-use crate::support::{Client, Scene, TestApp, both_engines};
-
-/// Gives Design a London calendar (Monday 09:00-12:30 and 13:30-17:30, Tuesday to Friday
-/// 09:00-17:30) and the graphics service the policy; the test clock stands at Monday
-/// 2026-11-23 09:00 London (= UTC in winter).
-pub(crate) async fn with_policy(app: &TestApp, s: &Scene, policy: Value) {
-    let res = s.design_manager.post("/api/v1/calendars", json!({
-        "department_id": s.design, "name": "London", "time_zone": "Europe/London",
-        "week": {"mon": [["09:00", "12:30"], ["13:30", "17:30"]], "tue": [["09:00", "17:30"]],
-                 "wed": [["09:00", "17:30"]], "thu": [["09:00", "17:30"]], "fri": [["09:00", "17:30"]]}
-    })).await;
-    res.assert(StatusCode::CREATED);
-    s.design_manager
-        .patch(
-            &format!("/api/v1/departments/{}", s.design),
-            json!({"calendar_id": res.id()}),
-        )
-        .await
-        .assert(StatusCode::OK);
-    s.design_manager
-        .put(
-            &format!("/api/v1/services/{}/sla", s.service),
-            json!({"policies": [policy]}),
-        )
-        .await
-        .assert(StatusCode::OK);
-    assert_eq!(app.clock.now().to_string(), "2026-11-23T09:00:00Z");
-}
+use crate::support::{Client, TestApp, both_engines, with_policy};
 
 async fn clock(client: &Client, request: i64, target: &str) -> Value {
     let res = client.get(&format!("/api/v1/requests/{request}/sla")).await;

@@ -4,7 +4,7 @@
 mod support;
 
 mod basics;
-pub(crate) mod clocks;
+mod clocks;
 mod lifecycle;
 mod lists;
 mod org;

@@ -6,8 +6,7 @@ use handoff_store::people::{self, PersonChanges};
 use jiff::SignedDuration;
 use serde_json::json;
 
-use crate::clocks::with_policy;
-use crate::support::{PASSWORD, TestApp, both_engines};
+use crate::support::{PASSWORD, TestApp, both_engines, with_policy};
 
 both_engines! {
     async fn signing_in_and_out(app: TestApp) {

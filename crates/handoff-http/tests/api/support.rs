@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use handoff_domain::clock::ManualClock;
+use handoff_domain::clock::{Clock, ManualClock};
 use handoff_domain::org::Role;
 use handoff_http::AppState;
 use handoff_store::departments::{self, NewDepartment};
@@ -388,6 +388,16 @@ fn password_hash() -> &'static str {
 }
 
 impl TestApp {
+    /// Serves the app on a free local port until the test ends; returns its address.
+    #[allow(dead_code)] // The browser tests serve; the API tests call the router directly.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let router = self.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        address
+    }
+
     /// A browser with no session yet.
     pub fn browser(&self) -> Browser {
         Browser {
@@ -520,4 +530,31 @@ impl Browser {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         self.send(request, Body::from(body)).await
     }
+}
+
+/// Gives Design a London calendar (Monday 09:00-12:30 and 13:30-17:30, Tuesday to Friday
+/// 09:00-17:30) and the graphics service the policy; the test clock stands at Monday
+/// 2026-11-23 09:00 London (= UTC in winter).
+pub async fn with_policy(app: &TestApp, s: &Scene, policy: Value) {
+    let res = s.design_manager.post("/api/v1/calendars", json!({
+        "department_id": s.design, "name": "London", "time_zone": "Europe/London",
+        "week": {"mon": [["09:00", "12:30"], ["13:30", "17:30"]], "tue": [["09:00", "17:30"]],
+                 "wed": [["09:00", "17:30"]], "thu": [["09:00", "17:30"]], "fri": [["09:00", "17:30"]]}
+    })).await;
+    res.assert(StatusCode::CREATED);
+    s.design_manager
+        .patch(
+            &format!("/api/v1/departments/{}", s.design),
+            json!({"calendar_id": res.id()}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    s.design_manager
+        .put(
+            &format!("/api/v1/services/{}/sla", s.service),
+            json!({"policies": [policy]}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    assert_eq!(app.clock.now().to_string(), "2026-11-23T09:00:00Z");
 }
