@@ -7,6 +7,7 @@
 
 mod data;
 mod generate;
+mod live;
 mod slas;
 #[cfg(test)]
 mod tests;
@@ -142,13 +143,14 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
             .execute(write)
             .await?;
     }
-    slas::set_up(db, from_micros(now)).await?;
+    let calendar = slas::set_up(db, from_micros(now)).await?;
+    let live = live::file(db, &calendar, from_micros(now)).await?;
 
     Ok(Some(DemoSummary {
         departments: org.departments.len() as u64,
         people: org.people.len() as u64,
         services: org.services.len() as u64,
-        requests: options.requests,
+        requests: options.requests + live,
         comments,
         admin_email: data::ADMIN.1.to_owned(),
     }))

@@ -1,6 +1,7 @@
 //! The demo's service levels: one office calendar that every department works in, and
 //! SLA policies on every service, so that requests filed in the demo run SLA clocks.
-//! (The generated history predates them and has none.)
+//! (The generated history predates them and has none; `live.rs` adds recent requests
+//! that do.)
 
 use handoff_domain::calendar::CalendarSpec;
 use handoff_domain::request::Priority;
@@ -45,12 +46,13 @@ fn policy(first_response: i64, resolution: i64, next_update: Option<i64>) -> Pol
 
 /// Creates the office calendar, makes every department use it, and gives every service
 /// a policy: a working day to answer and a week to resolve, faster when urgent.
-pub(super) async fn set_up(db: &Db, now: Timestamp) -> Result<()> {
+pub(super) async fn set_up(db: &Db, now: Timestamp) -> Result<CalendarSpec> {
     let all = departments::list(db, 0, 1_000).await?;
+    let spec = office_calendar()?;
     let Some(owner) = all.iter().find(|d| d.handle == "it").or(all.first()) else {
-        return Ok(());
+        return Ok(spec);
     };
-    let calendar = calendars::create(db, owner.id, "Head office", &office_calendar()?, now).await?;
+    let calendar = calendars::create(db, owner.id, "Head office", &spec, now).await?;
     for department in &all {
         let changes = DepartmentChanges {
             calendar_id: Some(Some(calendar.id)),
@@ -75,5 +77,5 @@ pub(super) async fn set_up(db: &Db, now: Timestamp) -> Result<()> {
     for service in services::list(db, &ServiceFilter::default(), 0, 1_000).await? {
         sla_policies::replace(db, service.id, &policies, now).await?;
     }
-    Ok(())
+    Ok(spec)
 }
