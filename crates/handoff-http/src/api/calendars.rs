@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use handoff_domain::FieldErrors;
+use handoff_domain::access::Actor;
 use handoff_domain::calendar::{
     Calendar, CalendarError, CalendarSpec, HolidaySpec, Horizon, WeekSpec, holidays_from_ics,
 };
@@ -79,8 +80,8 @@ pub struct UpdateCalendar {
     pub holidays: Option<Vec<HolidaySpec>>,
 }
 
-fn may_maintain(caller: &Caller, department: i64) -> Result<(), ApiError> {
-    if caller.0.manages(department) {
+pub(crate) fn may_maintain(actor: &Actor, department: i64) -> Result<(), ApiError> {
+    if actor.manages(department) {
         Ok(())
     } else {
         Err(ApiError::forbidden(
@@ -134,7 +135,7 @@ pub async fn create(
         }
         Err(other) => return Err(other.into()),
     }
-    may_maintain(&caller, body.department_id)?;
+    may_maintain(&caller.0, body.department_id)?;
     let mut errors = FieldErrors::new();
     let name = text(&mut errors, "name", &body.name, 100);
     errors.into_result(()).map_err(ApiError::invalid)?;
@@ -195,10 +196,21 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateCalendar>,
 ) -> Result<Json<CalendarJson>, ApiError> {
+    Ok(Json(change(&state, &caller.0, id, body).await?.into()))
+}
+
+/// Changes a calendar as `actor` and recomputes the clocks of the departments using it;
+/// shared by the API and the pages.
+pub async fn change(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    body: UpdateCalendar,
+) -> Result<StoredCalendar, ApiError> {
     let current = calendars::get(&state.db, id)
         .await
         .map_err(or_404("calendar"))?;
-    may_maintain(&caller, current.department_id)?;
+    may_maintain(actor, current.department_id)?;
     let mut errors = FieldErrors::new();
     let name = body
         .name
@@ -221,8 +233,8 @@ pub async fn update(
         .await
         .map_err(name_taken)?;
     let users = calendars::departments_using(&state.db, id).await?;
-    recompute_departments(&state, &users).await?;
-    Ok(Json(stored.into()))
+    recompute_departments(state, &users).await?;
+    Ok(stored)
 }
 
 #[utoipa::path(post, path = "/api/v1/calendars/{id}/holidays/import", tag = "calendars",
@@ -235,12 +247,23 @@ pub async fn import_holidays(
     ApiPath(id): ApiPath<i64>,
     body: Bytes,
 ) -> Result<Json<CalendarJson>, ApiError> {
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::field("body", "must be UTF-8 iCalendar text"))?;
+    Ok(Json(import(&state, &caller.0, id, text).await?.into()))
+}
+
+/// Adds the holidays of an iCalendar text to a calendar as `actor`, skipping those it
+/// has; shared by the API and the pages.
+pub async fn import(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    text: &str,
+) -> Result<StoredCalendar, ApiError> {
     let current = calendars::get(&state.db, id)
         .await
         .map_err(or_404("calendar"))?;
-    may_maintain(&caller, current.department_id)?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::field("body", "must be UTF-8 iCalendar text"))?;
+    may_maintain(actor, current.department_id)?;
     let now = state.clock.now();
     let calendar = check_spec(current.spec, now)?;
     let imported = holidays_from_ics(text, calendar.time_zone())
@@ -260,8 +283,8 @@ pub async fn import_holidays(
     let calendar = check_spec(spec, now)?;
     let stored = calendars::update(&state.db, id, None, Some(calendar.spec()), now).await?;
     let users = calendars::departments_using(&state.db, id).await?;
-    recompute_departments(&state, &users).await?;
-    Ok(Json(stored.into()))
+    recompute_departments(state, &users).await?;
+    Ok(stored)
 }
 
 #[derive(Serialize, ToSchema)]

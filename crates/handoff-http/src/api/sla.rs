@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use handoff_domain::FieldErrors;
+use handoff_domain::access::Actor;
 use handoff_domain::request::Priority;
 use handoff_domain::sla::{DEFAULT_WARNINGS, Policy};
 use handoff_store::services;
@@ -90,17 +91,31 @@ pub async fn put(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PoliciesJson>,
 ) -> Result<Json<PoliciesJson>, ApiError> {
+    let policies = replace(&state, &caller.0, id, body.policies).await?;
+    Ok(Json(PoliciesJson {
+        policies: policies.into_iter().map(PolicyJson::from).collect(),
+    }))
+}
+
+/// Replaces a service's policies as `actor` and moves its open requests' clocks to them;
+/// shared by the API and the pages.
+pub async fn replace(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    body: Vec<PolicyJson>,
+) -> Result<Vec<ServicePolicy>, ApiError> {
     let service = services::get(&state.db, id)
         .await
         .map_err(or_404("service"))?;
-    if !caller.0.manages(service.department_id) {
+    if !actor.manages(service.department_id) {
         return Err(ApiError::forbidden(
             "only the department's managers and administrators set its SLAs",
         ));
     }
     let mut errors = FieldErrors::new();
     let mut policies: Vec<ServicePolicy> = Vec::new();
-    for (i, p) in body.policies.into_iter().enumerate() {
+    for (i, p) in body.into_iter().enumerate() {
         let policy = Policy {
             first_response_minutes: p.first_response_minutes,
             resolution_minutes: p.resolution_minutes,
@@ -129,7 +144,7 @@ pub async fn put(
     // Open requests follow the new targets: same time used, new allowance and due time.
     let time = state
         .calendars
-        .timekeeping(&state, service.department_id)
+        .timekeeping(state, service.department_id)
         .await?;
     let count = slas::recompute(&state.db, Scope::Service(id), &time, |priority, stored| {
         let Some(policy) = sla_policies::applicable(&policies, priority) else {
@@ -143,7 +158,5 @@ pub async fn put(
     })
     .await?;
     tracing::info!(service = id, clocks = count, "SLA due times recomputed");
-    Ok(Json(PoliciesJson {
-        policies: policies.into_iter().map(PolicyJson::from).collect(),
-    }))
+    Ok(policies)
 }

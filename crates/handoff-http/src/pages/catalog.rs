@@ -11,11 +11,12 @@ use handoff_domain::form::{FieldDef, FieldType};
 use handoff_domain::request::Priority;
 use handoff_store::people::PeopleFilter;
 use handoff_store::services::{Service, ServiceFilter};
-use handoff_store::{StoreError, departments, people, services};
+use handoff_store::{StoreError, departments, people, services, sla_policies};
 use serde_json::{Map, Value};
 
 use super::form::Pairs;
 use super::format;
+use super::service_sla::summary;
 use super::{Choice, Frame, PageError, Viewer, render};
 use crate::AppState;
 use crate::api::requests::{self, CreateRequest};
@@ -110,6 +111,8 @@ struct FilePage {
     body_error: Option<String>,
     priorities: Vec<Choice>,
     fields: Vec<InputField>,
+    /// The service's SLA per priority, in words.
+    levels: Vec<(String, String)>,
     error: Option<String>,
 }
 
@@ -241,6 +244,14 @@ async fn file_page(
         .await?
         .remove(&service.department_id)
         .unwrap_or_default();
+    let levels = sla_policies::of_service(&state.db, service.id)
+        .await?
+        .iter()
+        .map(|p| {
+            let who = p.priority.map_or("Any priority", format::priority);
+            (who.to_owned(), summary(&p.policy))
+        })
+        .collect();
     let needs_people = service.fields.iter().any(|f| f.kind == FieldType::Person);
     let everyone = if needs_people {
         let filter = PeopleFilter {
@@ -312,6 +323,7 @@ async fn file_page(
         body_error: errors.get("description").cloned(),
         priorities: format::priorities(chosen),
         fields,
+        levels,
         error: (!errors.is_empty()).then(|| {
             if other_errors.is_empty() {
                 "Some fields need attention; see below.".to_owned()

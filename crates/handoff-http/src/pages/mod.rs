@@ -3,6 +3,7 @@
 //! replying), so a page and an API call do exactly the same thing; what differs is how
 //! the answer and its errors are shown.
 
+mod calendars;
 mod catalog;
 mod form;
 mod format;
@@ -10,6 +11,7 @@ mod notifications;
 mod reports;
 mod request;
 mod requests;
+mod service_sla;
 mod session;
 mod settings;
 
@@ -37,6 +39,16 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/update", post(request::update))
         .route("/catalog", get(catalog::list))
         .route("/catalog/{id}", get(catalog::form).post(catalog::file))
+        .route(
+            "/services/{id}/sla",
+            get(service_sla::show).post(service_sla::save),
+        )
+        .route("/calendars", get(calendars::list))
+        .route(
+            "/calendars/{id}",
+            get(calendars::show).post(calendars::save),
+        )
+        .route("/calendars/{id}/import", post(calendars::import_ics))
         .route("/notifications", get(notifications::list))
         .route("/reports/sla", get(reports::sla))
         .route("/settings", get(settings::form).post(settings::save))

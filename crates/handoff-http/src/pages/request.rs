@@ -47,6 +47,7 @@ pub struct HistoryLine {
 struct RequestPage {
     frame: Frame,
     id: i64,
+    service_id: i64,
     subject: String,
     description: String,
     status: &'static str,
@@ -224,6 +225,7 @@ async fn page(
     let page = RequestPage {
         frame: Frame::new(viewer, "request"),
         id,
+        service_id: request.service_id,
         subject: request.subject.clone(),
         description: request.description.clone(),
         status: format::status(status),

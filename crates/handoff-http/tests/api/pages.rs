@@ -239,3 +239,107 @@ both_engines! {
         designer.get(&format!("/requests/{id}")).await.assert_has("Mon 23 Nov 2026, 10:00 GMT");
     }
 }
+
+both_engines! {
+    async fn managers_set_service_levels_on_a_page(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+        let id = app.file(&s.requester, s.service, "Running late").await;
+        let sla_path = format!("/services/{}/sla", s.service);
+
+        // Everyone reads them; only the department's managers get the form.
+        let mut requester = app.signed_in(&s.requester).await;
+        requester.get(&sla_path).await.assert(StatusCode::OK)
+            .assert_has("480 min").assert_lacks(r#"name="all.first_response""#);
+        requester.form(&sla_path, &[("all.first_response", "5")]).await.assert(StatusCode::FORBIDDEN);
+        requester.get(&format!("/catalog/{}", s.service)).await
+            .assert_has("<strong>Any priority</strong>: first response within 1 h 00 min, resolved within 8 h 00 min (business time)");
+
+        let mut manager = app.signed_in(&s.design_manager).await;
+        manager.get(&sla_path).await.assert(StatusCode::OK)
+            .assert_has(r#"name="all.first_response" value="60""#)
+            .assert_has(r#"href="/calendars/"#);
+
+        // Typing errors and rule errors are shown on their row; nothing changes.
+        let bad = manager.form(&sla_path, &[
+            ("all.first_response", "an hour"), ("all.warn_at", "75, 90"),
+            ("urgent.first_response", "15"), ("urgent.warn_at", "150"),
+        ]).await;
+        bad.assert(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_has(r#"data-row="all">first response: a whole number of minutes"#)
+            .assert_has(r#"value="an hour""#);
+        let bad = manager.form(&sla_path, &[
+            ("all.first_response", "60"), ("all.warn_at", "75, 90"),
+            ("urgent.first_response", "15"), ("urgent.warn_at", "150"),
+        ]).await;
+        bad.assert(StatusCode::UNPROCESSABLE_ENTITY).assert_has(r#"<p class="field-error" data-row="urgent">warn at"#);
+        let api = s.requester.get(&format!("/api/v1/services/{}/sla", s.service)).await;
+        assert_eq!(api.body["policies"].as_array().unwrap().len(), 1);
+
+        let saved = manager.form(&sla_path, &[
+            ("all.first_response", "120"), ("all.resolution", "480"), ("all.warn_at", "50"),
+            ("urgent.first_response", "15"), ("urgent.calendar_time", "1"), ("urgent.warn_at", ""),
+        ]).await;
+        saved.assert(StatusCode::SEE_OTHER);
+        manager.get(saved.location.as_deref().unwrap()).await.assert_has(r#"id="saved""#);
+        let api = s.requester.get(&format!("/api/v1/services/{}/sla", s.service)).await;
+        assert_eq!(api.body["policies"], json!([
+            {"priority": null, "first_response_minutes": 120, "resolution_minutes": 480,
+             "next_update_minutes": null, "calendar_time": false, "warn_at": [50]},
+            {"priority": "urgent", "first_response_minutes": 15, "resolution_minutes": null,
+             "next_update_minutes": null, "calendar_time": true, "warn_at": []},
+        ]));
+        // The open request follows: two hours from Monday 09:00 London.
+        let clocks = s.requester.get(&format!("/api/v1/requests/{id}/sla")).await;
+        let first = clocks.body["items"].as_array().unwrap().iter().find(|c| c["target"] == "first_response").unwrap().clone();
+        assert_eq!(first["due_at"], "2026-11-23T11:00:00Z");
+    }
+
+    async fn managers_keep_their_calendar_on_a_page(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60})).await;
+        let id = app.file(&s.requester, s.service, "Calendar change").await;
+        let calendar = s.design_manager.get(&format!("/api/v1/calendars?department_id={}", s.design)).await.ids()[0];
+        let path = format!("/calendars/{calendar}");
+
+        let mut requester = app.signed_in(&s.requester).await;
+        requester.get("/calendars").await.assert(StatusCode::OK).assert_has(&format!(r#"href="{path}">London"#));
+        requester.get(&path).await.assert(StatusCode::OK)
+            .assert_has("09:00-12:30, 13:30-17:30").assert_lacks(r#"id="save-calendar""#);
+        requester.form(&path, &[("time_zone", "UTC")]).await.assert(StatusCode::FORBIDDEN);
+
+        let mut manager = app.signed_in(&s.design_manager).await;
+        manager.get(&path).await.assert_has(r#"id="day-mon" value="09:00-12:30, 13:30-17:30""#);
+        let week = [("time_zone", "Europe/London"), ("mon", "10:00-18:00"), ("tue", "09:00-17:30"),
+            ("wed", "09:00-17:30"), ("thu", "09:00-17:30"), ("fri", "09:00-17:30"), ("sat", ""), ("sun", "")];
+
+        let mut bad: Vec<(&str, &str)> = week.to_vec();
+        bad[1] = ("mon", "9am-5pm");
+        bad.push(("holidays", "2026-12-25 Christmas Day"));
+        let refused = manager.form(&path, &bad).await;
+        refused.assert(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_has(r#"id="calendar-errors""#).assert_has("week.mon[0]")
+            .assert_has(r#"value="9am-5pm""#);
+
+        let mut good: Vec<(&str, &str)> = week.to_vec();
+        good.push(("holidays", "2026-12-25 Christmas Day\r\n2026-12-24 12:30-17:30 Christmas Eve"));
+        let saved = manager.form(&path, &good).await;
+        saved.assert(StatusCode::SEE_OTHER);
+        let api = s.design_manager.get(&format!("/api/v1/calendars/{calendar}")).await;
+        assert_eq!(api.body["week"]["mon"], json!([["10:00", "18:00"]]));
+        assert_eq!(api.body["holidays"][1], json!({"date": "2026-12-24", "from": "12:30", "to": "17:30", "name": "Christmas Eve"}));
+        // The open request's due time moved: Monday now opens at 10:00.
+        let clocks = s.requester.get(&format!("/api/v1/requests/{id}/sla")).await;
+        assert_eq!(clocks.body["items"][0]["due_at"], "2026-11-23T11:00:00Z");
+
+        // Holidays from an uploaded .ics file.
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:New Year\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let upload = manager.upload(&format!("{path}/import"), "ics", "holidays.ics", ics).await;
+        upload.assert(StatusCode::SEE_OTHER);
+        let api = s.design_manager.get(&format!("/api/v1/calendars/{calendar}")).await;
+        assert!(api.body["holidays"].as_array().unwrap().iter().any(|h| h["date"] == "2027-01-01"), "{}", api.body);
+        let broken = manager.upload(&format!("{path}/import"), "ics", "x.ics", "not a calendar").await;
+        assert!(broken.status.is_client_error(), "{}", broken.status);
+        broken.assert_has(r#"id="calendar-errors""#);
+    }
+}

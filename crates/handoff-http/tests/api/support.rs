@@ -520,6 +520,24 @@ impl Browser {
         self.form_from(path, pairs, "http://handoff.test").await
     }
 
+    /// Uploads one file as a `multipart/form-data` form, as a file input does.
+    pub async fn upload(&mut self, path: &str, field: &str, file: &str, content: &str) -> Page {
+        let boundary = "handoff-test-boundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\n\
+             Content-Type: text/calendar\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        );
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::ORIGIN, "http://handoff.test")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
+        self.send(request, Body::from(body)).await
+    }
+
     /// Posts a form from a page of `origin`.
     pub async fn form_from(&mut self, path: &str, pairs: &[(&str, &str)], origin: &str) -> Page {
         let body = serde_urlencoded::to_string(pairs).unwrap();
