@@ -11,7 +11,7 @@ use handoff_domain::calendar::{HolidaySpec, IntervalSpec, WeekSpec};
 use handoff_store::calendars::{self, StoredCalendar};
 use handoff_store::departments;
 
-use super::form::Pairs;
+use super::form::{Pairs, path_id};
 use super::{Frame, PageError, Viewer, render};
 use crate::AppState;
 use crate::api::calendars::{UpdateCalendar, change, import};
@@ -207,10 +207,6 @@ async fn page(
     })
 }
 
-fn parse_id(raw: &str) -> Result<i64, PageError> {
-    raw.parse().map_err(|_| PageError::NotFound)
-}
-
 async fn stored(state: &AppState, id: i64) -> Result<StoredCalendar, PageError> {
     match calendars::get(&state.db, id).await {
         Ok(c) => Ok(c),
@@ -225,7 +221,7 @@ pub async fn show(
     Path(id): Path<String>,
     query: Pairs,
 ) -> Result<Response, PageError> {
-    let calendar = stored(&state, parse_id(&id)?).await?;
+    let calendar = stored(&state, path_id(&id)?).await?;
     let saved = query.get("saved").is_some();
     let page = page(&state, &viewer, calendar, Vec::new(), saved).await?;
     Ok(render(StatusCode::OK, &page))
@@ -269,7 +265,7 @@ pub async fn save(
     Path(id): Path<String>,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let hours = |key: &str| parse_hours(form.get(key).unwrap_or_default());
     let week = WeekSpec {
         mon: hours("mon"),
@@ -299,7 +295,7 @@ pub async fn import_ics(
     Path(id): Path<String>,
     mut upload: Multipart,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let bad = |why: &str| PageError::Rejected(StatusCode::BAD_REQUEST, why.to_owned());
     let mut text = None;
     while let Some(field) = upload

@@ -14,7 +14,7 @@ use handoff_store::services::{Service, ServiceFilter};
 use handoff_store::{StoreError, departments, people, services, sla_policies};
 use serde_json::{Map, Value};
 
-use super::form::Pairs;
+use super::form::{Pairs, path_id};
 use super::format;
 use super::service_sla::summary;
 use super::{Choice, Frame, PageError, Viewer, render};
@@ -117,7 +117,7 @@ struct FilePage {
 }
 
 async fn requestable(state: &AppState, viewer: &Viewer, raw: &str) -> Result<Service, PageError> {
-    let id: i64 = raw.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(raw)?;
     match services::get(&state.db, id).await {
         Ok(s) if s.active && s.open_to(viewer.actor.department_id) => Ok(s),
         Ok(_) | Err(StoreError::NotFound) => Err(PageError::NotFound),

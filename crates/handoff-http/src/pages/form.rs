@@ -61,6 +61,11 @@ impl<S: Send + Sync> FromRequest<S> for Pairs {
     }
 }
 
+/// The id in a page's path; anything else is a page that does not exist.
+pub fn path_id(raw: &str) -> Result<i64, PageError> {
+    raw.parse().map_err(|_| PageError::NotFound)
+}
+
 /// Percent-encodes a value for a query string.
 pub fn encode(value: &str) -> String {
     serde_urlencoded::to_string([("", value)])

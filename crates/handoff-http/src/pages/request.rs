@@ -12,7 +12,7 @@ use handoff_store::people::PeopleFilter;
 use handoff_store::{comments, departments, from_micros, history, people, services, slas};
 use serde_json::Value;
 
-use super::form::Pairs;
+use super::form::{Pairs, path_id};
 use super::format::{self, SlaView};
 use super::{Choice, Frame, PageError, Viewer, render};
 use crate::AppState;
@@ -77,12 +77,8 @@ pub async fn show(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     page(&state, &viewer, id, None, String::new(), StatusCode::OK).await
-}
-
-fn parse_id(raw: &str) -> Result<i64, PageError> {
-    raw.parse::<i64>().map_err(|_| PageError::NotFound)
 }
 
 /// Renders the page, with an error above the forms and the reply being written kept.
@@ -337,7 +333,7 @@ pub async fn comment(
     Path(id): Path<String>,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let body = form.get("body").unwrap_or_default().to_owned();
     let input = CreateComment {
         body: body.clone(),
@@ -357,7 +353,7 @@ pub async fn update(
     Path(id): Path<String>,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let mut input = UpdateRequest {
         status: None,
         assignee_id: None,

@@ -12,7 +12,7 @@ use handoff_store::services::Service;
 use handoff_store::sla_policies::{self, ServicePolicy};
 use handoff_store::{StoreError, calendars, departments, services};
 
-use super::form::Pairs;
+use super::form::{Pairs, path_id};
 use super::{Frame, PageError, Viewer, format, render};
 use crate::AppState;
 use crate::api::sla::{PolicyJson, replace};
@@ -81,7 +81,7 @@ fn rows(policies: &[ServicePolicy]) -> Vec<Row> {
 }
 
 async fn service(state: &AppState, raw: &str) -> Result<Service, PageError> {
-    let id: i64 = raw.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(raw)?;
     match services::get(&state.db, id).await {
         Ok(s) => Ok(s),
         Err(StoreError::NotFound) => Err(PageError::NotFound),
@@ -194,16 +194,7 @@ pub async fn save(
         origin.push(index);
     }
     if typed.iter().any(|r| !r.errors.is_empty()) {
-        let page = page(
-            &state,
-            &viewer,
-            &service,
-            typed,
-            Some("Some rows need attention.".to_owned()),
-            false,
-        )
-        .await?;
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        return refused(&state, &viewer, &service, typed).await;
     }
     match replace(&state, &viewer.actor, service.id, policies).await {
         Ok(_) => Ok(Redirect::to(&format!("/services/{}/sla?saved", service.id)).into_response()),
@@ -222,20 +213,23 @@ pub async fn save(
                     None => typed[0].errors.push(format!("{field}: {reason}")),
                 }
             }
-            let page = page(
-                &state,
-                &viewer,
-                &service,
-                typed,
-                Some("Some rows need attention.".to_owned()),
-                false,
-            )
-            .await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            refused(&state, &viewer, &service, typed).await
         }
         Err(ApiError::Forbidden(why)) => Err(PageError::Forbidden(why)),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The form again, with each row's errors next to it.
+async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    service: &Service,
+    typed: Vec<Row>,
+) -> Result<Response, PageError> {
+    let why = Some("Some rows need attention; nothing was saved.".to_owned());
+    let page = page(state, viewer, service, typed, why, false).await?;
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
 /// The targets of a policy in words, for the catalog: "first response within 2 h 00 min".

@@ -202,6 +202,14 @@ impl Person {
     }
 }
 
+/// Serves the app and opens a Chromium on it; the driver must outlive the browser.
+async fn open_browser(app: &TestApp) -> (Driver, Person) {
+    let base = format!("http://{}", app.serve().await);
+    let driver = Driver::start();
+    let web = driver.browser().await;
+    (driver, Person { web, base })
+}
+
 async fn email(app: &TestApp, person_id: i64) -> String {
     handoff_store::people::get(&app.db, person_id)
         .await
@@ -222,12 +230,7 @@ async fn a_request_is_filed_and_worked_in_the_browser_with_its_clocks_in_view() 
     // Passwords for both sides.
     app.signed_in(&s.requester).await;
     app.signed_in(&s.designer).await;
-    let base = format!("http://{}", app.serve().await);
-    let driver = Driver::start();
-    let person = Person {
-        web: driver.browser().await,
-        base,
-    };
+    let (_driver, person) = open_browser(&app).await;
 
     // The requester files from the catalog; a missing required field is explained.
     person
@@ -346,12 +349,7 @@ async fn a_breach_shows_on_the_page_in_the_notifications_and_in_the_report() {
     handoff_worker::run_once(&app.db, app.clock.as_ref())
         .await
         .unwrap();
-    let base = format!("http://{}", app.serve().await);
-    let driver = Driver::start();
-    let person = Person {
-        web: driver.browser().await,
-        base,
-    };
+    let (_driver, person) = open_browser(&app).await;
     person
         .sign_in(&email(&app, s.designer.person_id).await)
         .await;
