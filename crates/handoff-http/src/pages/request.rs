@@ -304,8 +304,8 @@ fn describe(e: &Entry, name_of: &dyn Fn(i64) -> String) -> String {
         },
         "subject" => "edited the subject".to_owned(),
         "description" => "edited the description".to_owned(),
-        "comment" if e.internal => "added an internal note".to_owned(),
-        "comment" => "replied".to_owned(),
+        "internal_note" => "added an internal note".to_owned(),
+        "reply" => "replied".to_owned(),
         field => format!("changed {field}"),
     }
 }

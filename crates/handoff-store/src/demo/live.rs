@@ -20,7 +20,7 @@ use crate::slas::{ClockWrite, Timekeeping};
 use crate::{Db, Result, StoreError, sla_policies};
 
 /// How many live requests the demo files.
-const COUNT: usize = 24;
+pub(super) const COUNT: usize = 24;
 
 /// Ages (how long ago they were filed) and priorities, cycled through.
 const AGES_MINUTES: [i64; 8] = [20, 70, 180, 400, 1_500, 2_900, 4_400, 7_300];
@@ -59,8 +59,9 @@ fn values(fields: &[FieldDef], requester: i64, at: Timestamp) -> Map<String, Val
     out
 }
 
-/// Files [`COUNT`] requests over the last days and works some of them; returns how many.
-pub(super) async fn file(db: &Db, calendar: &CalendarSpec, now: Timestamp) -> Result<u64> {
+/// Files [`COUNT`] requests over the last days and works some of them; returns how many
+/// requests and comments it wrote.
+pub(super) async fn file(db: &Db, calendar: &CalendarSpec, now: Timestamp) -> Result<(u64, u64)> {
     let span = SignedDuration::from_hours(24 * 366 * 2);
     let compiled = Horizon::new(
         now.saturating_sub(span).unwrap_or(Horizon::EARLIEST),
@@ -82,6 +83,7 @@ pub(super) async fn file(db: &Db, calendar: &CalendarSpec, now: Timestamp) -> Re
     };
     let people = people::list(db, &everyone, 0, 10_000).await?;
     let mut filed = 0;
+    let mut replies = 0;
     for (i, service) in services.iter().cycle().take(COUNT).enumerate() {
         let requester = people
             .iter()
@@ -156,6 +158,7 @@ pub(super) async fn file(db: &Db, calendar: &CalendarSpec, now: Timestamp) -> Re
                 from_provider: true,
             };
             comments::create(db, &reply, picked_up, &time).await?;
+            replies += 1;
             let waiting = picked_up
                 .saturating_add(SignedDuration::from_mins(1))
                 .unwrap_or(now);
@@ -170,5 +173,5 @@ pub(super) async fn file(db: &Db, calendar: &CalendarSpec, now: Timestamp) -> Re
             .await??;
         }
     }
-    Ok(filed)
+    Ok((filed, replies))
 }

@@ -144,14 +144,14 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
             .await?;
     }
     let calendar = slas::set_up(db, from_micros(now)).await?;
-    let live = live::file(db, &calendar, from_micros(now)).await?;
+    let (live_requests, live_comments) = live::file(db, &calendar, from_micros(now)).await?;
 
     Ok(Some(DemoSummary {
         departments: org.departments.len() as u64,
         people: org.people.len() as u64,
         services: org.services.len() as u64,
-        requests: options.requests + live,
-        comments,
+        requests: options.requests + live_requests,
+        comments: comments + live_comments,
         admin_email: data::ADMIN.1.to_owned(),
     }))
 }
