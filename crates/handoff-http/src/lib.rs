@@ -31,6 +31,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     tokens: Arc<TokenCache>,
     calendars: Arc<CalendarCache>,
+    /// Password checks running at once: each takes ~19 MiB and a core for tens of
+    /// milliseconds, so a burst of sign-ins waits here instead of exhausting the server.
+    password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -41,6 +44,9 @@ impl AppState {
             secure_cookies: false,
             tokens: Arc::default(),
             calendars: Arc::default(),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 }

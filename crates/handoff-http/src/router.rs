@@ -61,7 +61,14 @@ pub fn router(state: AppState) -> Router {
                 crate::pages::PageError::NotFound.into_response()
             }
         })
-        .method_not_allowed_fallback(|| async {
+        .method_not_allowed_fallback(|uri: axum::http::Uri| async move {
+            if !uri.path().starts_with("/api/") {
+                return crate::pages::PageError::Rejected(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "this page cannot be used that way".to_owned(),
+                )
+                .into_response();
+            }
             (StatusCode::METHOD_NOT_ALLOWED, Json(serde_json::json!({"error": {
                 "code": "method_not_allowed", "message": "this method is not allowed here", "fields": {}}})))
                 .into_response()

@@ -158,3 +158,23 @@ pub async fn list(
         .fetch_all(pool)
         .await?))
 }
+
+/// The newest `limit` comments of a request, oldest first (for pages).
+pub async fn latest(
+    db: &Db,
+    request_id: i64,
+    with_internal: bool,
+    limit: i64,
+) -> Result<Vec<Comment>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM (SELECT {COLUMNS} FROM comments \
+         WHERE request_id = $1 AND ($2 OR NOT internal) ORDER BY id DESC LIMIT $3) newest \
+         ORDER BY id"
+    );
+    Ok(on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(request_id)
+        .bind(with_internal)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+}

@@ -50,3 +50,23 @@ pub async fn list(
     .fetch_all(pool)
     .await?))
 }
+
+/// The newest `limit` entries of a request's history, oldest first (for pages).
+pub async fn latest(
+    db: &Db,
+    request_id: i64,
+    with_internal: bool,
+    limit: i64,
+) -> Result<Vec<Entry>> {
+    Ok(on_read!(db, |pool| sqlx::query_as(
+        "SELECT id, request_id, actor_id, at, field, old_value, new_value, internal FROM \
+         (SELECT id, request_id, actor_id, at, field, old_value, new_value, internal \
+          FROM request_history WHERE request_id = $1 AND ($2 OR NOT internal) \
+          ORDER BY id DESC LIMIT $3) newest ORDER BY id"
+    )
+    .bind(request_id)
+    .bind(with_internal)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?))
+}

@@ -1,7 +1,8 @@
 //! `/api/v1/reports/sla`: SLA attainment and business-time percentiles per service,
 //! providing department, requesting department or month, and the list of breaches with
 //! the story of each clock. Over the requests the caller may see, filed in a period
-//! (default: the last 90 days). Months are calendar months in UTC.
+//! (default: the last 90 days). Months are calendar months in the time zone of the
+//! providing department's calendar (UTC for a department without one).
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,9 @@ use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
 use handoff_domain::sla::Target;
 use handoff_domain::sla::report::{Outcome, Summary, outcome};
-use handoff_store::departments;
 use handoff_store::reports::{self, ClockFact};
+use handoff_store::{calendars, departments};
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -142,6 +144,19 @@ pub async fn build(
     } else {
         BTreeMap::new()
     };
+    // Months begin at midnight where the providing department works.
+    let mut zones: BTreeMap<i64, TimeZone> = BTreeMap::new();
+    if group_by == "month" {
+        let departments: std::collections::BTreeSet<i64> =
+            facts.iter().map(|f| f.provider_department_id).collect();
+        for department in departments {
+            let zone = calendars::of_department(&state.db, department)
+                .await?
+                .and_then(|c| TimeZone::get(&c.spec.time_zone).ok())
+                .unwrap_or(TimeZone::UTC);
+            zones.insert(department, zone);
+        }
+    }
     let mut groups: BTreeMap<String, (String, [Summary; 3])> = BTreeMap::new();
     for fact in &facts {
         let (key, label) = match group_by.as_str() {
@@ -155,7 +170,15 @@ pub async fn build(
                 (id.to_string(), names.get(&id).cloned().unwrap_or_default())
             }
             _ => {
-                let month = fact.created_at.strftime("%Y-%m").to_string();
+                let zone = zones
+                    .get(&fact.provider_department_id)
+                    .cloned()
+                    .unwrap_or(TimeZone::UTC);
+                let month = fact
+                    .created_at
+                    .to_zoned_datetime(zone)
+                    .strftime("%Y-%m")
+                    .to_string();
                 (month.clone(), month)
             }
         };

@@ -145,10 +145,12 @@ fn parse_holidays(text: &str) -> Vec<HolidaySpec> {
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .map(|line| {
-            let (date, rest) = line.split_once(' ').unwrap_or((line, ""));
+            let (date, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
             let rest = rest.trim();
-            let (span, name) = rest.split_once(' ').unwrap_or((rest, ""));
-            let is_span = span.contains('-')
+            let (span, name) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            // A part of the day looks like `12:30-17:30`, `12:30-` or `-12:00`.
+            let is_span = span.contains(':')
+                && span.contains('-')
                 && span
                     .chars()
                     .all(|c| c.is_ascii_digit() || c == ':' || c == '-');
@@ -339,9 +341,13 @@ mod tests {
 
     #[test]
     fn holidays_read_and_write_as_lines() {
-        let text = "2026-12-25 Christmas Day\n\n2026-12-24 12:30-17:30 Christmas Eve\n2026-12-31 12:00-\n2027-01-01";
+        let text = "2026-12-25 Christmas Day\n\n2026-12-24 12:30-17:30 Christmas Eve\n2026-12-31 12:00-\n2027-01-01\n2027-05-01\t1-2 May fair";
         let holidays = parse_holidays(text);
-        assert_eq!(holidays.len(), 4);
+        assert_eq!(holidays.len(), 5);
+        assert_eq!(
+            (holidays[4].from.as_deref(), holidays[4].name.as_deref()),
+            (None, Some("1-2 May fair"))
+        );
         assert_eq!(holidays[0].name.as_deref(), Some("Christmas Day"));
         assert_eq!(holidays[0].from, None);
         assert_eq!(holidays[1].from.as_deref(), Some("12:30"));

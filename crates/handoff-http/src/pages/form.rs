@@ -76,10 +76,17 @@ pub fn encode(value: &str) -> String {
 /// Where to go after signing in: a path on this site only (never `//host` or a full URL,
 /// which would send the person elsewhere).
 pub fn safe_next(next: Option<&str>) -> String {
+    // Browsers drop tabs and line breaks from URLs, and read `\` as `/`: `/\t/host` is
+    // `//host` to them. A local path needs none of those.
+    let local = |path: &str| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path
+                .chars()
+                .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    };
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
+        Some(path) if local(path) => path.to_owned(),
         _ => "/requests".to_owned(),
     }
 }
@@ -94,6 +101,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/requests");
         assert_eq!(safe_next(Some("https://evil.example")), "/requests");
         assert_eq!(safe_next(Some("/\\evil.example")), "/requests");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/requests");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/requests");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/requests");
         assert_eq!(safe_next(None), "/requests");
     }
 

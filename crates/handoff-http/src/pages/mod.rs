@@ -135,7 +135,14 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (
             status,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                // Pages show what only the signed-in person may see: not for caches,
+                // not for frames of other sites.
+                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
             html,
         )
             .into_response(),

@@ -72,11 +72,19 @@ fn cell(s: &TargetSummary) -> Cell {
     }
 }
 
-/// A date typed in the form, as the start of that day in the viewer's zone.
-fn day_start(raw: Option<&str>, zone: &TimeZone) -> Result<Option<Timestamp>, PageError> {
+/// A date typed in the form, as the start of that day (or with `next_day`, of the day
+/// after: days are 23 or 25 hours long when the clocks change) in the viewer's zone.
+fn day_start(
+    raw: Option<&str>,
+    zone: &TimeZone,
+    next_day: bool,
+) -> Result<Option<Timestamp>, PageError> {
     let Some(raw) = raw else { return Ok(None) };
     let bad = || PageError::Rejected(StatusCode::BAD_REQUEST, format!("{raw} is not a date"));
-    let date: Date = raw.parse().map_err(|_| bad())?;
+    let mut date: Date = raw.parse().map_err(|_| bad())?;
+    if next_day {
+        date = date.tomorrow().map_err(|_| bad())?;
+    }
     let zoned = date.to_zoned_datetime(zone.clone()).map_err(|_| bad())?;
     Ok(Some(zoned.timestamp()))
 }
@@ -96,10 +104,8 @@ pub async fn sla(
     let now = state.clock.now();
     let zone = &viewer.zone;
     // `to` names the last day included.
-    let to = day_start(query.filled("to"), zone)?
-        .and_then(|t| t.checked_add(SignedDuration::from_hours(24)).ok())
-        .unwrap_or(now);
-    let from = day_start(query.filled("from"), zone)?.unwrap_or_else(|| {
+    let to = day_start(query.filled("to"), zone, true)?.unwrap_or(now);
+    let from = day_start(query.filled("from"), zone, false)?.unwrap_or_else(|| {
         to.saturating_sub(SignedDuration::from_hours(24 * 90))
             .unwrap_or(to)
     });

@@ -21,7 +21,7 @@ use crate::api::request_sla::read_clocks;
 use crate::api::requests::{UpdateRequest, apply, visible};
 use crate::error::ApiError;
 
-/// Most comments and history entries a page shows.
+/// Most comments and history entries a page shows: the newest.
 const SHOWN: i64 = 500;
 
 pub struct FieldLine {
@@ -70,6 +70,8 @@ struct RequestPage {
     priorities: Vec<Choice>,
     error: Option<String>,
     draft: String,
+    /// Only the newest comments and history entries are shown.
+    earlier_hidden: bool,
 }
 
 pub async fn show(
@@ -116,8 +118,9 @@ async fn page(
     read.sort_by_key(|s| Target::ALL.iter().position(|t| *t == s.target));
     let slas = read.iter().map(|s| SlaView::new(s, &viewer.zone)).collect();
 
-    let comment_rows = comments::list(&state.db, id, can_see_internal, 0, SHOWN).await?;
-    let entries = history::list(&state.db, id, can_see_internal, 0, SHOWN).await?;
+    let comment_rows = comments::latest(&state.db, id, can_see_internal, SHOWN).await?;
+    let entries = history::latest(&state.db, id, can_see_internal, SHOWN).await?;
+    let earlier_hidden = comment_rows.len() as i64 == SHOWN || entries.len() as i64 == SHOWN;
     let mut person_ids = vec![request.requester_id];
     person_ids.extend(request.assignee_id);
     person_ids.extend(comment_rows.iter().map(|c| c.author_id));
@@ -250,6 +253,7 @@ async fn page(
         priorities,
         error,
         draft,
+        earlier_hidden,
     };
     Ok(render(status_code, &page))
 }
@@ -292,11 +296,15 @@ fn describe(e: &Entry, name_of: &dyn Fn(i64) -> String) -> String {
             Some(name) => format!("assigned it to {name}"),
             None => "unassigned it".to_owned(),
         },
-        "priority" => format!(
-            "changed the priority from {} to {}",
-            old.unwrap_or("none"),
-            new.unwrap_or("none")
-        ),
+        "priority" => {
+            let label = |v: Option<&str>| {
+                v.and_then(Priority::parse).map_or_else(
+                    || v.unwrap_or("none").to_owned(),
+                    |p| format::priority(p).to_owned(),
+                )
+            };
+            format!("changed the priority from {} to {}", label(old), label(new))
+        }
         "watchers" => match (person(old), person(new)) {
             (_, Some(name)) => format!("added {name} as a watcher"),
             (Some(name), None) => format!("removed {name} as a watcher"),

@@ -207,7 +207,7 @@ fn priority_key(p: Priority) -> &'static str {
 }
 
 /// The clock to show in a list: a breached one first, then the running or paused one
-/// with the least time left; none when every target is met or stopped.
+/// with the largest share of its time used; none when every target is met or stopped.
 fn pressing(views: Vec<SlaView>) -> Option<SlaView> {
     let rank = |v: &SlaView| match v.state {
         "breached" => 0,

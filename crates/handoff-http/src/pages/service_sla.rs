@@ -137,6 +137,11 @@ pub async fn save(
     form: Pairs,
 ) -> Result<Response, PageError> {
     let service = service(&state, &id).await?;
+    if !viewer.actor.manages(service.department_id) {
+        return Err(PageError::Forbidden(
+            "only the department's managers and administrators set its SLAs".to_owned(),
+        ));
+    }
     let mut typed = rows(&[]);
     let mut policies = Vec::new();
     // Which row each submitted policy came from, to put its errors next to it.

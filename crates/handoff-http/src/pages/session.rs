@@ -37,15 +37,25 @@ impl Viewer {
     }
 }
 
+/// Where to come back to after signing in: the page itself, or for a form that was
+/// posted (replying, moving, importing), the page the form is on.
+fn return_to(parts: &Parts) -> String {
+    let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    if parts.method == axum::http::Method::GET {
+        return here.to_owned();
+    }
+    let path = parts.uri.path();
+    match path.rsplit_once('/') {
+        Some((page, "comments" | "update" | "import")) if !page.is_empty() => page.to_owned(),
+        _ => path.to_owned(),
+    }
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let next = parts
-            .uri
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_owned();
+        let next = return_to(parts);
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(value) = jar.get(COOKIE).map(|c| c.value().to_owned()) else {
             return Err(PageError::SignIn { next });
@@ -115,13 +125,18 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
         Err(e) => return PageError::from(e).into_response(),
     };
     let (person, stored) = match facts {
-        Some((id, Some(hash))) => (Some(id), hash),
-        _ => (None, decoy().to_owned()),
+        Some((id, Some(hash))) => (Some(id), Some(hash)),
+        _ => (None, None),
     };
-    // Argon2 takes tens of milliseconds of CPU: off the async threads.
-    let matches = tokio::task::spawn_blocking(move || password::verify(&secret, &stored))
-        .await
-        .unwrap_or(false);
+    // Argon2 takes tens of milliseconds of CPU: off the async threads, a few at a time.
+    let Ok(_permit) = state.password_checks.acquire().await else {
+        return PageError::Internal.into_response();
+    };
+    let matches = tokio::task::spawn_blocking(move || {
+        password::verify(&secret, stored.as_deref().unwrap_or_else(|| decoy()))
+    })
+    .await
+    .unwrap_or(false);
     let Some(person) = person.filter(|_| matches) else {
         return refuse(
             email,
@@ -130,6 +145,12 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
             "That e-mail address and password do not match an active account.",
         );
     };
+    // A new session replaces the one this browser had.
+    if let Some(old) = jar.get(COOKIE)
+        && let Err(e) = sessions::end(&state.db, old.value(), state.clock.now()).await
+    {
+        return PageError::from(e).into_response();
+    }
     let value = match sessions::create(&state.db, person, state.clock.now()).await {
         Ok(value) => value,
         Err(e) => return PageError::from(e).into_response(),

@@ -165,6 +165,24 @@ both_engines! {
         assert_eq!(clock(&s.requester, id, "resolution").await["due_at"], "2026-11-23T13:00:00Z");
     }
 
+    async fn report_months_begin_where_the_provider_works(app: TestApp) {
+        let s = app.scene().await;
+        let day = json!([["00:00", "24:00"]]);
+        let res = s.design_manager.post("/api/v1/calendars", json!({
+            "department_id": s.design, "name": "Auckland", "time_zone": "Pacific/Auckland",
+            "week": {"mon": day, "tue": day, "wed": day, "thu": day, "fri": day, "sat": day, "sun": day}
+        })).await;
+        res.assert(StatusCode::CREATED);
+        s.design_manager.patch(&format!("/api/v1/departments/{}", s.design), json!({"calendar_id": res.id()})).await.assert(StatusCode::OK);
+        s.design_manager.put(&format!("/api/v1/services/{}/sla", s.service), json!({"policies": [{"first_response_minutes": 60}]})).await.assert(StatusCode::OK);
+        // Monday 30 November 12:00 UTC is Tuesday 1 December 01:00 in Auckland (NZDT).
+        app.clock.set("2026-11-30T12:00:00Z".parse().unwrap());
+        app.file(&s.requester, s.service, "Across midnight").await;
+        let res = s.design_manager.get("/api/v1/reports/sla?group_by=month&from=2026-11-01T00:00:00Z&to=2027-01-01T00:00:00Z").await;
+        res.assert(StatusCode::OK);
+        assert_eq!(res.body["rows"][0]["key"], "2026-12", "{}", res.body);
+    }
+
     async fn reports_show_attainment_percentiles_and_breaches(app: TestApp) {
         let s = app.scene().await;
         with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 120, "calendar_time": true})).await;

@@ -44,8 +44,10 @@ both_engines! {
 
         // Never sent elsewhere after signing in.
         let mut other = app.browser();
-        let away = other.form("/sign-in", &[("email", &email), ("password", PASSWORD), ("next", "//evil.example/")]).await;
-        assert_eq!(away.location.as_deref(), Some("/requests"));
+        for evil in ["//evil.example/", "/\t/evil.example", "https://evil.example"] {
+            let away = other.form("/sign-in", &[("email", &email), ("password", PASSWORD), ("next", evil)]).await;
+            assert_eq!(away.location.as_deref(), Some("/requests"), "{evil:?}");
+        }
 
         // Signing out ends the session on the server, not just in the browser.
         let stolen = browser.cookie.clone();
@@ -68,8 +70,24 @@ both_engines! {
             .assert(StatusCode::FORBIDDEN);
         let comments = s.designer.get(&format!("/api/v1/requests/{id}/comments")).await;
         assert!(comments.ids().is_empty(), "a forged reply was written");
-        designer.form(&path, &[("body", "Real reply")]).await.assert(StatusCode::SEE_OTHER);
-        assert_eq!(s.designer.get(&format!("/api/v1/requests/{id}/comments")).await.ids().len(), 1);
+        for site in ["cross-site", "same-site"] {
+            designer.form_fetched(&path, &[("body", "forged")], site).await.assert(StatusCode::FORBIDDEN);
+        }
+        assert!(s.designer.get(&format!("/api/v1/requests/{id}/comments")).await.ids().is_empty());
+        designer.form_fetched(&path, &[("body", "Real reply")], "same-origin").await.assert(StatusCode::SEE_OTHER);
+        designer.form(&path, &[("body", "Second reply")]).await.assert(StatusCode::SEE_OTHER);
+        assert_eq!(s.designer.get(&format!("/api/v1/requests/{id}/comments")).await.ids().len(), 2);
+
+        // Pages are not cached; a page path used the wrong way answers in HTML.
+        let page = designer.get(&format!("/requests/{id}")).await;
+        assert_eq!(page.cache_control.as_deref(), Some("no-store"));
+        designer.get(&path).await.assert(StatusCode::METHOD_NOT_ALLOWED).assert_has("Cannot do that");
+
+        // After the session ends, a posted form leads back to its page once signed in.
+        app.clock.advance(SignedDuration::from_hours(13));
+        let expired = designer.form(&path, &[("body", "Late reply")]).await;
+        expired.assert(StatusCode::SEE_OTHER);
+        assert_eq!(expired.location, Some(format!("/sign-in?next=%2Frequests%2F{id}")));
     }
 
     async fn filing_from_the_catalog_starts_the_clocks_shown_on_the_page(app: TestApp) {

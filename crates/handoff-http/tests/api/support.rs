@@ -435,6 +435,7 @@ pub struct Page {
     pub status: StatusCode,
     pub location: Option<String>,
     pub set_cookie: Option<String>,
+    pub cache_control: Option<String>,
     pub html: String,
 }
 
@@ -498,6 +499,7 @@ impl Browser {
         };
         let location = header_text(header::LOCATION);
         let set_cookie = header_text(header::SET_COOKIE);
+        let cache_control = header_text(header::CACHE_CONTROL);
         if let Some(set) = &set_cookie {
             let pair = set.split(';').next().unwrap().to_owned();
             self.cookie = (!pair.ends_with('=')).then_some(pair);
@@ -507,6 +509,7 @@ impl Browser {
             status,
             location,
             set_cookie,
+            cache_control,
             html: String::from_utf8(bytes.to_vec()).unwrap(),
         }
     }
@@ -535,6 +538,17 @@ impl Browser {
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={boundary}"),
             );
+        self.send(request, Body::from(body)).await
+    }
+
+    /// Posts a form the way a browser labels it with `Sec-Fetch-Site: site`.
+    pub async fn form_fetched(&mut self, path: &str, pairs: &[(&str, &str)], site: &str) -> Page {
+        let body = serde_urlencoded::to_string(pairs).unwrap();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("sec-fetch-site", site)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         self.send(request, Body::from(body)).await
     }
 
