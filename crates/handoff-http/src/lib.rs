@@ -34,6 +34,7 @@ pub struct AppState {
     /// Password checks running at once: each takes ~19 MiB and a core for tens of
     /// milliseconds, so a burst of sign-ins waits here instead of exhausting the server.
     password_checks: Arc<tokio::sync::Semaphore>,
+    sign_in_failures: Arc<pages::Failures>,
 }
 
 impl AppState {
@@ -44,6 +45,7 @@ impl AppState {
             secure_cookies: false,
             tokens: Arc::default(),
             calendars: Arc::default(),
+            sign_in_failures: Arc::default(),
             password_checks: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),

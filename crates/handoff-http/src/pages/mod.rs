@@ -25,7 +25,7 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::error::ApiError;
-pub use session::Viewer;
+pub use session::{Failures, Viewer};
 
 /// The page routes; the API's live under `/api/v1`.
 pub fn routes() -> Router<AppState> {

@@ -2,7 +2,8 @@
 //! random value, looked up by its digest (`handoff_store::sessions`). The password is
 //! checked with Argon2 once, at sign-in.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
@@ -15,6 +16,7 @@ use handoff_domain::access::Actor;
 use handoff_domain::password;
 use handoff_store::{people, sessions};
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 
 use super::form::{Pairs, safe_next};
 use super::{PageError, render};
@@ -22,6 +24,46 @@ use crate::AppState;
 
 /// The cookie that carries the session.
 pub const COOKIE: &str = "handoff_session";
+
+/// Failed sign-ins per e-mail address: after [`MAX_FAILURES`] within [`LOCKOUT`], that
+/// address is refused until the window has passed, without checking the password, so
+/// that guessing is slow and costs the server nothing. Kept per server.
+#[derive(Default)]
+pub struct Failures {
+    entries: Mutex<HashMap<String, (u32, Timestamp)>>,
+}
+
+pub const MAX_FAILURES: u32 = 5;
+pub const LOCKOUT: SignedDuration = SignedDuration::from_mins(15);
+
+impl Failures {
+    /// When the address may try again, if it is locked out now.
+    fn locked_until(&self, email: &str, now: Timestamp) -> Option<Timestamp> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let (count, since) = entries.get(email)?;
+        let until = since.saturating_add(LOCKOUT).ok()?;
+        (*count >= MAX_FAILURES && now < until).then_some(until)
+    }
+
+    fn failed(&self, email: &str, now: Timestamp) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= 10_000 {
+            entries.retain(|_, (_, since)| now.duration_since(*since) < LOCKOUT);
+        }
+        let entry = entries.entry(email.to_owned()).or_insert((0, now));
+        if now.duration_since(entry.1) >= LOCKOUT {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+    }
+
+    fn succeeded(&self, email: &str) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(email);
+    }
+}
 
 /// The signed-in person looking at a page.
 pub struct Viewer {
@@ -120,6 +162,16 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
             "Enter your e-mail address and your password.",
         );
     }
+    let key = email.to_lowercase();
+    let now = state.clock.now();
+    if let Some(until) = state.sign_in_failures.locked_until(&key, now) {
+        let minutes = (until.duration_since(now).as_secs().max(0) as u64).div_ceil(60);
+        let why = format!(
+            "Too many failed attempts for this address. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        );
+        return refuse(email, next, StatusCode::TOO_MANY_REQUESTS, &why);
+    }
     let facts = match people::sign_in_facts(&state.db, &email).await {
         Ok(facts) => facts,
         Err(e) => return PageError::from(e).into_response(),
@@ -138,6 +190,7 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
     .await
     .unwrap_or(false);
     let Some(person) = person.filter(|_| matches) else {
+        state.sign_in_failures.failed(&key, now);
         return refuse(
             email,
             next,
@@ -145,6 +198,7 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
             "That e-mail address and password do not match an active account.",
         );
     };
+    state.sign_in_failures.succeeded(&key);
     // A new session replaces the one this browser had.
     if let Some(old) = jar.get(COOKIE)
         && let Err(e) = sessions::end(&state.db, old.value(), state.clock.now()).await

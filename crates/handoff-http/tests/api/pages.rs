@@ -61,6 +61,26 @@ both_engines! {
         other.get("/requests").await.assert(StatusCode::SEE_OTHER);
     }
 
+    async fn repeated_wrong_passwords_lock_the_address_for_a_while(app: TestApp) {
+        let s = app.scene().await;
+        app.signed_in(&s.requester).await;
+        let email = people::get(&app.db, s.requester.person_id).await.unwrap().email;
+        let mut browser = app.browser();
+        for _ in 0..5 {
+            browser.form("/sign-in", &[("email", &email), ("password", "wrong guess")]).await
+                .assert(StatusCode::UNAUTHORIZED);
+        }
+        // Even the right password waits now, and so does any spelling of the address.
+        let locked = browser.form("/sign-in", &[("email", &email.to_uppercase()), ("password", PASSWORD)]).await;
+        locked.assert(StatusCode::TOO_MANY_REQUESTS).assert_has("Try again in 15 minutes");
+        assert!(locked.set_cookie.is_none());
+        // Other people are not affected.
+        app.signed_in(&s.designer).await;
+        app.clock.advance(SignedDuration::from_mins(15));
+        browser.form("/sign-in", &[("email", &email), ("password", PASSWORD)]).await
+            .assert(StatusCode::SEE_OTHER);
+    }
+
     async fn forms_posted_from_other_sites_are_refused(app: TestApp) {
         let s = app.scene().await;
         let id = app.file(&s.requester, s.service, "Banner").await;
