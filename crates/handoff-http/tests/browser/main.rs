@@ -127,12 +127,12 @@ impl Person {
         assert!(self.path().await.starts_with("/sign-in"));
         self.type_into("input[name=email]", email).await;
         self.type_into("input[name=password]", PASSWORD).await;
-        self.click("main button[type=submit]").await;
+        self.follow("main button[type=submit]").await;
         self.wait_for_path("/requests").await;
     }
 
     async fn sign_out(&self) {
-        self.click("header .who button").await;
+        self.follow("header .who button").await;
         self.wait_for_path("/sign-in").await;
     }
 
@@ -179,6 +179,14 @@ impl Person {
 
     async fn click(&self, css: &str) {
         self.find(css).await.click().await.unwrap();
+    }
+
+    /// Clicks a link or a submit button and waits until the next page has replaced this
+    /// one (it may have the same address: a form that posts back to its own page).
+    async fn follow(&self, css: &str) {
+        let old = self.find("html").await;
+        self.click(css).await;
+        old.wait_until().stale().await.unwrap();
     }
 
     async fn select(&self, css: &str, value: &str) {
@@ -237,14 +245,14 @@ async fn a_request_is_filed_and_worked_in_the_browser_with_its_clocks_in_view() 
         .sign_in(&email(&app, s.requester.person_id).await)
         .await;
     person.open("/catalog").await;
-    person.click("section.catalog a").await;
+    person.follow("section.catalog a").await;
     person
         .wait_for_path(&format!("/catalog/{}", s.service))
         .await;
     person
         .type_into("#subject", "Poster for the spring fair")
         .await;
-    person.click("#file").await;
+    person.follow("#file").await;
     assert!(person.text("#form-error").await.contains("need attention"));
     assert_eq!(
         person.text("[data-field=\"field.format\"]").await,
@@ -268,7 +276,7 @@ async fn a_request_is_filed_and_worked_in_the_browser_with_its_clocks_in_view() 
     person
         .click("input[name=\"field.channels\"][value=\"print\"]")
         .await;
-    person.click("#file").await;
+    person.follow("#file").await;
     person.wait_for_path("/requests/").await;
     let request_path = person.path().await;
     assert_eq!(person.text("h1 .status").await, "New");
@@ -289,7 +297,7 @@ async fn a_request_is_filed_and_worked_in_the_browser_with_its_clocks_in_view() 
     assert!(row.contains("Poster for the spring fair"), "{row}");
     assert!(row.contains("First response: 15 min left"), "{row}");
     person.snap("queue").await;
-    person.click("table.requests tbody tr a").await;
+    person.follow("table.requests tbody tr a").await;
     person.wait_for_path(&request_path).await;
     // Shown in the designer's department zone (London).
     assert!(
@@ -303,12 +311,12 @@ async fn a_request_is_filed_and_worked_in_the_browser_with_its_clocks_in_view() 
     person
         .select("#assignee-select", &s.designer.person_id.to_string())
         .await;
-    person.click("#assign").await;
+    person.follow("#assign").await;
     person.wait_for_path(&request_path).await;
     person
         .type_into("#reply-body", "Which size do you need?")
         .await;
-    person.click("#reply").await;
+    person.follow("#reply").await;
     person.wait_for_path(&request_path).await;
     assert!(person.sla_row("First response").await.contains("Met"));
     assert!(
@@ -320,10 +328,10 @@ async fn a_request_is_filed_and_worked_in_the_browser_with_its_clocks_in_view() 
 
     // Waiting on the customer pauses resolution; the history says so.
     person.select("#move-status", "in_progress").await;
-    person.click("#move").await;
+    person.follow("#move").await;
     person.wait_for_path(&request_path).await;
     person.select("#move-status", "waiting_on_customer").await;
-    person.click("#move").await;
+    person.follow("#move").await;
     person.wait_for_path(&request_path).await;
     assert_eq!(person.text("h1 .status").await, "Waiting on customer");
     assert!(person.sla_row("Resolution").await.contains("Paused"));
@@ -362,7 +370,7 @@ async fn a_breach_shows_on_the_page_in_the_notifications_and_in_the_report() {
     person.open("/notifications").await;
     let notes = person.text("ul.notifications").await;
     assert!(notes.contains(&format!("request #{id}")), "{notes}");
-    person.click("ul.notifications a").await;
+    person.follow("ul.notifications a").await;
     person.wait_for_path(&format!("/requests/{id}")).await;
 
     person.open("/reports/sla").await;
@@ -371,7 +379,7 @@ async fn a_breach_shows_on_the_page_in_the_notifications_and_in_the_report() {
     assert!(table.contains("0.0 %"), "{table}");
     assert!(person.text("#breaches").await.contains("Urgent banner"));
     person.select("#group-by", "provider_department").await;
-    person.click("form.filters button").await;
+    person.follow("form.filters button").await;
     person
         .wait_for_path("/reports/sla?group_by=provider_department")
         .await;
