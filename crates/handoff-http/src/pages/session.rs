@@ -49,6 +49,10 @@ impl Failures {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= 10_000 {
             entries.retain(|_, (_, since)| now.duration_since(*since) < LOCKOUT);
+            // Still full: a flood of addresses; start afresh rather than grow.
+            if entries.len() >= 10_000 {
+                entries.clear();
+            }
         }
         let entry = entries.entry(email.to_owned()).or_insert((0, now));
         if now.duration_since(entry.1) >= LOCKOUT {
@@ -162,7 +166,17 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
             "Enter your e-mail address and your password.",
         );
     }
-    let key = email.to_lowercase();
+    // Checked like every stored address (which also bounds what the lockout keeps).
+    let mut invalid = handoff_domain::FieldErrors::new();
+    let key = handoff_domain::org::check_email(&mut invalid, "email", &email);
+    if !invalid.is_empty() {
+        return refuse(
+            email,
+            next,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That is not an e-mail address; addresses look like name@example.org.",
+        );
+    }
     let now = state.clock.now();
     if let Some(until) = state.sign_in_failures.locked_until(&key, now) {
         let minutes = (until.duration_since(now).as_secs().max(0) as u64).div_ceil(60);

@@ -33,6 +33,11 @@ both_engines! {
         unknown.assert(StatusCode::UNAUTHORIZED).assert_has("do not match");
         browser.form("/sign-in", &[("email", ""), ("password", "")]).await
             .assert(StatusCode::UNPROCESSABLE_ENTITY);
+        let long = format!("{}@example.org", "x".repeat(300));
+        for bad in ["not an address", long.as_str()] {
+            browser.form("/sign-in", &[("email", bad), ("password", PASSWORD)]).await
+                .assert(StatusCode::UNPROCESSABLE_ENTITY).assert_has("not an e-mail address");
+        }
 
         let upper = email.to_uppercase();
         let ok = browser.form("/sign-in", &[("email", &upper), ("password", PASSWORD), ("next", "/requests?view=mine")]).await;
