@@ -378,6 +378,10 @@ fn targets_beyond_the_horizon_are_errors() {
     assert!(Horizon::new(start, start).is_err());
     assert!(Horizon::new(ts("1800-01-01T00:00:00Z"), start).is_err());
     assert!(Horizon::starting_at(start, 200 * 366).is_err());
+    // Years around an instant stay within the supported range.
+    let near_end = Horizon::around(ts("2199-06-01T00:00:00Z"), 1, 5).unwrap();
+    assert_eq!(near_end.end(), Horizon::LATEST);
+    assert_eq!(near_end.start(), ts("2198-05-31T00:00:00Z"));
 }
 
 #[test]

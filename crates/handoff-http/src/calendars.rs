@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 use handoff_domain::calendar::{Calendar, CalendarSpec, CompiledCalendar, Horizon};
 use handoff_store::calendars;
 use handoff_store::slas::Timekeeping;
-use jiff::SignedDuration;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -44,13 +43,7 @@ impl CalendarCache {
                 calendar: Some(compiled.clone()),
             });
         }
-        let now = state.clock.now();
-        let span = SignedDuration::from_hours(24 * 366 * YEARS);
-        let horizon = Horizon::new(
-            now.saturating_sub(span).unwrap_or(Horizon::EARLIEST),
-            now.saturating_add(span).unwrap_or(Horizon::LATEST),
-        );
-        let compiled = horizon
+        let compiled = Horizon::around(state.clock.now(), YEARS, YEARS)
             .and_then(|h| Calendar::new(stored.spec.clone())?.compile(h))
             .map(Arc::new)
             .map_err(|e| {

@@ -136,14 +136,8 @@ pub async fn active_among(db: &Db, ids: &[i64], department: Option<i64>) -> Resu
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new("SELECT id FROM people WHERE active AND id IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.int(*id);
-    }
-    sql.push(")");
+    let mut sql = Sql::new("SELECT id FROM people WHERE active AND id IN ");
+    sql.ints(ids);
     if let Some(department) = department {
         sql.push(" AND department_id = ").int(department);
     }

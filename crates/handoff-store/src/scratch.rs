@@ -1,9 +1,65 @@
 //! Throwaway PostgreSQL databases on a server, one per test or benchmark run, so that
-//! runs never see each other's data.
+//! runs never see each other's data, and the least organisation such a run needs.
 
+use handoff_domain::org::Role;
+use jiff::Timestamp;
 use rand::RngCore;
 
+use crate::departments::{self, NewDepartment};
+use crate::people::{self, NewPerson};
+use crate::services::{self, NewService};
 use crate::{Db, PoolSize, Result};
+
+/// The PostgreSQL server tests use: `HANDOFF_TEST_POSTGRES_URL` (scripts/test starts a
+/// throwaway one and sets it), else the local server.
+pub fn test_server() -> String {
+    std::env::var("HANDOFF_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// What [`one_service`] made.
+#[derive(Debug, Clone, Copy)]
+pub struct Desk {
+    pub department_id: i64,
+    pub person_id: i64,
+    pub service_id: i64,
+}
+
+/// A department "IT" with one person of `role` and one service open to everyone: the
+/// least a run needs to file requests.
+pub async fn one_service(db: &Db, role: Role, now: Timestamp) -> Result<Desk> {
+    let department = NewDepartment {
+        name: "IT",
+        handle: "it",
+        parent_id: None,
+    };
+    let department = departments::create(db, &department, now).await?;
+    let person = NewPerson {
+        name: "Pat Person",
+        email: "pat@example.org",
+        department_id: department.id,
+        role,
+    };
+    let person = people::create(db, &person, now).await?;
+    let service = NewService {
+        department_id: department.id,
+        name: "Help",
+        description: "",
+        owner_id: None,
+        open_to_everyone: true,
+        audience: &[],
+        confidential: false,
+        fields: &[],
+    };
+    let service = services::create(db, &service, now).await?;
+    Ok(Desk {
+        department_id: department.id,
+        person_id: person.id,
+        service_id: service.id,
+    })
+}
 
 /// A database created for one run; [`ScratchDatabase::drop`] removes it.
 #[derive(Debug, Clone)]

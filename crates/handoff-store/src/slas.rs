@@ -655,14 +655,7 @@ pub async fn recompute(
         }
         Scope::Departments([]) => return Ok(0),
         Scope::Departments(ids) => {
-            sql.push("r.provider_department_id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.int(*id);
-            }
-            sql.push(")");
+            sql.push("r.provider_department_id IN ").ints(ids);
         }
     }
     let (head, tail) = update_clocks_sql(db.engine());

@@ -42,16 +42,23 @@ impl Sql {
         self.bind(Param::Text(value.into()))
     }
 
-    /// Appends `(p1, p2, ...)` binding each id; the list must not be empty.
-    pub fn ints(&mut self, values: &[i64]) -> &mut Self {
+    /// Appends `(p1, p2, ...)`, each value added by `param`; the list must not be empty.
+    pub fn list<T: Copy>(&mut self, values: &[T], param: impl Fn(&mut Sql, T)) -> &mut Self {
         self.push("(");
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
-            self.int(*v);
+            param(self, *v);
         }
         self.push(")")
+    }
+
+    /// Appends `(p1, p2, ...)` binding each id; the list must not be empty.
+    pub fn ints(&mut self, values: &[i64]) -> &mut Self {
+        self.list(values, |sql, v| {
+            sql.int(v);
+        })
     }
 }
 

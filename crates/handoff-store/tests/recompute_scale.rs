@@ -7,12 +7,10 @@ use std::time::Instant;
 
 use handoff_domain::calendar::{Calendar, CalendarSpec, Horizon};
 use handoff_domain::org::Role;
-use handoff_store::departments::{self, NewDepartment};
-use handoff_store::people::{self, NewPerson};
-use handoff_store::services::{self, NewService};
+use handoff_store::scratch::one_service;
 use handoff_store::slas::{self, Scope, Timekeeping};
 use handoff_store::{Db, PoolSize};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 const OPEN_REQUESTS: i64 = 100_000;
 
@@ -29,45 +27,7 @@ async fn recompute_100k_open_requests() {
     .unwrap();
     db.migrate().await.unwrap();
     let now: Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
-    let dept = departments::create(
-        &db,
-        &NewDepartment {
-            name: "IT",
-            handle: "it",
-            parent_id: None,
-        },
-        now,
-    )
-    .await
-    .unwrap();
-    let person = people::create(
-        &db,
-        &NewPerson {
-            name: "P",
-            email: "p@example.org",
-            department_id: dept.id,
-            role: Role::Member,
-        },
-        now,
-    )
-    .await
-    .unwrap();
-    let service = services::create(
-        &db,
-        &NewService {
-            department_id: dept.id,
-            name: "Help",
-            description: "",
-            owner_id: None,
-            open_to_everyone: true,
-            audience: &[],
-            confidential: false,
-            fields: &[],
-        },
-        now,
-    )
-    .await
-    .unwrap();
+    let desk = one_service(&db, Role::Member, now).await.unwrap();
     // Open requests filed over the last 30 days, each with running first-response and
     // resolution clocks.
     let base = now.as_microsecond() - 30 * 24 * 3_600_000_000;
@@ -84,7 +44,7 @@ async fn recompute_100k_open_requests() {
          FROM requests, \
          (SELECT 'first_response' AS target, 3600000000 AS allowed UNION ALL \
           SELECT 'resolution', 28800000000) t;",
-        s = service.id, d = dept.id, p = person.id,
+        s = desk.service_id, d = desk.department_id, p = desk.person_id,
     );
     db.execute_raw(&setup).await.unwrap();
 
@@ -97,20 +57,24 @@ async fn recompute_100k_open_requests() {
                      {"date": "2027-01-01"}, {"date": "2027-04-02"}, {"date": "2027-04-05"}]
     }))
     .unwrap();
-    let span = SignedDuration::from_hours(24 * 366 * 20);
     let started = Instant::now();
     let compiled = Calendar::new(spec)
         .unwrap()
-        .compile(Horizon::new(now - span, now + span).unwrap())
+        .compile(Horizon::around(now, 20, 20).unwrap())
         .unwrap();
     let compile = started.elapsed();
     let time = Timekeeping {
         calendar: Some(Arc::new(compiled)),
     };
     let started = Instant::now();
-    let clocks = slas::recompute(&db, Scope::Departments(&[dept.id]), &time, |_, _| {})
-        .await
-        .unwrap();
+    let clocks = slas::recompute(
+        &db,
+        Scope::Departments(&[desk.department_id]),
+        &time,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     let elapsed = started.elapsed();
     println!(
         "recomputed {clocks} clocks of {OPEN_REQUESTS} open requests in {:.2} s (calendar compiled for 40 years in {:.1} ms)",

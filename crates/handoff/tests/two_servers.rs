@@ -7,23 +7,13 @@ use handoff_domain::clock::{Clock, SystemClock};
 use handoff_domain::org::Role;
 use handoff_domain::request::Priority;
 use handoff_domain::sla::Policy;
-use handoff_store::departments::{self, NewDepartment};
-use handoff_store::people::{self, NewPerson};
 use handoff_store::requests::{self, NewRequest};
-use handoff_store::scratch::ScratchDatabase;
-use handoff_store::services::{self, NewService};
+use handoff_store::scratch::{ScratchDatabase, one_service, test_server};
 use handoff_store::slas::{ClockWrite, Timekeeping};
 use handoff_store::{Db, PoolSize};
 use jiff::SignedDuration;
 
 const REQUESTS: i64 = 60;
-
-fn server_url() -> String {
-    std::env::var("HANDOFF_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
 
 /// Stops the servers however the test ends.
 struct Servers(Vec<Child>);
@@ -39,7 +29,7 @@ impl Drop for Servers {
 
 #[tokio::test]
 async fn two_servers_raise_each_alarm_once() {
-    let server = server_url();
+    let server = test_server();
     let scratch = ScratchDatabase::create(&server, "handoff_two")
         .await
         .expect("PostgreSQL (run scripts/test)");
@@ -49,45 +39,7 @@ async fn two_servers_raise_each_alarm_once() {
     // Requests filed two hours ago under a ten-minute target: every alarm is due.
     let now = SystemClock.now();
     let filed = now - SignedDuration::from_hours(2);
-    let dept = departments::create(
-        &db,
-        &NewDepartment {
-            name: "IT",
-            handle: "it",
-            parent_id: None,
-        },
-        now,
-    )
-    .await
-    .unwrap();
-    let manager = people::create(
-        &db,
-        &NewPerson {
-            name: "M",
-            email: "m@example.org",
-            department_id: dept.id,
-            role: Role::Manager,
-        },
-        now,
-    )
-    .await
-    .unwrap();
-    let service = services::create(
-        &db,
-        &NewService {
-            department_id: dept.id,
-            name: "Help",
-            description: "",
-            owner_id: None,
-            open_to_everyone: true,
-            audience: &[],
-            confidential: false,
-            fields: &[],
-        },
-        now,
-    )
-    .await
-    .unwrap();
+    let desk = one_service(&db, Role::Manager, now).await.unwrap();
     let policy = Policy {
         first_response_minutes: Some(10),
         resolution_minutes: None,
@@ -100,10 +52,10 @@ async fn two_servers_raise_each_alarm_once() {
     for i in 0..REQUESTS {
         let subject = format!("Request {i}");
         let new = NewRequest {
-            service_id: service.id,
-            provider_department_id: dept.id,
-            requester_id: manager.id,
-            requester_department_id: dept.id,
+            service_id: desk.service_id,
+            provider_department_id: desk.department_id,
+            requester_id: desk.person_id,
+            requester_department_id: desk.department_id,
             subject: &subject,
             description: "",
             priority: Priority::Normal,

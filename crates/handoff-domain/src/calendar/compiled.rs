@@ -50,6 +50,23 @@ impl Horizon {
     /// not reached by then is reported as unreachable rather than searched for forever.
     pub const DUE_SEARCH_DAYS: i64 = 3_660;
 
+    /// The years (of 366 days) around `at`, kept within [`Horizon::EARLIEST`] and
+    /// [`Horizon::LATEST`].
+    pub fn around(
+        at: Timestamp,
+        years_before: i64,
+        years_after: i64,
+    ) -> Result<Self, CalendarError> {
+        let years = |n: i64| SignedDuration::from_hours(24 * 366 * n);
+        let start = at
+            .saturating_sub(years(years_before))
+            .unwrap_or(Self::EARLIEST);
+        let end = at
+            .saturating_add(years(years_after))
+            .unwrap_or(Self::LATEST);
+        Self::new(start.max(Self::EARLIEST), end.min(Self::LATEST))
+    }
+
     /// `[start, end]`, truncated to whole seconds (`start` down, `end` up).
     pub fn new(start: Timestamp, end: Timestamp) -> Result<Self, CalendarError> {
         let out_of_range = |e: jiff::Error| CalendarError::InvalidHorizon(e.to_string());

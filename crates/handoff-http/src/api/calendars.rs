@@ -14,7 +14,7 @@ use handoff_domain::calendar::{
 use handoff_domain::validation::text;
 use handoff_store::calendars::{self, StoredCalendar};
 use handoff_store::{StoreError, departments};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -94,13 +94,7 @@ pub(crate) fn may_maintain(actor: &Actor, department: i64) -> Result<(), ApiErro
 /// the years around now.
 pub(crate) fn check_spec(spec: CalendarSpec, now: Timestamp) -> Result<Calendar, ApiError> {
     let calendar = Calendar::new(spec).map_err(calendar_error)?;
-    let horizon = Horizon::new(
-        now.saturating_sub(SignedDuration::from_hours(24 * 366))
-            .unwrap_or(now),
-        now.saturating_add(SignedDuration::from_hours(24 * 366 * 5))
-            .unwrap_or(now),
-    )
-    .map_err(calendar_error)?;
+    let horizon = Horizon::around(now, 1, 5).map_err(calendar_error)?;
     calendar.compile(horizon).map_err(calendar_error)?;
     Ok(calendar)
 }

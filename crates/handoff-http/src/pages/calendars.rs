@@ -4,14 +4,14 @@
 //! requests of every department working in the calendar.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use handoff_domain::calendar::{HolidaySpec, IntervalSpec, WeekSpec};
 use handoff_store::calendars::{self, StoredCalendar};
 use handoff_store::departments;
 
-use super::form::{Pairs, path_id};
+use super::form::{PageId, Pairs};
 use super::{Frame, PageError, Viewer, render};
 use crate::AppState;
 use crate::api::calendars::{UpdateCalendar, change, import};
@@ -209,21 +209,13 @@ async fn page(
     })
 }
 
-async fn stored(state: &AppState, id: i64) -> Result<StoredCalendar, PageError> {
-    match calendars::get(&state.db, id).await {
-        Ok(c) => Ok(c),
-        Err(handoff_store::StoreError::NotFound) => Err(PageError::NotFound),
-        Err(e) => Err(e.into()),
-    }
-}
-
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     query: Pairs,
 ) -> Result<Response, PageError> {
-    let calendar = stored(&state, path_id(&id)?).await?;
+    let calendar = calendars::get(&state.db, id).await?;
     let saved = query.get("saved").is_some();
     let page = page(&state, &viewer, calendar, Vec::new(), saved).await?;
     Ok(render(StatusCode::OK, &page))
@@ -249,7 +241,7 @@ async fn refused(
         ApiError::Internal => return Err(PageError::Internal),
         other => vec![other.to_string()],
     };
-    let calendar = stored(state, id).await?;
+    let calendar = calendars::get(&state.db, id).await?;
     let mut page = page(state, viewer, calendar, errors, false).await?;
     if let Some(form) = typed {
         page.time_zone = form.get("time_zone").unwrap_or_default().to_owned();
@@ -264,10 +256,9 @@ async fn refused(
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id)?;
     let hours = |key: &str| parse_hours(form.get(key).unwrap_or_default());
     let week = WeekSpec {
         mon: hours("mon"),
@@ -294,10 +285,9 @@ pub async fn save(
 pub async fn import_ics(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     mut upload: Multipart,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id)?;
     let bad = |why: &str| PageError::Rejected(StatusCode::BAD_REQUEST, why.to_owned());
     let mut text = None;
     while let Some(field) = upload

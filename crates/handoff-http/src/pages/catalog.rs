@@ -4,17 +4,17 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use handoff_domain::form::{FieldDef, FieldType};
 use handoff_domain::request::Priority;
 use handoff_store::people::PeopleFilter;
 use handoff_store::services::{Service, ServiceFilter};
-use handoff_store::{StoreError, departments, people, services, sla_policies};
+use handoff_store::{departments, people, services, sla_policies};
 use serde_json::{Map, Value};
 
-use super::form::{Pairs, path_id};
+use super::form::{PageId, Pairs};
 use super::format;
 use super::service_sla::summary;
 use super::{Choice, Frame, PageError, Viewer, render};
@@ -116,21 +116,22 @@ struct FilePage {
     error: Option<String>,
 }
 
-async fn requestable(state: &AppState, viewer: &Viewer, raw: &str) -> Result<Service, PageError> {
-    let id = path_id(raw)?;
-    match services::get(&state.db, id).await {
-        Ok(s) if s.active && s.open_to(viewer.actor.department_id) => Ok(s),
-        Ok(_) | Err(StoreError::NotFound) => Err(PageError::NotFound),
-        Err(e) => Err(e.into()),
+/// The service, if the viewer may file a request to it.
+async fn requestable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Service, PageError> {
+    let service = services::get(&state.db, id).await?;
+    if service.active && service.open_to(viewer.actor.department_id) {
+        Ok(service)
+    } else {
+        Err(PageError::NotFound)
     }
 }
 
 pub async fn form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let service = requestable(&state, &viewer, &id).await?;
+    let service = requestable(&state, &viewer, id).await?;
     let page = file_page(&state, &viewer, &service, &Pairs::default(), None).await?;
     Ok(render(StatusCode::OK, &page))
 }
@@ -138,10 +139,10 @@ pub async fn form(
 pub async fn file(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let service = requestable(&state, &viewer, &id).await?;
+    let service = requestable(&state, &viewer, id).await?;
     let priority = match form.filled("priority") {
         Some(p) => Priority::parse(p),
         None => Some(Priority::default()),
@@ -155,7 +156,9 @@ pub async fn file(
                 priority,
                 fields: values(&service.fields, &form),
             };
-            self::file_request(&state, &viewer, input).await
+            requests::file(&state, &viewer.actor, input)
+                .await
+                .map(|r| r.id)
         }
         None => Err(ApiError::field("priority", "unknown priority")),
     };
@@ -168,16 +171,6 @@ pub async fn file(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-async fn file_request(
-    state: &AppState,
-    viewer: &Viewer,
-    input: CreateRequest,
-) -> Result<i64, ApiError> {
-    requests::file(state, &viewer.actor, input)
-        .await
-        .map(|r| r.id)
 }
 
 /// The form's values as the API takes them: numbers and people as JSON numbers when they
@@ -273,18 +266,14 @@ async fn file_page(
                 FieldType::Choice | FieldType::MultiChoice => def
                     .options
                     .iter()
-                    .map(|o| Choice {
-                        value: o.clone(),
-                        label: o.clone(),
-                        selected: entered.contains(&o.as_str()),
-                    })
+                    .map(|o| Choice::new(o, o, entered.contains(&o.as_str())))
                     .collect(),
                 FieldType::Person => everyone
                     .iter()
-                    .map(|p| Choice {
-                        value: p.id.to_string(),
-                        label: p.name.clone(),
-                        selected: entered.contains(&p.id.to_string().as_str()),
+                    .map(|p| {
+                        let id = p.id.to_string();
+                        let selected = entered.contains(&id.as_str());
+                        Choice::new(id, &p.name, selected)
                     })
                     .collect(),
                 _ => Vec::new(),

@@ -3,7 +3,8 @@
 //! fields, several statuses).
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 
 use super::PageError;
@@ -61,9 +62,19 @@ impl<S: Send + Sync> FromRequest<S> for Pairs {
     }
 }
 
-/// The id in a page's path; anything else is a page that does not exist.
-pub fn path_id(raw: &str) -> Result<i64, PageError> {
-    raw.parse().map_err(|_| PageError::NotFound)
+/// The id in a page's path (`/requests/{id}`); anything else is a page that does not
+/// exist.
+pub struct PageId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        raw.parse().map(PageId).map_err(|_| PageError::NotFound)
+    }
 }
 
 /// Percent-encodes a value for a query string.

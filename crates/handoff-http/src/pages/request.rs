@@ -2,7 +2,7 @@
 //! history, and the forms to reply, move it through its lifecycle and assign it.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use handoff_domain::request::{Priority, Status};
@@ -12,7 +12,7 @@ use handoff_store::people::PeopleFilter;
 use handoff_store::{comments, departments, from_micros, history, people, services, slas};
 use serde_json::Value;
 
-use super::form::{Pairs, path_id};
+use super::form::{PageId, Pairs};
 use super::format::{self, SlaView};
 use super::{Choice, Frame, PageError, Viewer, render};
 use crate::AppState;
@@ -77,9 +77,8 @@ struct RequestPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id)?;
     page(&state, &viewer, id, None, String::new(), StatusCode::OK).await
 }
 
@@ -338,10 +337,9 @@ async fn failed(
 pub async fn comment(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id)?;
     let body = form.get("body").unwrap_or_default().to_owned();
     let input = CreateComment {
         body: body.clone(),
@@ -358,10 +356,9 @@ pub async fn comment(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id)?;
     let mut input = UpdateRequest {
         status: None,
         assignee_id: None,

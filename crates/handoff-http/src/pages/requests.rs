@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use handoff_domain::request::{Priority, Status};
+use handoff_domain::request::Status;
 use handoff_domain::search;
 use handoff_store::requests::{self, Cursor, ListFilter, Request, Sort, SortKey};
 use handoff_store::{from_micros, people, services, slas};
@@ -192,7 +192,7 @@ async fn rows(
             status: format::status(status),
             status_key: status.as_str(),
             priority: format::priority(priority),
-            priority_key: priority_key(priority),
+            priority_key: priority.as_str(),
             assignee: r.assignee_id.and_then(|a| names.get(&a).cloned()),
             sla,
             updated: format::time(from_micros(r.updated_at), &viewer.zone),
@@ -200,10 +200,6 @@ async fn rows(
         });
     }
     Ok(rows)
-}
-
-fn priority_key(p: Priority) -> &'static str {
-    p.as_str()
 }
 
 /// The clock to show in a list: a breached one first, then the running or paused one

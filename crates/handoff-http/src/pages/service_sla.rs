@@ -3,16 +3,16 @@
 //! clocks of the service's open requests to the new targets.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use handoff_domain::request::Priority;
 use handoff_domain::sla::DEFAULT_WARNINGS;
 use handoff_store::services::Service;
 use handoff_store::sla_policies::{self, ServicePolicy};
-use handoff_store::{StoreError, calendars, departments, services};
+use handoff_store::{calendars, departments, services};
 
-use super::form::{Pairs, path_id};
+use super::form::{PageId, Pairs};
 use super::{Frame, PageError, Viewer, format, render};
 use crate::AppState;
 use crate::api::sla::{PolicyJson, replace};
@@ -80,15 +80,6 @@ fn rows(policies: &[ServicePolicy]) -> Vec<Row> {
         .collect()
 }
 
-async fn service(state: &AppState, raw: &str) -> Result<Service, PageError> {
-    let id = path_id(raw)?;
-    match services::get(&state.db, id).await {
-        Ok(s) => Ok(s),
-        Err(StoreError::NotFound) => Err(PageError::NotFound),
-        Err(e) => Err(e.into()),
-    }
-}
-
 async fn page(
     state: &AppState,
     viewer: &Viewer,
@@ -120,10 +111,10 @@ async fn page(
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     query: Pairs,
 ) -> Result<Response, PageError> {
-    let service = service(&state, &id).await?;
+    let service = services::get(&state.db, id).await?;
     let policies = sla_policies::of_service(&state.db, service.id).await?;
     let saved = query.get("saved").is_some();
     let page = page(&state, &viewer, &service, rows(&policies), None, saved).await?;
@@ -133,10 +124,10 @@ pub async fn show(
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let service = service(&state, &id).await?;
+    let service = services::get(&state.db, id).await?;
     if !viewer.actor.manages(service.department_id) {
         return Err(PageError::Forbidden(
             "only the department's managers and administrators set its SLAs".to_owned(),
@@ -162,20 +153,10 @@ pub async fn save(
         {
             continue;
         }
-        let mut minutes = |name: &str, text: &str| -> Option<i64> {
-            if text.is_empty() {
-                return None;
-            }
-            let parsed = text.parse().ok();
-            if parsed.is_none() {
-                row.errors
-                    .push(format!("{name}: a whole number of minutes"));
-            }
-            parsed
-        };
-        let first_response_minutes = minutes("first response", &row.first_response.clone());
-        let resolution_minutes = minutes("resolution", &row.resolution.clone());
-        let next_update_minutes = minutes("next update", &row.next_update.clone());
+        let first_response_minutes =
+            minutes("first response", &row.first_response, &mut row.errors);
+        let resolution_minutes = minutes("resolution", &row.resolution, &mut row.errors);
+        let next_update_minutes = minutes("next update", &row.next_update, &mut row.errors);
         let warn_at: Result<Vec<u8>, _> = row
             .warn_at
             .split(',')
@@ -223,6 +204,18 @@ pub async fn save(
         Err(ApiError::Forbidden(why)) => Err(PageError::Forbidden(why)),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Minutes typed in a row: none when empty, else a whole number or an error for the row.
+fn minutes(name: &str, text: &str, errors: &mut Vec<String>) -> Option<i64> {
+    if text.is_empty() {
+        return None;
+    }
+    let parsed = text.parse().ok();
+    if parsed.is_none() {
+        errors.push(format!("{name}: a whole number of minutes"));
+    }
+    parsed
 }
 
 /// The form again, with each row's errors next to it.

@@ -61,14 +61,6 @@ enum Cleanup {
     Postgres(ScratchDatabase),
 }
 
-/// The test server: `HANDOFF_TEST_POSTGRES_URL` (set by scripts/test), or the local one.
-fn postgres_server() -> String {
-    std::env::var("HANDOFF_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
 fn unique_name() -> String {
     format!("handoff_test_{:016x}", rand::random::<u64>())
 }
@@ -85,7 +77,7 @@ impl TestApp {
                 (db, Cleanup::Sqlite(dir))
             }
             Engine::Postgres => {
-                let server = postgres_server();
+                let server = handoff_store::scratch::test_server();
                 let scratch = ScratchDatabase::create(&server, "handoff_test")
                     .await
                     .unwrap_or_else(|e| {

@@ -62,13 +62,9 @@ fn values(fields: &[FieldDef], requester: i64, at: Timestamp) -> Map<String, Val
 /// Files [`COUNT`] requests over the last days and works some of them; returns how many
 /// requests and comments it wrote.
 pub(super) async fn file(db: &Db, calendar: &CalendarSpec, now: Timestamp) -> Result<(u64, u64)> {
-    let span = SignedDuration::from_hours(24 * 366 * 2);
-    let compiled = Horizon::new(
-        now.saturating_sub(span).unwrap_or(Horizon::EARLIEST),
-        now.saturating_add(span).unwrap_or(Horizon::LATEST),
-    )
-    .and_then(|h| Calendar::new(calendar.clone())?.compile(h))
-    .map_err(|e| StoreError::Corrupt(format!("demo calendar: {e}")))?;
+    let compiled = Horizon::around(now, 2, 2)
+        .and_then(|h| Calendar::new(calendar.clone())?.compile(h))
+        .map_err(|e| StoreError::Corrupt(format!("demo calendar: {e}")))?;
     let time = Timekeeping {
         calendar: Some(Arc::new(compiled)),
     };

@@ -1,6 +1,6 @@
 //! The demo data is checked the way the application would read it: forms valid, history
 //! consistent with each request, search finding different requests for different words.
-//! On SQLite always, on PostgreSQL when `HANDOFF_TEST_POSTGRES_URL` is set.
+//! On SQLite and on PostgreSQL ([`crate::scratch::test_server`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -128,13 +128,7 @@ fn sqlite_gets_a_consistent_organisation() {
 
 #[test]
 fn postgres_gets_a_consistent_organisation() {
-    let Some(url) = std::env::var("HANDOFF_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        eprintln!("HANDOFF_TEST_POSTGRES_URL is not set: skipping the PostgreSQL demo test");
-        return;
-    };
+    let url = crate::scratch::test_server();
     sqlx::test_block_on(async {
         let scratch = ScratchDatabase::create(&url, "demo_test").await.unwrap();
         let db = Db::connect(&scratch.url, PoolSize::default())

@@ -139,14 +139,10 @@ fn push_works(sql: &mut Sql, viewer: &Actor) {
 }
 
 fn push_in<T: Copy>(sql: &mut Sql, column: &str, values: &[T], param: impl Fn(&mut Sql, T)) {
-    sql.push(" AND ").push(column).push(" IN (");
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        param(sql, *v);
-    }
-    sql.push(")");
+    sql.push(" AND ")
+        .push(column)
+        .push(" IN ")
+        .list(values, param);
 }
 
 pub async fn list(
