@@ -43,9 +43,24 @@ pub async fn one_service(db: &Db, role: Role, now: Timestamp) -> Result<Desk> {
         role,
     };
     let person = people::create(db, &person, now).await?;
-    let service = NewService {
+    let service = open_service(db, department.id, "Help", now).await?;
+    Ok(Desk {
         department_id: department.id,
-        name: "Help",
+        person_id: person.id,
+        service_id: service.id,
+    })
+}
+
+/// A service of `department_id` open to everyone, with no form fields.
+pub async fn open_service(
+    db: &Db,
+    department_id: i64,
+    name: &str,
+    now: Timestamp,
+) -> Result<services::Service> {
+    let service = NewService {
+        department_id,
+        name,
         description: "",
         owner_id: None,
         open_to_everyone: true,
@@ -53,12 +68,7 @@ pub async fn one_service(db: &Db, role: Role, now: Timestamp) -> Result<Desk> {
         confidential: false,
         fields: &[],
     };
-    let service = services::create(db, &service, now).await?;
-    Ok(Desk {
-        department_id: department.id,
-        person_id: person.id,
-        service_id: service.id,
-    })
+    services::create(db, &service, now).await
 }
 
 /// A database created for one run; [`ScratchDatabase::drop`] removes it.
