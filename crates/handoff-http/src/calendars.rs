@@ -69,7 +69,7 @@ pub async fn recompute_departments(state: &AppState, departments: &[i64]) -> Res
     let time = state.calendars.timekeeping(state, *first).await?;
     let count = handoff_store::slas::recompute(
         &state.db,
-        handoff_store::slas::Scope::Departments(departments),
+        handoff_store::slas::Scope::Departments(departments.to_vec()),
         &time,
         |_, _| {},
     )

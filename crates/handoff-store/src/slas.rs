@@ -656,9 +656,9 @@ pub async fn fire_due(db: &Db, now: Timestamp, limit: i64) -> Result<Vec<Fired>>
 /// The clocks of requests still being worked (not resolved or closed) that a change
 /// can move: of one service, or of requests provided by some departments.
 #[derive(Debug, Clone)]
-pub enum Scope<'a> {
+pub enum Scope {
     Service(i64),
-    Departments(&'a [i64]),
+    Departments(Vec<i64>),
 }
 
 /// An open clock as a recompute reads it: from rows on PostgreSQL, from JSON arrays
@@ -681,11 +681,11 @@ type Batch = Vec<ScopedClockRow>;
 /// alarms or settings changed and that no event moved meanwhile.
 pub async fn recompute(
     db: &Db,
-    scope: Scope<'_>,
+    scope: Scope,
     time: &Timekeeping,
     adjust: impl Fn(Priority, &mut StoredClock),
 ) -> Result<u64> {
-    if let Scope::Departments([]) = scope {
+    if matches!(&scope, Scope::Departments(ids) if ids.is_empty()) {
         return Ok(0);
     }
     let plan = |row: ScopedClockRow| -> Result<Option<(i64, StoredClock)>> {
@@ -713,15 +713,15 @@ pub async fn recompute(
                 Engine::Postgres => "BEGIN",
             })
             .await?;
-        // The clocks arrive from a reading connection while this one rewrites them,
-        // so that reading and writing overlap.
+        // The clocks arrive from a reading connection, read and decoded by a task of
+        // their own, while this task plans them and this connection rewrites them.
         let (batches, arriving) = tokio::sync::mpsc::channel::<Result<Batch>>(4);
-        let read = async move {
-            // The rewrite is committed only when the reading ends without an error.
-            if let Err(e) = read_open_clocks(db, &scope, &batches).await {
+        let reader = db.clone();
+        let read = tokio::spawn(async move {
+            if let Err(e) = read_open_clocks(&reader, &scope, &batches).await {
                 let _ = batches.send(Err(e)).await;
             }
-        };
+        });
         let write = async {
             // Owned by this future, so that a failed write lets the reading end too.
             let mut arriving = arriving;
@@ -744,8 +744,10 @@ pub async fn recompute(
             }
             Ok::<_, StoreError>(count)
         };
-        let ((), count) = tokio::join!(read, write);
+        let (read, count) = tokio::join!(read, write);
         let count = count?;
+        // The rewrite is committed only when the reading ended without an error.
+        read.map_err(|e| StoreError::Corrupt(format!("reading the open clocks failed: {e}")))?;
         tx.commit().await?;
         Ok(count)
     })
@@ -755,7 +757,7 @@ pub async fn recompute(
 /// stops early when the receiver is gone.
 async fn read_open_clocks(
     db: &Db,
-    scope: &Scope<'_>,
+    scope: &Scope,
     batches: &tokio::sync::mpsc::Sender<Result<Batch>>,
 ) -> Result<()> {
     let in_scope = |sql: &mut Sql| {

@@ -139,7 +139,7 @@ async fn recompute_reaches_every_open_clock_in_scope_and_only_those(db: &Db) {
         let before = clocks(db).await;
         let count = slas::recompute(
             db,
-            Scope::Departments(&[it.department_id]),
+            Scope::Departments(vec![it.department_id]),
             &time,
             |_, _| {},
         )
@@ -202,7 +202,7 @@ async fn recompute_reaches_every_open_clock_in_scope_and_only_those(db: &Db) {
     let before = clocks(db).await;
     let failed = slas::recompute(
         db,
-        Scope::Departments(&[it.department_id]),
+        Scope::Departments(vec![it.department_id]),
         &time,
         |_, _| {},
     )

@@ -76,7 +76,7 @@ async fn recompute_100k_open_requests() {
         let started = Instant::now();
         let clocks = slas::recompute(
             &db,
-            Scope::Departments(&[desk.department_id]),
+            Scope::Departments(vec![desk.department_id]),
             &time,
             |_, _| {},
         )
