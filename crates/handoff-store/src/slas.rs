@@ -771,40 +771,43 @@ async fn read_open_clocks(
         Db::Sqlite { read, .. } => {
             // sqlx hands SQLite's rows over one at a time from the connection's own
             // thread, which for 200,000 clocks costs more than the recompute itself.
-            // So each query returns one row: the clocks of the next RECOMPUTE_PAGE
-            // requests by id, as a JSON array. NOT INDEXED walks the requests in id
-            // order (instead of sorting a scope index's rows for every page), and
-            // CROSS JOIN starts from the page's requests, not from all clocks.
-            let mut after = 0i64;
-            loop {
-                let mut sql = Sql::new(
-                    "WITH page AS MATERIALIZED (SELECT r.id, r.priority \
-                     FROM requests AS r NOT INDEXED WHERE r.id > ",
-                );
-                sql.int(after).push(" AND ");
-                in_scope(&mut sql);
-                sql.push(&format!(
-                    " ORDER BY r.id LIMIT {RECOMPUTE_PAGE}) \
-                     SELECT (SELECT max(id) FROM page), \
-                     (SELECT json_group_array(json_array(p.id, p.priority, json_array({}))) \
-                     FROM page AS p CROSS JOIN request_slas AS s ON s.request_id = p.id \
-                     WHERE s.stopped_at IS NULL)",
-                    clock_columns("s")
-                ));
-                let (last, clocks): (Option<i64>, String) =
-                    bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text)), &sql.params)
+            // So each query returns one row: first the ids of the open requests in
+            // scope (found through the scope's index), then, RECOMPUTE_PAGE requests
+            // at a time, their clocks, each as a JSON array. CROSS JOIN keeps SQLite
+            // starting from the page's ids rather than from all clocks.
+            let mut sql =
+                Sql::new("SELECT json_group_array(id) FROM (SELECT r.id FROM requests AS r WHERE ");
+            in_scope(&mut sql);
+            sql.push(" ORDER BY r.id)");
+            let ids: String = bind_all!(
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.text)),
+                &sql.params
+            )
+            .fetch_one(read)
+            .await?;
+            let ids: Vec<i64> = serde_json::from_str(&ids)
+                .map_err(|e| StoreError::Corrupt(format!("request ids read back: {e}")))?;
+            let clocks_of_page = format!(
+                "SELECT json_group_array(json_array(r.id, r.priority, json_array({}))) \
+                 FROM json_each($1) AS page CROSS JOIN requests AS r ON r.id = page.value \
+                 CROSS JOIN request_slas AS s ON s.request_id = r.id WHERE s.stopped_at IS NULL",
+                clock_columns("s")
+            );
+            for page in ids.chunks(RECOMPUTE_PAGE) {
+                let page = serde_json::to_string(page)
+                    .map_err(|e| StoreError::Corrupt(format!("request ids: {e}")))?;
+                let clocks: String =
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(clocks_of_page.as_str()))
+                        .bind(page)
                         .fetch_one(read)
                         .await?;
-                let Some(last) = last else {
-                    return Ok(());
-                };
-                after = last;
                 let batch = serde_json::from_str(&clocks)
                     .map_err(|e| StoreError::Corrupt(format!("SLA clocks read back: {e}")))?;
                 if batches.send(Ok(batch)).await.is_err() {
                     return Ok(());
                 }
             }
+            Ok(())
         }
         Db::Postgres(pool) => {
             let mut sql = Sql::new(&format!(
