@@ -178,65 +178,83 @@ pub(crate) const ON_CONFLICT_UPDATE: &str = " ON CONFLICT (request_id, target) D
      schedule = excluded.schedule, next_alarm_at = excluded.next_alarm_at, \
      raised = excluded.raised";
 
-/// The assignments of [`recompute_sql`], from a list `v` of columns `c1`…`c8`.
-macro_rules! recompute_set {
-    () => {
-        "UPDATE request_slas SET allowed_micros = v.c3, calendar_time = v.c4, \
-         warn_at = v.c5, due_at = v.c6, schedule = v.c7, next_alarm_at = v.c8 FROM "
-    };
+/// Rewrites what a recompute changes in existing clocks: their settings (allowed time,
+/// kind of time, warnings), due time and alarms, nothing else. Each engine writes a
+/// chunk in one statement.
+trait RewriteClocks {
+    /// Rewrites `chunk`'s clocks; returns how many were rewritten.
+    async fn rewrite(&mut self, chunk: &[(i64, StoredClock)]) -> Result<u64>;
 }
 
-/// Rewrites what a recompute changes in existing clocks (settings, due time, alarms)
-/// from a `VALUES` list in [`push_recomputed!`]'s column order: the statement's text
-/// before and after the list. SQLite names a list's columns `column1`…, PostgreSQL
-/// takes names for them. On PostgreSQL, where the clocks are read outside the writing
-/// transaction, a clock is rewritten only while it is still as it was read (not
-/// stopped, same cycle, time used, start and raised alarms), so that an event or an
-/// alarm that moved it meanwhile keeps the last word; SQLite reads them while the
-/// recompute holds the write lock.
-fn recompute_sql(engine: Engine) -> (&'static str, &'static str) {
-    match engine {
-        Engine::Sqlite => (
-            concat!(
-                recompute_set!(),
-                "(SELECT column1 AS c1, column2 AS c2, column3 AS c3, column4 AS c4, \
-                 column5 AS c5, column6 AS c6, column7 AS c7, column8 AS c8 FROM ("
-            ),
-            ")) AS v WHERE request_slas.request_id = v.c1 AND request_slas.target = v.c2",
-        ),
-        Engine::Postgres => (
-            concat!(recompute_set!(), "("),
-            ") AS v (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12) \
-             WHERE request_slas.request_id = v.c1 AND request_slas.target = v.c2 \
-             AND request_slas.stopped_at IS NULL AND request_slas.cycle = v.c9 \
-             AND request_slas.used_micros = v.c10 \
-             AND request_slas.running_since IS NOT DISTINCT FROM v.c11 \
-             AND request_slas.raised = v.c12",
-        ),
+impl RewriteClocks for sqlx::SqliteConnection {
+    /// `UPDATE … FROM (VALUES …)`, 8 values a clock. SQLite names a list's columns
+    /// `column1`…; the recompute holds the write lock while it reads, so every clock
+    /// is still as it was read.
+    async fn rewrite(&mut self, chunk: &[(i64, StoredClock)]) -> Result<u64> {
+        let mut update = sqlx::QueryBuilder::new(
+            "UPDATE request_slas SET allowed_micros = v.c3, calendar_time = v.c4, \
+             warn_at = v.c5, due_at = v.c6, schedule = v.c7, next_alarm_at = v.c8 \
+             FROM (SELECT column1 AS c1, column2 AS c2, column3 AS c3, column4 AS c4, \
+             column5 AS c5, column6 AS c6, column7 AS c7, column8 AS c8 FROM (",
+        );
+        update.push_values(chunk, |mut b, (request_id, stored)| {
+            let c = &stored.clock;
+            b.push_bind(*request_id)
+                .push_bind(c.target.as_str())
+                .push_bind(c.allowed.as_micros() as i64)
+                .push_bind(stored.calendar_time)
+                .push_bind(stored.warn_at_json())
+                .push_bind(c.due_at.map(to_micros))
+                .push_bind(stored.schedule_json())
+                .push_bind(stored.next_alarm_at().map(to_micros));
+        });
+        update.push(")) AS v WHERE request_slas.request_id = v.c1 AND request_slas.target = v.c2");
+        Ok(update.build().execute(self).await?.rows_affected())
     }
 }
 
-/// Binds one recomputed clock to a `push_values` builder of either engine, in the
-/// column order of [`recompute_sql`]: with `guard`, also the state it was read in.
-macro_rules! push_recomputed {
-    ($b:expr, $request_id:expr, $stored:expr, $guard:expr) => {{
-        let stored: &StoredClock = $stored;
-        let c = &stored.clock;
-        $b.push_bind($request_id)
-            .push_bind(c.target.as_str())
-            .push_bind(c.allowed.as_micros() as i64)
-            .push_bind(stored.calendar_time)
-            .push_bind(stored.warn_at_json())
-            .push_bind(c.due_at.map(to_micros))
-            .push_bind(stored.schedule_json())
-            .push_bind(stored.next_alarm_at().map(to_micros));
-        if $guard {
-            $b.push_bind(c.cycle)
-                .push_bind(c.used.as_micros() as i64)
-                .push_bind(c.running_since.map(to_micros))
-                .push_bind(stored.raised_json());
+impl RewriteClocks for sqlx::PgConnection {
+    /// `UPDATE … FROM UNNEST(arrays)`, one array a column: a `VALUES` list of 2,000
+    /// rows took 17 ms to plan and was joined by scanning every clock (110 ms a chunk
+    /// on 200,000 clocks, against 15 ms so). The clocks were read on another connection,
+    /// so a clock is rewritten only while it is still as it was read (not stopped, same
+    /// cycle, time used, start and raised alarms): an event or an alarm that moved it
+    /// meanwhile keeps the last word.
+    async fn rewrite(&mut self, chunk: &[(i64, StoredClock)]) -> Result<u64> {
+        // One array a column, in the chunk's order.
+        fn each<T>(chunk: &[(i64, StoredClock)], f: impl Fn(&StoredClock) -> T) -> Vec<T> {
+            chunk.iter().map(|(_, stored)| f(stored)).collect()
         }
-    }};
+        let done = sqlx::query(
+            "UPDATE request_slas SET allowed_micros = v.allowed, calendar_time = v.calendar_time, \
+             warn_at = v.warn_at, due_at = v.due_at, schedule = v.schedule, \
+             next_alarm_at = v.next_alarm_at \
+             FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[], \
+             $6::bigint[], $7::text[], $8::bigint[], $9::integer[], $10::bigint[], \
+             $11::bigint[], $12::text[]) AS v (request_id, target, allowed, calendar_time, \
+             warn_at, due_at, schedule, next_alarm_at, cycle, used, running_since, raised) \
+             WHERE request_slas.request_id = v.request_id AND request_slas.target = v.target \
+             AND request_slas.stopped_at IS NULL AND request_slas.cycle = v.cycle \
+             AND request_slas.used_micros = v.used \
+             AND request_slas.running_since IS NOT DISTINCT FROM v.running_since \
+             AND request_slas.raised = v.raised",
+        )
+        .bind(chunk.iter().map(|(id, _)| *id).collect::<Vec<i64>>())
+        .bind(each(chunk, |s| s.clock.target.as_str()))
+        .bind(each(chunk, |s| s.clock.allowed.as_micros() as i64))
+        .bind(each(chunk, |s| s.calendar_time))
+        .bind(each(chunk, StoredClock::warn_at_json))
+        .bind(each(chunk, |s| s.clock.due_at.map(to_micros)))
+        .bind(each(chunk, StoredClock::schedule_json))
+        .bind(each(chunk, |s| s.next_alarm_at().map(to_micros)))
+        .bind(each(chunk, |s| s.clock.cycle))
+        .bind(each(chunk, |s| s.clock.used.as_micros() as i64))
+        .bind(each(chunk, |s| s.clock.running_since.map(to_micros)))
+        .bind(each(chunk, StoredClock::raised_json))
+        .execute(self)
+        .await?;
+        Ok(done.rows_affected())
+    }
 }
 
 /// Binds one clock's row to a `push_values` builder of either engine.
@@ -703,10 +721,9 @@ pub async fn recompute(
         Ok((stored != before).then_some((row.request_id, stored)))
     };
     let engine = db.engine();
-    let (head, tail) = recompute_sql(engine);
     on_write!(db, |pool| {
         // SQLite: the write lock first, so that nothing moves a clock between its
-        // reading and its rewriting (see recompute_sql for PostgreSQL).
+        // reading and its rewriting (see RewriteClocks for PostgreSQL).
         let mut tx = pool
             .begin_with(match engine {
                 Engine::Sqlite => "BEGIN IMMEDIATE",
@@ -731,15 +748,9 @@ pub async fn recompute(
                 for row in batch? {
                     changed.extend(plan(row)?);
                 }
-                // One UPDATE … FROM (VALUES …) per chunk, at most 12 values a clock,
-                // well within both engines' limits on bound values.
+                // 2,000 clocks a statement: 16,000 values on SQLite, within its limit.
                 for chunk in changed.chunks(RECOMPUTE_CHUNK) {
-                    let mut update = sqlx::QueryBuilder::new(head);
-                    update.push_values(chunk, |mut b, (request_id, stored)| {
-                        push_recomputed!(b, *request_id, stored, engine == Engine::Postgres);
-                    });
-                    update.push(tail);
-                    count += update.build().execute(&mut *tx).await?.rows_affected();
+                    count += RewriteClocks::rewrite(&mut *tx, chunk).await?;
                 }
             }
             Ok::<_, StoreError>(count)
