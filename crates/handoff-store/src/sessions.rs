@@ -70,9 +70,14 @@ pub async fn lookup(db: &Db, value: &str, now: Timestamp) -> Result<Option<Sessi
     .await?);
     row.map(|r| {
         let role = Role::parse(&r.role).ok_or_else(|| StoreError::Corrupt(r.role.clone()))?;
+        // Only the zone of the stored calendar, without building the rest.
+        #[derive(serde::Deserialize)]
+        struct Zone {
+            time_zone: String,
+        }
         let calendar_zone = || {
-            let spec: serde_json::Value = serde_json::from_str(r.calendar_spec.as_deref()?).ok()?;
-            Some(spec.get("time_zone")?.as_str()?.to_owned())
+            let spec: Zone = serde_json::from_str(r.calendar_spec.as_deref()?).ok()?;
+            Some(spec.time_zone)
         };
         let time_zone = r.time_zone.clone().or_else(calendar_zone);
         Ok(SessionPerson {

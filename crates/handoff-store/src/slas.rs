@@ -86,6 +86,8 @@ fn calendar_error(err: CalendarError) -> StoreError {
     StoreError::Corrupt(format!("SLA arithmetic: {err}"))
 }
 
+/// A clock as stored. Read by name from rows, and by position from the JSON arrays a
+/// recompute builds on SQLite: the fields keep [`CLOCK_COLUMNS`]' order.
 #[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct ClockRow {
     target: String,
@@ -141,6 +143,7 @@ impl ClockRow {
     }
 }
 
+/// A clock's columns, in [`ClockRow`]'s field order.
 const CLOCK_COLUMNS: &str = "target, allowed_micros, used_micros, running_since, due_at, \
      stopped_at, cycle, calendar_time, warn_at, schedule, raised";
 

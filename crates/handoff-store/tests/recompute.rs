@@ -42,19 +42,20 @@ async fn recompute_reaches_every_open_clock_in_scope_and_only_those_postgres() {
     scratch.drop().await;
 }
 
-/// A clock row as stored: every column, to tell touched from untouched.
-type Row = (
-    i64,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    String,
-    Option<i64>,
-    String,
-);
+/// A clock row as stored, to tell touched from untouched.
+#[derive(Debug, PartialEq, sqlx::FromRow)]
+struct Row {
+    request_id: i64,
+    target: String,
+    allowed_micros: i64,
+    used_micros: i64,
+    running_since: Option<i64>,
+    due_at: Option<i64>,
+    stopped_at: Option<i64>,
+    schedule: String,
+    next_alarm_at: Option<i64>,
+    raised: String,
+}
 
 async fn clocks(db: &Db) -> BTreeMap<(i64, String), Row> {
     let rows: Vec<Row> = handoff_store::on_read!(db, |pool| sqlx::query_as(
@@ -64,7 +65,9 @@ async fn clocks(db: &Db) -> BTreeMap<(i64, String), Row> {
     .fetch_all(pool)
     .await
     .unwrap());
-    rows.into_iter().map(|r| ((r.0, r.1.clone()), r)).collect()
+    rows.into_iter()
+        .map(|r| ((r.request_id, r.target.clone()), r))
+        .collect()
 }
 
 async fn recompute_reaches_every_open_clock_in_scope_and_only_those(db: &Db) {
@@ -155,13 +158,17 @@ async fn recompute_reaches_every_open_clock_in_scope_and_only_those(db: &Db) {
             if old != new {
                 changed += 1;
             }
-            let running = new.4.is_some() && new.6.is_none();
+            let running = new.running_since.is_some() && new.stopped_at.is_none();
             if !(in_scope(request) && running) {
                 // Other departments', resolved requests' and stopped clocks keep every
                 // column; a paused clock has no due time to move.
-                let paused = in_scope(request) && new.6.is_none();
+                let paused = in_scope(request) && new.stopped_at.is_none();
                 if paused {
-                    assert_eq!((new.4, new.5, new.8), (None, None, None), "{key:?}");
+                    assert_eq!(
+                        (new.running_since, new.due_at, new.next_alarm_at),
+                        (None, None, None),
+                        "{key:?}"
+                    );
                 } else {
                     assert_eq!(old, new, "{key:?} was touched");
                 }
@@ -169,16 +176,26 @@ async fn recompute_reaches_every_open_clock_in_scope_and_only_those(db: &Db) {
             }
             // Only the due time and the alarms move; the time used and the start stay.
             assert_eq!(
-                (old.2, old.3, old.4, &old.9),
-                (new.2, new.3, new.4, &new.9),
+                (
+                    old.allowed_micros,
+                    old.used_micros,
+                    old.running_since,
+                    &old.raised
+                ),
+                (
+                    new.allowed_micros,
+                    new.used_micros,
+                    new.running_since,
+                    &new.raised
+                ),
                 "{key:?}"
             );
-            let since = Timestamp::from_microsecond(new.4.unwrap()).unwrap();
-            let left = SignedDuration::from_micros(new.2 - new.3);
+            let since = Timestamp::from_microsecond(new.running_since.unwrap()).unwrap();
+            let left = SignedDuration::from_micros(new.allowed_micros - new.used_micros);
             let due = time.work(false).after(since, left).unwrap();
-            assert_eq!(new.5, Some(due.as_microsecond()), "{request} {target}");
-            assert!(new.8.is_some(), "{key:?} has no next alarm");
-            assert!(new.7.contains("breach"), "{key:?}: {}", new.7);
+            assert_eq!(new.due_at, Some(due.as_microsecond()), "{request} {target}");
+            assert!(new.next_alarm_at.is_some(), "{key:?} has no next alarm");
+            assert!(new.schedule.contains("breach"), "{key:?}: {}", new.schedule);
         }
         assert_eq!(count, changed, "the count is what was rewritten");
         assert!(count > 1_000, "only {count} clocks moved");
