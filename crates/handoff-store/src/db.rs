@@ -104,18 +104,22 @@ impl Db {
                     options
                         .clone()
                         .pragma("cache_size", "-16000")
-                        // Checkpoints run beside the writer (below), not inside a commit.
-                        .pragma("wal_autocheckpoint", "0"),
+                        // Checkpoints run beside the writer (below), not inside a commit;
+                        // a log reset by the writer is cut back to the limit.
+                        .pragma("wal_autocheckpoint", "0")
+                        .pragma("journal_size_limit", WAL_TRUNCATE_AT.to_string()),
                 )
                 .await
                 .map_err(StoreError::Unavailable)?;
             let checkpointer = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(timeout)
-                .connect_with(options.clone())
+                .connect_with(options.clone().busy_timeout(TRUNCATE_WAIT))
                 .await
                 .map_err(StoreError::Unavailable)?;
-            tokio::spawn(checkpoint(checkpointer.clone()));
+            let mut wal = options.get_filename().as_os_str().to_owned();
+            wal.push("-wal");
+            tokio::spawn(checkpoint(checkpointer.clone(), wal.into()));
             let read = SqlitePoolOptions::new()
                 .max_connections(size.max_connections)
                 .acquire_timeout(timeout)
@@ -181,15 +185,61 @@ impl Db {
     }
 }
 
-/// Copies the write-ahead log into the database file every second without blocking
-/// readers or the writer (a PASSIVE checkpoint), and truncates the log when it can, so
-/// that no commit pays for a checkpoint. Ends when the pool is closed.
-async fn checkpoint(pool: SqlitePool) {
-    let mut ticks = tokio::time::interval(Duration::from_secs(1));
+/// The write-ahead log is copied into the database file and emptied (a `TRUNCATE`
+/// checkpoint) as soon as it reaches this size, and whenever writes pause. Under any
+/// steady load it stays below about this plus what the writer appends while one
+/// checkpoint runs; a `journal_size_limit` of the same size is the backstop.
+pub const WAL_TRUNCATE_AT: u64 = 16 * 1024 * 1024;
+
+/// How often the checkpointer looks at the log's size (one `stat`, no database work).
+pub const CHECKPOINT_POLL: Duration = Duration::from_millis(20);
+
+/// A log that has not grown for this long is emptied: writes have paused.
+pub const CHECKPOINT_IDLE: Duration = Duration::from_millis(250);
+
+/// How long a truncating checkpoint waits for the writer's current transaction and for
+/// readers still on the old log. It holds up the writer meanwhile, so it gives up early
+/// and tries again later rather than stall filing behind a long read.
+const TRUNCATE_WAIT: Duration = Duration::from_millis(25);
+
+/// Keeps the write-ahead log small without making any commit pay for it.
+///
+/// A `PASSIVE` checkpoint copies what it can into the database file without blocking
+/// anyone, but it never *resets* the log: the log goes back to its start only when a
+/// new write begins after everything was copied and no reader still uses it. With
+/// commits arriving every few milliseconds that moment never comes, so a checkpointer
+/// that only copied passively (as this one once did, every second) let the log grow by
+/// the whole write volume: about 100 MB a second while filing at full speed, for as
+/// long as the load lasted.
+///
+/// So when the log reaches [`WAL_TRUNCATE_AT`], or has stopped growing for
+/// [`CHECKPOINT_IDLE`], this copies passively (the bulk of the work, beside the writer)
+/// and then takes a `TRUNCATE` checkpoint: it briefly holds the writer, copies the few
+/// frames added meanwhile, waits for the readers of the old log (new readers read the
+/// database file and do not hold it up) and cuts the log to nothing. A checkpoint
+/// that finds a reader still on the old log gives up after [`TRUNCATE_WAIT`] and waits
+/// twice as long each time before the next try, so a long read never stalls the writer
+/// for long. Committed transactions are in the log or the file throughout: nothing
+/// acknowledged is lost. Ends when the pool is closed.
+async fn checkpoint(pool: SqlitePool, wal: std::path::PathBuf) {
+    let size = |wal: &std::path::Path| std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0);
+    let mut polls = tokio::time::interval(CHECKPOINT_POLL);
+    polls.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let (mut last_size, mut unchanged_since) = (0, tokio::time::Instant::now());
+    let mut backoff = CHECKPOINT_POLL;
+    let mut next_try = tokio::time::Instant::now();
     loop {
-        ticks.tick().await;
+        let now = polls.tick().await;
         if pool.is_closed() {
             return;
+        }
+        let current = size(&wal);
+        if current != last_size {
+            (last_size, unchanged_since) = (current, now);
+        }
+        let idle = current > 0 && now.duration_since(unchanged_since) >= CHECKPOINT_IDLE;
+        if !(current >= WAL_TRUNCATE_AT || idle) || now < next_try {
+            continue;
         }
         if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
             .execute(&pool)
@@ -197,6 +247,22 @@ async fn checkpoint(pool: SqlitePool) {
         {
             tracing::debug!(error = %e, "checkpoint skipped");
         }
+        // (busy, frames in the log, frames copied)
+        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&pool)
+            .await
+        {
+            Ok((0, _, _)) => backoff = CHECKPOINT_POLL,
+            Ok(_) => {
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+                next_try = now + backoff;
+                if current >= 4 * WAL_TRUNCATE_AT {
+                    tracing::warn!(wal_bytes = current, "write-ahead log held by a long read");
+                }
+            }
+            Err(e) => tracing::debug!(error = %e, "truncating checkpoint skipped"),
+        }
+        last_size = size(&wal);
     }
 }
 

@@ -25,7 +25,7 @@ pub mod slas;
 pub mod tokens;
 pub mod watchers;
 
-pub use db::{Db, Engine, PoolSize};
+pub use db::{CHECKPOINT_IDLE, CHECKPOINT_POLL, Db, Engine, PoolSize, WAL_TRUNCATE_AT};
 pub use error::StoreError;
 pub use time::{from_micros, to_micros};
 
