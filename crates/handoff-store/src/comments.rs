@@ -5,6 +5,7 @@ use handoff_domain::sla::{on_provider_reply, on_status_change};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
+use crate::db::BeginWrite;
 use crate::slas::{Timekeeping, move_clocks};
 use crate::{Db, Result, StoreError, history, on_read, on_write, search, to_micros};
 
@@ -33,7 +34,9 @@ pub struct NewComment<'a> {
     pub from_provider: bool,
 }
 
-/// Adds the comment, its history entry and its search text; returns the comment and,
+/// Adds the comment, its history entry and its search text (a piece of its own: see
+/// [`search`]), after taking the request's row (its `updated_at`), so that comments on
+/// one request are numbered one after another; returns the comment and,
 /// when the reply reopened the request, its new status.
 pub async fn create(
     db: &Db,
@@ -45,11 +48,11 @@ pub async fn create(
         "INSERT INTO comments (request_id, author_id, body, internal, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
     );
-    let append = search::append_sql(db.engine(), new.internal);
+    let append = search::append_sql(db.engine());
     let engine = db.engine();
     let at = to_micros(now);
     on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM requests WHERE id = $1")
             .bind(new.request_id)
             .fetch_optional(&mut *tx)
@@ -114,6 +117,7 @@ pub async fn create(
         };
         sqlx::query(append)
             .bind(new.request_id)
+            .bind(i64::from(new.internal))
             .bind(search::index_text(new.body))
             .execute(&mut *tx)
             .await?;

@@ -266,6 +266,33 @@ async fn checkpoint(pool: SqlitePool, wal: std::path::PathBuf) {
     }
 }
 
+/// Begins a transaction that writes. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), waiting for it if need be. A deferred transaction that read first
+/// and asked for the lock at its first write could not wait: SQLite refuses at once with
+/// "database is locked" when another connection (the checkpointer emptying the log)
+/// holds the lock, since waiting while holding a read snapshot could deadlock.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 impl Db {
     /// Runs one statement of administration (creating a test database, say) with no
     /// parameters and no result.

@@ -6,6 +6,7 @@ use handoff_domain::org::Role;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
+use crate::db::BeginWrite;
 use crate::sql::{Sql, bind_all};
 use crate::{Db, Result, StoreError, on_read, on_write, to_micros};
 
@@ -82,7 +83,7 @@ pub async fn sign_in_facts(db: &Db, email: &str) -> Result<Option<(i64, Option<S
 /// Sets a person's password hash (an Argon2 PHC string) and ends their sessions.
 pub async fn set_password_hash(db: &Db, id: i64, hash: &str) -> Result<()> {
     let done = on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let done = sqlx::query("UPDATE people SET password_hash = $2 WHERE id = $1")
             .bind(id)
             .bind(hash)

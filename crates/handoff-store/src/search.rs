@@ -1,82 +1,189 @@
 //! The full-text index over requests, the one place where the engines differ most:
-//! SQLite's FTS5 table keyed by rowid, PostgreSQL's `tsvector` columns with GIN indexes.
-//! Both index the same text and match the same way: the words of [`handoff_domain::search`],
-//! each as a prefix, all required.
+//! SQLite's FTS5 table, PostgreSQL's `tsvector` column with a GIN index. Both index the
+//! same text and match the same way: the words of [`handoff_domain::search`], whole, all
+//! required somewhere in the request.
+//!
+//! A request's text is indexed in pieces, one row each: its subject and description
+//! (piece 0), then each comment in the order written. Adding a comment adds a row and
+//! never rewrites the others, so that it costs the same whether it is the first or the
+//! five-hundredth. Each row's key packs `(request_id << 21) | (piece << 1) | internal`:
+//! the rows of one request form one range of keys, requests in id order, and a row that
+//! holds an internal note says so in its lowest bit.
 
 use crate::Engine;
+use crate::sql::Sql;
 pub use handoff_domain::search::index_text;
 
-/// The indexed text of the public column: subject, description, public replies.
-pub fn public_text(subject: &str, description: &str, replies: &[String]) -> String {
+/// Bits of a key below the request id.
+const REQUEST_SHIFT: u32 = 21;
+
+/// A request's pieces past this many are not indexed (more than a million comments).
+pub const MAX_PIECE: i64 = (1 << (REQUEST_SHIFT - 1)) - 1;
+
+/// The key of a request's own piece: its subject and description.
+pub fn request_key(request_id: i64) -> i64 {
+    request_id << REQUEST_SHIFT
+}
+
+/// The key of piece `piece` (1 and up: comments) of a request.
+pub fn piece_key(request_id: i64, piece: i64, internal: bool) -> i64 {
+    request_key(request_id) | (piece << 1) | i64::from(internal)
+}
+
+/// The first key past the request's range.
+fn key_end(request_id: i64) -> i64 {
+    request_key(request_id + 1)
+}
+
+/// The indexed text of a request's own piece.
+pub fn request_text(subject: &str, description: &str) -> String {
     let mut text = index_text(subject);
-    for part in std::iter::once(description).chain(replies.iter().map(String::as_str)) {
-        text.push(' ');
-        text.push_str(&index_text(part));
-    }
+    text.push(' ');
+    text.push_str(&index_text(description));
     text
 }
 
-/// Binds: request id, public text.
+/// Binds: key, text (from [`request_text`] or [`index_text`]). Adds a piece.
 pub(crate) fn insert_sql(engine: Engine) -> &'static str {
     match engine {
-        Engine::Sqlite => {
-            "INSERT INTO request_search (rowid, public, internal) VALUES ($1, $2, '')"
-        }
+        Engine::Sqlite => "INSERT INTO request_search (rowid, body) VALUES ($1, $2)",
         Engine::Postgres => {
-            "INSERT INTO request_search (request_id, public, internal) \
-             VALUES ($1, to_tsvector('simple', $2), ''::tsvector)"
+            "INSERT INTO request_search (key, body) VALUES ($1, to_tsvector('simple', $2))"
         }
     }
 }
 
-/// Binds: request id, public text. Replaces the public column.
-pub(crate) fn replace_public_sql(engine: Engine) -> &'static str {
+/// Binds: key, text. Replaces a piece (a request's own, after an edit).
+pub(crate) fn replace_sql(engine: Engine) -> &'static str {
     match engine {
-        Engine::Sqlite => "UPDATE request_search SET public = $2 WHERE rowid = $1",
+        Engine::Sqlite => "UPDATE request_search SET body = $2 WHERE rowid = $1",
         Engine::Postgres => {
-            "UPDATE request_search SET public = to_tsvector('simple', $2) WHERE request_id = $1"
+            "UPDATE request_search SET body = to_tsvector('simple', $2) WHERE key = $1"
         }
     }
 }
 
-/// Binds: request id, text (from [`index_text`]). Adds a comment's text to the public or
-/// the internal column. PostgreSQL refuses a `tsvector` over 1 MB, so past 20,000
-/// distinct words a request's further comments are no longer indexed there.
-pub(crate) fn append_sql(engine: Engine, internal: bool) -> &'static str {
-    match (engine, internal) {
-        (Engine::Sqlite, false) => {
-            "UPDATE request_search SET public = public || char(10) || $2 WHERE rowid = $1"
-        }
-        (Engine::Sqlite, true) => {
-            "UPDATE request_search SET internal = internal || char(10) || $2 WHERE rowid = $1"
-        }
-        (Engine::Postgres, false) => {
-            "UPDATE request_search SET public = public || to_tsvector('simple', $2) \
-             WHERE request_id = $1 AND length(public) < 20000"
-        }
-        (Engine::Postgres, true) => {
-            "UPDATE request_search SET internal = internal || to_tsvector('simple', $2) \
-             WHERE request_id = $1 AND length(internal) < 20000"
-        }
-    }
-}
-
-/// The engine's match expression for `terms` (words of letters and digits only, as
-/// [`handoff_domain::search::terms`] makes them), restricted to the public column or not.
-pub(crate) fn match_expression(engine: Engine, terms: &[String], public_only: bool) -> String {
+/// Binds: request id, internal (0 or 1), text (from [`index_text`]). Adds a comment as
+/// the request's next piece. On PostgreSQL the caller holds the request's row lock, so
+/// that two comments never take the same number.
+pub(crate) fn append_sql(engine: Engine) -> &'static str {
     match engine {
         Engine::Sqlite => {
-            let words: Vec<String> = terms.iter().map(|t| format!("\"{t}\"")).collect();
-            let columns = if public_only {
-                "{public}"
-            } else {
-                "{public internal}"
-            };
-            format!("{columns} : ({})", words.join(" AND "))
+            "INSERT INTO request_search (rowid, body) \
+             SELECT k, $3 FROM (SELECT ((coalesce((SELECT rowid FROM request_search \
+             WHERE rowid >= ($1 << 21) AND rowid < (($1 + 1) << 21) \
+             ORDER BY rowid DESC LIMIT 1), $1 << 21) >> 1) + 1) * 2 + $2 AS k) \
+             WHERE k < (($1 + 1) << 21)"
         }
         Engine::Postgres => {
-            let words: Vec<String> = terms.iter().map(|t| format!("'{t}'")).collect();
-            words.join(" & ")
+            "INSERT INTO request_search (key, body) \
+             SELECT k, to_tsvector('simple', $3) \
+             FROM (SELECT ((coalesce(max(key), $1::BIGINT << 21) >> 1) + 1) * 2 + $2 AS k \
+             FROM request_search WHERE key >= ($1::BIGINT << 21) AND key < (($1::BIGINT + 1) << 21)) t \
+             WHERE k < (($1::BIGINT + 1) << 21)"
         }
+    }
+}
+
+/// Where a search starts from and how it meets the requests table `r`.
+pub(crate) struct Driver {
+    /// The column rows come out ordered by when sorted by request id.
+    pub id_column: &'static str,
+}
+
+/// Adds the search for `terms` to a list query that selects from requests `r`: the
+/// `FROM` part and the conditions, ending in ` AND `. Every term must occur in one of
+/// the request's pieces that the viewer may read: public pieces always, internal notes
+/// only where `works` (the condition that the viewer works `r`) holds.
+///
+/// On SQLite the index drives: its matches of the first term come out in key order,
+/// which is request order, so a list sorted by id reads no more matches than the page
+/// needs; of a request's several matching pieces only the last counts, so that each
+/// request comes once. Other terms are looked up in the request's own key range.
+pub(crate) fn push_search(
+    sql: &mut Sql,
+    engine: Engine,
+    terms: &[String],
+    works: impl Fn(&mut Sql),
+) -> Driver {
+    let readable = |sql: &mut Sql, key: &str| {
+        sql.push(&format!("({key} & 1 = 0 OR "));
+        works(sql);
+        sql.push(")");
+    };
+    match engine {
+        Engine::Sqlite => {
+            let (first, rest) = terms.split_first().expect("a search has terms");
+            sql.push("request_search f JOIN requests r ON r.id = f.rowid >> 21 WHERE f.request_search MATCH ")
+                .text(quoted(first))
+                .push(" AND ");
+            readable(sql, "f.rowid");
+            sql.push(
+                " AND NOT EXISTS (SELECT 1 FROM request_search g WHERE g.request_search MATCH ",
+            )
+            .text(quoted(first))
+            .push(" AND g.rowid > f.rowid AND g.rowid < ((r.id + 1) << 21) AND ");
+            readable(sql, "g.rowid");
+            sql.push(")");
+            for term in rest {
+                sql.push(
+                    " AND EXISTS (SELECT 1 FROM request_search g WHERE g.request_search MATCH ",
+                )
+                .text(quoted(term))
+                .push(" AND g.rowid >= (r.id << 21) AND g.rowid < ((r.id + 1) << 21) AND ");
+                readable(sql, "g.rowid");
+                sql.push(")");
+            }
+            sql.push(" AND ");
+            Driver {
+                id_column: "f.rowid",
+            }
+        }
+        Engine::Postgres => {
+            sql.push("requests r WHERE ");
+            for term in terms {
+                sql.push(
+                    "EXISTS (SELECT 1 FROM request_search g WHERE g.key >= (r.id << 21) \
+                     AND g.key < ((r.id + 1) << 21) AND g.body @@ to_tsquery('simple', ",
+                )
+                .text(format!("'{term}'"))
+                .push(") AND ");
+                readable(sql, "g.key");
+                sql.push(") AND ");
+            }
+            Driver { id_column: "r.id" }
+        }
+    }
+}
+
+/// The condition that rows come after request `id` in a list sorted by id, on the
+/// driver's column.
+pub(crate) fn push_after(sql: &mut Sql, driver: &Driver, descending: bool, id: i64) {
+    match (driver.id_column, descending) {
+        ("f.rowid", true) => sql.push(" AND f.rowid < ").int(request_key(id)),
+        ("f.rowid", false) => sql.push(" AND f.rowid >= ").int(key_end(id)),
+        (column, true) => sql.push(&format!(" AND {column} < ")).int(id),
+        (column, false) => sql.push(&format!(" AND {column} > ")).int(id),
+    };
+}
+
+/// A term as an FTS5 string: terms are letters and digits only, so quoting cannot be
+/// escaped from.
+fn quoted(term: &str) -> String {
+    format!("\"{term}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_keep_requests_apart_and_in_order() {
+        assert_eq!(request_key(1), 1 << 21);
+        assert!(piece_key(1, MAX_PIECE, true) < request_key(2));
+        assert!(piece_key(1, 1, false) > request_key(1));
+        assert_eq!(piece_key(3, 2, true) >> 21, 3);
+        assert_eq!(piece_key(3, 2, true) & 1, 1);
+        assert_eq!(key_end(3), request_key(4));
     }
 }

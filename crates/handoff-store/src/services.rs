@@ -4,6 +4,7 @@ use handoff_domain::form::FieldDef;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
+use crate::db::BeginWrite;
 use crate::sql::{Sql, bind_all};
 use crate::{Db, Result, StoreError, on_read, on_write, to_micros};
 
@@ -96,7 +97,7 @@ pub async fn create(db: &Db, new: &NewService<'_>, now: Timestamp) -> Result<Ser
          VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8, $8) RETURNING {COLUMNS}"
     );
     let row: ServiceRow = on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let row: ServiceRow = sqlx::query_as(AssertSqlSafe(sql))
             .bind(new.department_id)
             .bind(new.name)
@@ -224,7 +225,7 @@ pub async fn update(
          active = COALESCE($8, active), fields = COALESCE($9, fields), updated_at = $10 \
          WHERE id = $1 RETURNING id";
     on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let updated: Option<i64> = sqlx::query_scalar(sql)
             .bind(id)
             .bind(changes.name)

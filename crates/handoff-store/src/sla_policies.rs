@@ -4,6 +4,7 @@ use handoff_domain::request::Priority;
 use handoff_domain::sla::Policy;
 use jiff::Timestamp;
 
+use crate::db::BeginWrite;
 use crate::{Db, Result, StoreError, on_read, on_write, to_micros};
 
 /// Rank stored for a policy that covers every priority without one of its own.
@@ -70,7 +71,7 @@ pub async fn replace(
     now: Timestamp,
 ) -> Result<()> {
     on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM sla_policies WHERE service_id = $1")
             .bind(service_id)
             .execute(&mut *tx)

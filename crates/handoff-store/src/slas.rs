@@ -11,6 +11,7 @@ use handoff_domain::request::Priority;
 use handoff_domain::sla::{Alarm, ClockAction, Clockwork, Policy, SlaClock, Target};
 use jiff::{SignedDuration, Timestamp};
 
+use crate::db::BeginWrite;
 use crate::history::Change;
 use crate::sql::{Sql, bind_all};
 use crate::{Db, Engine, Result, StoreError, from_micros, on_read, on_write, to_micros};
@@ -559,7 +560,7 @@ pub async fn fire_due(db: &Db, now: Timestamp, limit: i64) -> Result<Vec<Fired>>
     let due = due_sql(db.engine());
     let at = to_micros(now);
     on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let rows: Vec<DueRow> = sqlx::query_as(sqlx::AssertSqlSafe(due))
             .bind(at)
             .bind(limit)

@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 
+use crate::db::BeginWrite;
 use crate::{Db, Result, history, on_read, on_write, to_micros};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -21,7 +22,7 @@ pub async fn add(
 ) -> Result<bool> {
     let at = to_micros(now);
     on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let done = sqlx::query(
             "INSERT INTO request_watchers (request_id, person_id, added_by, added_at) \
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -60,7 +61,7 @@ pub async fn remove(
 ) -> Result<bool> {
     let at = to_micros(now);
     on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let done =
             sqlx::query("DELETE FROM request_watchers WHERE request_id = $1 AND person_id = $2")
                 .bind(request_id)

@@ -107,4 +107,47 @@ both_engines! {
         }
         assert_eq!(seen, vec![leaflet, poster]);
     }
+
+    async fn search_needs_every_word_somewhere_in_the_request_and_lists_each_request_once(app: TestApp) {
+        let s = app.scene().await;
+        let d = &s.designer;
+        let kiosk = app.file(&s.requester, s.service, "Kiosk signage").await;
+        let other = app.file(&s.requester, s.service, "Lobby signage").await;
+        let path = format!("/api/v1/requests/{kiosk}/comments");
+        // Many comments, several with the same word: the request is listed once.
+        for n in 0..30 {
+            s.requester.post(&path, json!({"body": format!("Reminder {n}: the vermilion proof")})).await.assert(StatusCode::CREATED);
+        }
+        d.post(&path, json!({"body": "Printer quote attached", "internal": true})).await.assert(StatusCode::CREATED);
+        s.requester.post(&path, json!({"body": "Last word: saffron"})).await.assert(StatusCode::CREATED);
+
+        assert_eq!(d.get("/api/v1/requests?q=vermilion").await.ids(), vec![kiosk]);
+        assert_eq!(d.get("/api/v1/requests?q=signage").await.ids(), vec![other, kiosk]);
+        // Words from the subject, the first comment and the last one, together.
+        assert_eq!(d.get("/api/v1/requests?q=kiosk%20reminder%20saffron").await.ids(), vec![kiosk]);
+        assert!(d.get("/api/v1/requests?q=lobby%20saffron").await.ids().is_empty());
+        // A word of an internal note counts only for those who work the request.
+        assert_eq!(d.get("/api/v1/requests?q=kiosk%20printer").await.ids(), vec![kiosk]);
+        assert!(s.requester.get("/api/v1/requests?q=kiosk%20printer").await.ids().is_empty());
+        assert_eq!(s.requester.get("/api/v1/requests?q=kiosk%20saffron").await.ids(), vec![kiosk]);
+        // Pages by cursor, in both directions, each request once.
+        for sort in ["-id", "id"] {
+            let mut seen = Vec::new();
+            let mut path = format!("/api/v1/requests?q=signage&limit=1&sort={sort}");
+            loop {
+                let res = d.get(&path).await;
+                seen.extend(res.ids());
+                match res.body["next_cursor"].as_str() {
+                    Some(cursor) => path = format!("/api/v1/requests?q=signage&limit=1&sort={sort}&cursor={cursor}"),
+                    None => break,
+                }
+            }
+            let expected = if sort == "id" { vec![kiosk, other] } else { vec![other, kiosk] };
+            assert_eq!(seen, expected, "sort {sort}");
+        }
+        // Editing the subject replaces the request's own words and keeps its comments'.
+        d.patch(&format!("/api/v1/requests/{kiosk}"), json!({"subject": "Totem signage"})).await.assert(StatusCode::OK);
+        assert!(d.get("/api/v1/requests?q=kiosk").await.ids().is_empty());
+        assert_eq!(d.get("/api/v1/requests?q=totem%20vermilion").await.ids(), vec![kiosk]);
+    }
 }

@@ -254,10 +254,10 @@ pub(super) struct CommentRow {
     pub created_at: i64,
 }
 
+/// One piece of a request's text in the search index (see [`search`]).
 pub(super) struct SearchRow {
-    pub request_id: i64,
-    pub public: String,
-    pub internal: String,
+    pub key: i64,
+    pub text: String,
 }
 
 pub(super) struct WatcherRow {
@@ -385,8 +385,8 @@ pub(super) struct Generator<'o> {
     requester_department: usize,
     path: Vec<Status>,
     times: Vec<i64>,
-    replies: Vec<String>,
-    notes: Vec<String>,
+    /// The request's comments so far, in order: whether internal, and the text.
+    comments: Vec<(bool, String)>,
 }
 
 /// What happens to one request, decided before any row is written.
@@ -417,8 +417,7 @@ impl<'o> Generator<'o> {
             requester_department: 0,
             path: Vec::new(),
             times: Vec::new(),
-            replies: Vec::new(),
-            notes: Vec::new(),
+            comments: Vec::new(),
         }
     }
 
@@ -465,10 +464,15 @@ impl<'o> Generator<'o> {
         let outcome = self.events(&plan, spec, story, requester.department, chunk);
 
         chunk.search.push(SearchRow {
-            request_id: plan.request_id,
-            public: search::public_text(&subject, &description, &self.replies),
-            internal: self.notes.join("\n"),
+            key: search::request_key(plan.request_id),
+            text: search::request_text(&subject, &description),
         });
+        for (piece, (internal, body)) in (1..).zip(&self.comments) {
+            chunk.search.push(SearchRow {
+                key: search::piece_key(plan.request_id, piece, *internal),
+                text: search::index_text(body),
+            });
+        }
         chunk.requests.push(RequestRow {
             id: plan.request_id,
             service_id: service.id,
@@ -642,8 +646,7 @@ impl<'o> Generator<'o> {
             closed_at: None,
             reopened: false,
         };
-        self.replies.clear();
-        self.notes.clear();
+        self.comments.clear();
         let mut ev = Events {
             plan,
             chunk,
@@ -1034,11 +1037,7 @@ impl Events<'_, '_, '_> {
     fn comment(&mut self, author: i64, at: i64, body: String, internal: bool) {
         self.generator.next_comment += 1;
         let id = self.generator.next_comment;
-        if internal {
-            self.generator.notes.push(body.clone());
-        } else {
-            self.generator.replies.push(body.clone());
-        }
+        self.generator.comments.push((internal, body.clone()));
         self.chunk.comments.push(CommentRow {
             id,
             request_id: self.plan.request_id,

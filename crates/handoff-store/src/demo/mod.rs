@@ -20,6 +20,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{Database, Executor, IntoArguments, QueryBuilder, Transaction};
 
 use self::generate::{Bases, Chunk, Generator, Org};
+use crate::db::BeginWrite;
 use crate::{Db, Engine, Result, from_micros, on_read, on_write, to_micros};
 
 #[derive(Debug, Clone)]
@@ -80,7 +81,7 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
     // cannot both see an empty database and both write (the second fails on the unique
     // department handles at worst).
     let made: Option<(Org, Bases)> = on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let any: bool = sqlx::query_scalar(ANY_DEPARTMENT)
             .fetch_one(&mut *tx)
             .await?;
@@ -191,7 +192,7 @@ async fn write_requests(
         }
         comments += chunk.comments.len() as u64;
         on_write!(db, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             insert_chunk(&mut tx, engine, &chunk).await?;
             tx.commit().await?;
         });
@@ -413,42 +414,24 @@ where
         },
     )
     .await?;
-    // The search index as `search` writes it, both columns at once.
-    match engine {
-        Engine::Sqlite => {
-            insert_rows(
-                tx,
-                engine,
-                "INSERT INTO request_search (rowid, public, internal) ",
-                3,
-                &chunk.search,
-                |mut row, s| {
-                    row.push_bind(s.request_id)
-                        .push_bind(s.public.as_str())
-                        .push_bind(s.internal.as_str());
-                },
-            )
-            .await?
-        }
-        Engine::Postgres => {
-            insert_rows(
-                tx,
-                engine,
-                "INSERT INTO request_search (request_id, public, internal) ",
-                3,
-                &chunk.search,
-                |mut row, s| {
-                    row.push_bind(s.request_id)
-                        .push("to_tsvector('simple', ")
-                        .push_bind_unseparated(s.public.as_str())
-                        .push_unseparated(")")
-                        .push("to_tsvector('simple', ")
-                        .push_bind_unseparated(s.internal.as_str())
-                        .push_unseparated(")");
-                },
-            )
-            .await?
-        }
-    }
+    // The search index as `search` writes it, one row per piece.
+    let (insert, text_sql) = match engine {
+        Engine::Sqlite => ("INSERT INTO request_search (rowid, body) ", None),
+        Engine::Postgres => (
+            "INSERT INTO request_search (key, body) ",
+            Some("to_tsvector('simple', "),
+        ),
+    };
+    insert_rows(tx, engine, insert, 2, &chunk.search, |mut row, s| {
+        row.push_bind(s.key);
+        match text_sql {
+            Some(call) => row
+                .push(call)
+                .push_bind_unseparated(s.text.as_str())
+                .push_unseparated(")"),
+            None => row.push_bind(s.text.as_str()),
+        };
+    })
+    .await?;
     Ok(())
 }

@@ -159,12 +159,10 @@ async fn insert(write: &SqlitePool, filings: &[&Filing]) -> Result<Vec<Request>>
     });
     history.build().execute(&mut *tx).await?;
 
-    let mut index =
-        QueryBuilder::<Sqlite>::new("INSERT INTO request_search (rowid, public, internal) ");
+    let mut index = QueryBuilder::<Sqlite>::new("INSERT INTO request_search (rowid, body) ");
     index.push_values(filings.iter().zip(&ids), |mut b, (f, id)| {
-        b.push_bind(*id)
-            .push_bind(search::public_text(&f.subject, &f.description, &[]))
-            .push_bind("");
+        b.push_bind(search::request_key(*id))
+            .push_bind(search::request_text(&f.subject, &f.description));
     });
     index.build().execute(&mut *tx).await?;
 

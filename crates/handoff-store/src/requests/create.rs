@@ -12,6 +12,7 @@ use sqlx::postgres::PgPool;
 
 use super::batch::Filing;
 use super::{COLUMNS, Request};
+use crate::db::BeginWrite;
 use crate::slas::{ClockWrite, write_clocks};
 use crate::{Db, Engine, Result, history, search, to_micros};
 
@@ -63,7 +64,7 @@ async fn create_on_postgres(pool: &PgPool, f: Filing) -> Result<Request> {
          VALUES ($1, $2, $3, $4, (SELECT confidential FROM services WHERE id = $1 FOR SHARE), \
          $5, $6, $7, $8, NULL, $9, $10, $10) RETURNING {COLUMNS}"
     );
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_write().await?;
     let request: Request = sqlx::query_as(AssertSqlSafe(sql))
         .bind(f.service_id)
         .bind(f.provider_department_id)
@@ -88,8 +89,8 @@ async fn create_on_postgres(pool: &PgPool, f: Filing) -> Result<Request> {
         .execute(&mut *tx)
         .await?;
     sqlx::query(search::insert_sql(Engine::Postgres))
-        .bind(request.id)
-        .bind(search::public_text(&f.subject, &f.description, &[]))
+        .bind(search::request_key(request.id))
+        .bind(search::request_text(&f.subject, &f.description))
         .execute(&mut *tx)
         .await?;
     write_clocks!(tx, request.id, None::<i64>, f.at, &f.clocks);

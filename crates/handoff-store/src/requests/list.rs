@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 
 use super::{R_COLUMNS, Request};
 use crate::sql::{Sql, bind_all};
-use crate::{Db, Engine, Result, on_read, search};
+use crate::{Db, Result, on_read, search};
 
 /// The attribute a list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,39 +154,16 @@ pub async fn list(
     limit: i64,
 ) -> Result<Page> {
     let engine = db.engine();
-    let searching = !filter.terms.is_empty();
     let mut sql = Sql::new(&format!("SELECT {} FROM ", *R_COLUMNS));
-    // With a search, SQLite is driven from the FTS index, which hands out matches in
-    // rowid order; sorting by id then reads no more matches than the page needs.
-    let id_column = match (engine, searching) {
-        (Engine::Sqlite, true) => {
-            sql.push(
-                "request_search f JOIN requests r ON r.id = f.rowid WHERE request_search MATCH ",
-            )
-            .text(search::match_expression(engine, &filter.terms, false))
-            .push(" AND (");
-            push_works(&mut sql, viewer);
-            sql.push(" OR r.id IN (SELECT rowid FROM request_search WHERE request_search MATCH ")
-                .text(search::match_expression(engine, &filter.terms, true))
-                .push(")) AND ");
-            "f.rowid"
-        }
-        (Engine::Postgres, true) => {
-            let query = search::match_expression(engine, &filter.terms, false);
-            sql.push("requests r JOIN request_search s ON s.request_id = r.id WHERE (s.public @@ to_tsquery('simple', ")
-                .text(query.clone())
-                .push(") OR (");
-            push_works(&mut sql, viewer);
-            sql.push(" AND s.internal @@ to_tsquery('simple', ")
-                .text(query)
-                .push("))) AND ");
-            "r.id"
-        }
-        (_, false) => {
-            sql.push("requests r WHERE ");
-            "r.id"
-        }
+    let driver = if filter.terms.is_empty() {
+        sql.push("requests r WHERE ");
+        search::Driver { id_column: "r.id" }
+    } else {
+        search::push_search(&mut sql, engine, &filter.terms, |sql| {
+            push_works(sql, viewer)
+        })
     };
+    let id_column = driver.id_column;
     push_visible(&mut sql, viewer);
     if !filter.statuses.is_empty() {
         push_in(&mut sql, "r.status", &filter.statuses, |s, v| {
@@ -237,7 +214,7 @@ pub async fn list(
     };
     if let Some(cursor) = after {
         if sort.key == SortKey::Id {
-            sql.push(&format!(" AND {id_column} {cmp} ")).int(cursor.id);
+            search::push_after(&mut sql, &driver, sort.descending, cursor.id);
         } else {
             sql.push(&format!(" AND ({column} {cmp} "))
                 .int(cursor.value);

@@ -9,6 +9,7 @@ use sqlx::AssertSqlSafe;
 use super::{COLUMNS, Request};
 use handoff_domain::sla::on_status_change;
 
+use crate::db::BeginWrite;
 use crate::history::{self, Change};
 use crate::slas::{Timekeeping, move_clocks};
 use crate::{Db, Engine, Result, StoreError, on_write, search, to_micros};
@@ -95,11 +96,11 @@ pub async fn update<E>(
          description = $6, updated_at = $7, resolved_at = $8, closed_at = $9 \
          WHERE id = $1 RETURNING {COLUMNS}"
     );
-    let reindex = search::replace_public_sql(db.engine());
+    let reindex = search::replace_sql(db.engine());
     let engine = db.engine();
     let at = to_micros(now);
     on_write!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let old: Request = sqlx::query_as(AssertSqlSafe(select))
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -151,19 +152,9 @@ pub async fn update<E>(
             move_clocks!(tx, engine, id, Some(actor_id), at, &actions, now, time);
         }
         if new.subject != old.subject || new.description != old.description {
-            let replies: Vec<String> = sqlx::query_scalar(
-                "SELECT body FROM comments WHERE request_id = $1 AND NOT internal ORDER BY id",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?;
             sqlx::query(reindex)
-                .bind(id)
-                .bind(search::public_text(
-                    &new.subject,
-                    &new.description,
-                    &replies,
-                ))
+                .bind(search::request_key(id))
+                .bind(search::request_text(&new.subject, &new.description))
                 .execute(&mut *tx)
                 .await?;
         }
