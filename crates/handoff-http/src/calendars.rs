@@ -15,6 +15,10 @@ use crate::error::ApiError;
 /// beyond any SLA.
 const YEARS: i64 = 20;
 
+/// Bounds the memory the cache can take (a compiled calendar of 40 years is some
+/// hundreds of kilobytes); past it the cache starts afresh.
+const MAX_ENTRIES: usize = 64;
+
 #[derive(Default)]
 pub struct CalendarCache {
     /// By calendar id: the definition compiled (so that any change, however quick,
@@ -50,10 +54,12 @@ impl CalendarCache {
                 tracing::error!(calendar = stored.id, error = %e, "stored calendar does not compile");
                 ApiError::Internal
             })?;
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(stored.id, (stored.spec, compiled.clone()));
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(stored.id, (stored.spec, compiled.clone()));
+        drop(entries);
         Ok(Timekeeping {
             calendar: Some(compiled),
         })

@@ -34,9 +34,10 @@ pub struct NewComment<'a> {
     pub from_provider: bool,
 }
 
-/// Adds the comment, its history entry and its search text (a piece of its own: see
-/// [`search`]), after taking the request's row (its `updated_at`), so that comments on
-/// one request are numbered one after another; returns the comment and,
+/// Adds the comment, its history entry and its search text (into the request's newest
+/// chunk of comments: see [`search`]), after taking the request's row (its
+/// `updated_at`), so that comments on one request are indexed one after another;
+/// returns the comment and,
 /// when the reply reopened the request, its new status.
 pub async fn create(
     db: &Db,
@@ -48,7 +49,6 @@ pub async fn create(
         "INSERT INTO comments (request_id, author_id, body, internal, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
     );
-    let append = search::append_sql(db.engine());
     let engine = db.engine();
     let at = to_micros(now);
     on_write!(db, |pool| {
@@ -115,12 +115,25 @@ pub async fn create(
         } else {
             None
         };
-        sqlx::query(append)
-            .bind(new.request_id)
-            .bind(i64::from(new.internal))
-            .bind(search::index_text(new.body))
-            .execute(&mut *tx)
-            .await?;
+        let (last_key, tail_key, tail_size): (Option<i64>, Option<i64>, Option<i64>) =
+            sqlx::query_as(search::tail_sql(engine))
+                .bind(new.request_id)
+                .bind(i64::from(new.internal))
+                .fetch_one(&mut *tx)
+                .await?;
+        let tail = tail_key.zip(tail_size);
+        let (sql, key) = match search::place(engine, new.request_id, new.internal, last_key, tail) {
+            search::Placement::Extend(key) => (Some(search::extend_sql(engine)), key),
+            search::Placement::Start(key) => (Some(search::insert_sql(engine)), key),
+            search::Placement::Skip => (None, 0),
+        };
+        if let Some(sql) = sql {
+            sqlx::query(sql)
+                .bind(key)
+                .bind(search::index_text(new.body))
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut actions = Vec::new();
         if reopened {
             actions.extend(on_status_change(Status::WaitingOnCustomer, Status::Open));

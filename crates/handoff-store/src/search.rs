@@ -4,11 +4,16 @@
 //! required somewhere in the request.
 //!
 //! A request's text is indexed in pieces, one row each: its subject and description
-//! (piece 0), then each comment in the order written. Adding a comment adds a row and
-//! never rewrites the others, so that it costs the same whether it is the first or the
-//! five-hundredth. Each row's key packs `(request_id << 21) | (piece << 1) | internal`:
-//! the rows of one request form one range of keys, requests in id order, and a row that
-//! holds an internal note says so in its lowest bit.
+//! (piece 0), then its comments, public replies and internal notes apart, gathered in
+//! chunks of bounded size in the order written. A comment extends the newest chunk of
+//! its kind, or starts the next one when that is full, and never rewrites the others:
+//! it costs the same whether it is the first or the five-hundredth (one row per request
+//! made each comment rewrite all its words). Chunks rather than a row per comment keep
+//! the rows a search walks few, however many comments a request collects.
+//!
+//! Each row's key packs `(request_id << 21) | (piece << 1) | internal`: the rows of one
+//! request form one range of keys, requests in id order, and a row of internal notes
+//! says so in its lowest bit.
 
 use crate::Engine;
 use crate::sql::Sql;
@@ -63,25 +68,79 @@ pub(crate) fn replace_sql(engine: Engine) -> &'static str {
     }
 }
 
-/// Binds: request id, internal (0 or 1), text (from [`index_text`]). Adds a comment as
-/// the request's next piece. On PostgreSQL the caller holds the request's row lock, so
-/// that two comments never take the same number.
-pub(crate) fn append_sql(engine: Engine) -> &'static str {
+/// A chunk of comments is full at this size: characters of text on SQLite, distinct
+/// words on PostgreSQL (what `length(body)` measures on each). A comment's cost grows
+/// with it (extending a chunk re-indexes the chunk); a search's with its inverse.
+fn chunk_limit(engine: Engine) -> i64 {
+    match engine {
+        Engine::Sqlite => 2_000,
+        Engine::Postgres => 250,
+    }
+}
+
+/// Binds: request id, internal (0 or 1). Returns the request's last key, and the key
+/// and size of its newest chunk of that kind, if any (piece 0, the request's own text,
+/// is no chunk).
+pub(crate) fn tail_sql(engine: Engine) -> &'static str {
     match engine {
         Engine::Sqlite => {
-            "INSERT INTO request_search (rowid, body) \
-             SELECT k, $3 FROM (SELECT ((coalesce((SELECT rowid FROM request_search \
-             WHERE rowid >= ($1 << 21) AND rowid < (($1 + 1) << 21) \
-             ORDER BY rowid DESC LIMIT 1), $1 << 21) >> 1) + 1) * 2 + $2 AS k) \
-             WHERE k < (($1 + 1) << 21)"
+            "SELECT (SELECT rowid FROM request_search WHERE rowid >= ($1 << 21) \
+             AND rowid < (($1 + 1) << 21) ORDER BY rowid DESC LIMIT 1), \
+             (SELECT rowid FROM request_search WHERE rowid > ($1 << 21) \
+             AND rowid < (($1 + 1) << 21) AND rowid & 1 = $2 ORDER BY rowid DESC LIMIT 1), \
+             (SELECT length(body) FROM request_search WHERE rowid > ($1 << 21) \
+             AND rowid < (($1 + 1) << 21) AND rowid & 1 = $2 ORDER BY rowid DESC LIMIT 1)"
         }
         Engine::Postgres => {
-            "INSERT INTO request_search (key, body) \
-             SELECT k, to_tsvector('simple', $3) \
-             FROM (SELECT ((coalesce(max(key), $1::BIGINT << 21) >> 1) + 1) * 2 + $2 AS k \
-             FROM request_search WHERE key >= ($1::BIGINT << 21) AND key < (($1::BIGINT + 1) << 21)) t \
-             WHERE k < (($1::BIGINT + 1) << 21)"
+            "SELECT (SELECT max(key) FROM request_search WHERE key >= ($1::BIGINT << 21) \
+             AND key < (($1::BIGINT + 1) << 21)), t.key, length(t.body)::BIGINT \
+             FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT key, body FROM request_search \
+             WHERE key > ($1::BIGINT << 21) AND key < (($1::BIGINT + 1) << 21) \
+             AND key & 1 = $2 ORDER BY key DESC LIMIT 1) t ON true"
         }
+    }
+}
+
+/// Binds: key, text. Adds the text to a chunk.
+pub(crate) fn extend_sql(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => "UPDATE request_search SET body = body || ' ' || $2 WHERE rowid = $1",
+        Engine::Postgres => {
+            "UPDATE request_search SET body = body || to_tsvector('simple', $2) WHERE key = $1"
+        }
+    }
+}
+
+/// Where a comment's text goes, given what [`tail_sql`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// Into this chunk, with [`extend_sql`].
+    Extend(i64),
+    /// Into a new chunk with this key, with [`insert_sql`].
+    Start(i64),
+    /// Nowhere: the request has used every key of its range.
+    Skip,
+}
+
+/// Decides where a comment goes: into the newest chunk of its kind while that has room,
+/// else into a new chunk after the request's last piece.
+pub(crate) fn place(
+    engine: Engine,
+    request_id: i64,
+    internal: bool,
+    last_key: Option<i64>,
+    tail: Option<(i64, i64)>,
+) -> Placement {
+    if let Some((key, size)) = tail
+        && size < chunk_limit(engine)
+    {
+        return Placement::Extend(key);
+    }
+    let piece = last_key.map_or(1, |k| ((k - request_key(request_id)) >> 1) + 1);
+    if piece > MAX_PIECE {
+        Placement::Skip
+    } else {
+        Placement::Start(piece_key(request_id, piece, internal))
     }
 }
 
@@ -98,8 +157,9 @@ pub(crate) struct Driver {
 ///
 /// On SQLite the index drives: its matches of the first term come out in key order,
 /// which is request order, so a list sorted by id reads no more matches than the page
-/// needs; of a request's several matching pieces only the last counts, so that each
-/// request comes once. Other terms are looked up in the request's own key range.
+/// needs. A request with several matching pieces comes out once per piece: the caller
+/// selects `DISTINCT r.id`, which SQLite checks as the rows stream by. Other terms are
+/// looked up in the request's own key range.
 pub(crate) fn push_search(
     sql: &mut Sql,
     engine: Engine,
@@ -118,13 +178,6 @@ pub(crate) fn push_search(
                 .text(quoted(first))
                 .push(" AND ");
             readable(sql, "f.rowid");
-            sql.push(
-                " AND NOT EXISTS (SELECT 1 FROM request_search g WHERE g.request_search MATCH ",
-            )
-            .text(quoted(first))
-            .push(" AND g.rowid > f.rowid AND g.rowid < ((r.id + 1) << 21) AND ");
-            readable(sql, "g.rowid");
-            sql.push(")");
             for term in rest {
                 sql.push(
                     " AND EXISTS (SELECT 1 FROM request_search g WHERE g.request_search MATCH ",
@@ -176,6 +229,29 @@ fn quoted(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_fill_the_newest_chunk_of_their_kind_then_start_the_next() {
+        let e = Engine::Sqlite;
+        assert_eq!(
+            place(e, 7, false, Some(request_key(7)), None),
+            Placement::Start(piece_key(7, 1, false))
+        );
+        let tail = Some((piece_key(7, 1, false), 10));
+        assert_eq!(
+            place(e, 7, false, Some(piece_key(7, 1, false)), tail),
+            Placement::Extend(piece_key(7, 1, false))
+        );
+        let full = Some((piece_key(7, 1, false), chunk_limit(e)));
+        assert_eq!(
+            place(e, 7, false, Some(piece_key(7, 2, true)), full),
+            Placement::Start(piece_key(7, 3, false))
+        );
+        assert_eq!(
+            place(e, 7, true, Some(piece_key(7, MAX_PIECE, false)), None),
+            Placement::Skip
+        );
+    }
 
     #[test]
     fn keys_keep_requests_apart_and_in_order() {

@@ -114,8 +114,9 @@ both_engines! {
         let kiosk = app.file(&s.requester, s.service, "Kiosk signage").await;
         let other = app.file(&s.requester, s.service, "Lobby signage").await;
         let path = format!("/api/v1/requests/{kiosk}/comments");
-        // Many comments, several with the same word: the request is listed once.
-        for n in 0..30 {
+        // Enough comments with the same word to fill several chunks of the index on
+        // either engine: the request is still listed once.
+        for n in 0..300 {
             s.requester.post(&path, json!({"body": format!("Reminder {n}: the vermilion proof")})).await.assert(StatusCode::CREATED);
         }
         d.post(&path, json!({"body": "Printer quote attached", "internal": true})).await.assert(StatusCode::CREATED);

@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 
 use super::{R_COLUMNS, Request};
 use crate::sql::{Sql, bind_all};
-use crate::{Db, Result, on_read, search};
+use crate::{Db, Engine, Result, on_read, search};
 
 /// The attribute a list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +154,17 @@ pub async fn list(
     limit: i64,
 ) -> Result<Page> {
     let engine = db.engine();
-    let mut sql = Sql::new(&format!("SELECT {} FROM ", *R_COLUMNS));
+    // On SQLite a search yields a request once per matching piece of its text: the
+    // inner query picks the page's distinct ids, the outer one reads their rows.
+    let distinct = engine == Engine::Sqlite && !filter.terms.is_empty();
+    let mut sql = if distinct {
+        Sql::new(&format!(
+            "SELECT {} FROM requests r WHERE r.id IN (SELECT DISTINCT r.id FROM ",
+            *R_COLUMNS
+        ))
+    } else {
+        Sql::new(&format!("SELECT {} FROM ", *R_COLUMNS))
+    };
     let driver = if filter.terms.is_empty() {
         sql.push("requests r WHERE ");
         search::Driver { id_column: "r.id" }
@@ -231,6 +241,13 @@ pub async fn list(
     }
     // One row more than asked tells whether there is a next page.
     sql.push(" LIMIT ").int(limit + 1);
+    if distinct {
+        if sort.key == SortKey::Id {
+            sql.push(&format!(") ORDER BY r.id {dir}"));
+        } else {
+            sql.push(&format!(") ORDER BY {column} {dir}, r.id {dir}"));
+        }
+    }
     let mut items: Vec<Request> = on_read!(db, |pool| bind_all!(
         sqlx::query_as(AssertSqlSafe(sql.text)),
         &sql.params
