@@ -28,3 +28,6 @@ SELECT (request_id << 21)
 FROM comments;
 
 CREATE INDEX request_search_body ON request_search USING GIN (body);
+-- A request's pieces by request id, so that a search can join them to requests by
+-- equality (a merge or hash join, or an index probe per request as the planner sees fit).
+CREATE INDEX request_search_request ON request_search ((key >> 21));
