@@ -2,11 +2,13 @@
 //! runs never see each other's data, and the least organisation such a run needs.
 
 use handoff_domain::org::Role;
+use handoff_domain::request::Priority;
 use jiff::Timestamp;
 use rand::RngCore;
 
 use crate::departments::{self, NewDepartment};
 use crate::people::{self, NewPerson};
+use crate::requests::NewRequest;
 use crate::services::{self, NewService};
 use crate::{Db, PoolSize, Result};
 
@@ -25,6 +27,26 @@ pub struct Desk {
     pub department_id: i64,
     pub person_id: i64,
     pub service_id: i64,
+}
+
+impl Desk {
+    /// A request to the desk's service, filed by its person, with no form values.
+    pub fn request<'a>(
+        &self,
+        subject: &'a str,
+        fields: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> NewRequest<'a> {
+        NewRequest {
+            service_id: self.service_id,
+            provider_department_id: self.department_id,
+            requester_id: self.person_id,
+            requester_department_id: self.department_id,
+            subject,
+            description: "",
+            priority: Priority::Normal,
+            fields,
+        }
+    }
 }
 
 /// A department "IT" with one person of `role` and one service open to everyone: the

@@ -6,9 +6,8 @@
 use std::time::Instant;
 
 use handoff_domain::org::Role;
-use handoff_domain::request::Priority;
 use handoff_store::comments::{self, NewComment};
-use handoff_store::requests::{self, NewRequest};
+use handoff_store::requests;
 use handoff_store::scratch::{ScratchDatabase, one_service, test_server};
 use handoff_store::slas::{ClockWrite, Timekeeping};
 use handoff_store::{Db, PoolSize};
@@ -46,16 +45,7 @@ async fn measure(engine: &str, db: &Db) {
         .await
         .unwrap();
     let fields = serde_json::Map::new();
-    let new = NewRequest {
-        service_id: desk.service_id,
-        provider_department_id: desk.department_id,
-        requester_id: desk.person_id,
-        requester_department_id: desk.department_id,
-        subject: "A request that collects comments",
-        description: "Each comment should cost what the first one did",
-        priority: Priority::Normal,
-        fields: &fields,
-    };
+    let new = desk.request("A request that collects comments", &fields);
     let request = requests::create(db, &new, &ClockWrite::default(), Timestamp::now())
         .await
         .unwrap();

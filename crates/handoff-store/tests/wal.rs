@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use handoff_domain::org::Role;
-use handoff_domain::request::Priority;
-use handoff_store::requests::{self, NewRequest};
+use handoff_store::requests;
 use handoff_store::scratch::one_service;
 use handoff_store::slas::ClockWrite;
 use handoff_store::{CHECKPOINT_IDLE, Db, PoolSize, WAL_TRUNCATE_AT};
@@ -79,17 +78,8 @@ async fn the_log_stays_bounded_under_a_burst_and_empties_after_it() {
         filers.spawn(async move {
             let fields = serde_json::Map::new();
             for n in (f..REQUESTS).step_by(FILERS) {
-                let subject = format!("Burst request {n}");
-                let new = NewRequest {
-                    service_id: desk.service_id,
-                    provider_department_id: desk.department_id,
-                    requester_id: desk.person_id,
-                    requester_department_id: desk.department_id,
-                    subject: &subject,
-                    description: "filed in a burst while others read",
-                    priority: Priority::Normal,
-                    fields: &fields,
-                };
+                let subject = format!("Burst request {n}, filed while others read");
+                let new = desk.request(&subject, &fields);
                 requests::create(&db, &new, &ClockWrite::default(), Timestamp::now())
                     .await
                     .unwrap();

@@ -5,9 +5,8 @@ use std::time::{Duration, Instant};
 
 use handoff_domain::clock::{Clock, SystemClock};
 use handoff_domain::org::Role;
-use handoff_domain::request::Priority;
 use handoff_domain::sla::Policy;
-use handoff_store::requests::{self, NewRequest};
+use handoff_store::requests;
 use handoff_store::scratch::{ScratchDatabase, one_service, test_server};
 use handoff_store::slas::{ClockWrite, Timekeeping};
 use handoff_store::{Db, PoolSize};
@@ -51,16 +50,7 @@ async fn two_servers_raise_each_alarm_once() {
     let fields = serde_json::Map::new();
     for i in 0..REQUESTS {
         let subject = format!("Request {i}");
-        let new = NewRequest {
-            service_id: desk.service_id,
-            provider_department_id: desk.department_id,
-            requester_id: desk.person_id,
-            requester_department_id: desk.department_id,
-            subject: &subject,
-            description: "",
-            priority: Priority::Normal,
-            fields: &fields,
-        };
+        let new = desk.request(&subject, &fields);
         requests::create(&db, &new, &clocks, filed).await.unwrap();
     }
 

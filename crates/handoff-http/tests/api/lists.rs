@@ -46,17 +46,7 @@ both_engines! {
             }
         }
         for sort in ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority", "id", "-id"] {
-            let mut seen = Vec::new();
-            let mut path = format!("/api/v1/requests?limit=3&sort={sort}");
-            loop {
-                let res = s.designer.get(&path).await;
-                res.assert(StatusCode::OK);
-                seen.extend(res.ids());
-                match res.body["next_cursor"].as_str() {
-                    Some(cursor) => path = format!("/api/v1/requests?limit=3&sort={sort}&cursor={cursor}"),
-                    None => break,
-                }
-            }
+            let seen = s.designer.all_ids(&format!("/api/v1/requests?limit=3&sort={sort}")).await;
             let mut sorted = seen.clone();
             sorted.sort();
             assert_eq!(sorted, ids, "sort {sort}");
@@ -95,17 +85,7 @@ both_engines! {
         assert_eq!(d.get("/api/v1/requests?q=winter").await.ids(), vec![poster]);
         assert_eq!(d.get("/api/v1/requests?q=autumn").await.ids(), vec![leaflet]);
 
-        let mut seen = Vec::new();
-        let mut path = "/api/v1/requests?q=for&limit=1".to_owned();
-        loop {
-            let res = d.get(&path).await;
-            seen.extend(res.ids());
-            match res.body["next_cursor"].as_str() {
-                Some(cursor) => path = format!("/api/v1/requests?q=for&limit=1&cursor={cursor}"),
-                None => break,
-            }
-        }
-        assert_eq!(seen, vec![leaflet, poster]);
+        assert_eq!(d.all_ids("/api/v1/requests?q=for&limit=1").await, vec![leaflet, poster]);
     }
 
     async fn search_needs_every_word_somewhere_in_the_request_and_lists_each_request_once(app: TestApp) {
@@ -133,16 +113,7 @@ both_engines! {
         assert_eq!(s.requester.get("/api/v1/requests?q=kiosk%20saffron").await.ids(), vec![kiosk]);
         // Pages by cursor, in both directions, each request once.
         for sort in ["-id", "id"] {
-            let mut seen = Vec::new();
-            let mut path = format!("/api/v1/requests?q=signage&limit=1&sort={sort}");
-            loop {
-                let res = d.get(&path).await;
-                seen.extend(res.ids());
-                match res.body["next_cursor"].as_str() {
-                    Some(cursor) => path = format!("/api/v1/requests?q=signage&limit=1&sort={sort}&cursor={cursor}"),
-                    None => break,
-                }
-            }
+            let seen = d.all_ids(&format!("/api/v1/requests?q=signage&limit=1&sort={sort}")).await;
             let expected = if sort == "id" { vec![kiosk, other] } else { vec![other, kiosk] };
             assert_eq!(seen, expected, "sort {sort}");
         }

@@ -283,6 +283,22 @@ impl Client {
         self.send(Method::GET, path, None).await
     }
 
+    /// The ids of every page of the list at `path` (which has a query), following
+    /// `next_cursor` to the end.
+    pub async fn all_ids(&self, path: &str) -> Vec<i64> {
+        let mut ids = Vec::new();
+        let mut page = path.to_owned();
+        loop {
+            let res = self.get(&page).await;
+            res.assert(StatusCode::OK);
+            ids.extend(res.ids());
+            match res.body["next_cursor"].as_str() {
+                Some(cursor) => page = format!("{path}&cursor={cursor}"),
+                None => return ids,
+            }
+        }
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> Res {
         self.send(Method::POST, path, Some(body.to_string().into_bytes()))
             .await
