@@ -24,8 +24,9 @@ pub enum Engine {
     Postgres,
 }
 
-/// A handle on the database; cheap to clone.
-#[derive(Debug, Clone)]
+/// A handle on the database; cheap to clone. Its `Debug` names the engine only: the
+/// pools' options hold the connection URL's password.
+#[derive(Clone)]
 pub enum Db {
     Sqlite {
         read: SqlitePool,
@@ -36,6 +37,12 @@ pub enum Db {
         checkpointer: SqlitePool,
     },
     Postgres(PgPool),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({:?})", self.engine())
+    }
 }
 
 /// How many connections to open.
