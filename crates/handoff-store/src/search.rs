@@ -85,11 +85,10 @@ pub(crate) fn tail_sql(engine: Engine) -> &'static str {
     match engine {
         Engine::Sqlite => {
             "SELECT (SELECT rowid FROM request_search WHERE rowid >= ($1 << 21) \
-             AND rowid < (($1 + 1) << 21) ORDER BY rowid DESC LIMIT 1), \
-             (SELECT rowid FROM request_search WHERE rowid > ($1 << 21) \
-             AND rowid < (($1 + 1) << 21) AND rowid & 1 = $2 ORDER BY rowid DESC LIMIT 1), \
-             (SELECT length(body) FROM request_search WHERE rowid > ($1 << 21) \
-             AND rowid < (($1 + 1) << 21) AND rowid & 1 = $2 ORDER BY rowid DESC LIMIT 1)"
+             AND rowid < (($1 + 1) << 21) ORDER BY rowid DESC LIMIT 1), t.rowid, length(t.body) \
+             FROM (SELECT 1) one LEFT JOIN (SELECT rowid, body FROM request_search \
+             WHERE rowid > ($1 << 21) AND rowid < (($1 + 1) << 21) AND rowid & 1 = $2 \
+             ORDER BY rowid DESC LIMIT 1) t"
         }
         Engine::Postgres => {
             "SELECT (SELECT max(key) FROM request_search WHERE key >= ($1::BIGINT << 21) \
@@ -148,6 +147,16 @@ pub(crate) fn place(
 pub(crate) struct Driver {
     /// The column rows come out ordered by when sorted by request id.
     pub id_column: &'static str,
+    /// Whether that column holds index keys (SQLite's search) rather than request ids.
+    pub keyed: bool,
+}
+
+impl Driver {
+    /// Rows straight from the requests table.
+    pub const REQUESTS: Driver = Driver {
+        id_column: "r.id",
+        keyed: false,
+    };
 }
 
 /// Adds the search for `terms` to a list query that selects from requests `r`: the
@@ -190,6 +199,7 @@ pub(crate) fn push_search(
             sql.push(" AND ");
             Driver {
                 id_column: "f.rowid",
+                keyed: true,
             }
         }
         Engine::Postgres => {
@@ -205,7 +215,7 @@ pub(crate) fn push_search(
                 readable(sql, "g.key");
                 sql.push(") AND ");
             }
-            Driver { id_column: "r.id" }
+            Driver::REQUESTS
         }
     }
 }
@@ -213,11 +223,12 @@ pub(crate) fn push_search(
 /// The condition that rows come after request `id` in a list sorted by id, on the
 /// driver's column.
 pub(crate) fn push_after(sql: &mut Sql, driver: &Driver, descending: bool, id: i64) {
-    match (driver.id_column, descending) {
-        ("f.rowid", true) => sql.push(" AND f.rowid < ").int(request_key(id)),
-        ("f.rowid", false) => sql.push(" AND f.rowid >= ").int(key_end(id)),
-        (column, true) => sql.push(&format!(" AND {column} < ")).int(id),
-        (column, false) => sql.push(&format!(" AND {column} > ")).int(id),
+    let column = driver.id_column;
+    match (driver.keyed, descending) {
+        (true, true) => sql.push(&format!(" AND {column} < ")).int(request_key(id)),
+        (true, false) => sql.push(&format!(" AND {column} >= ")).int(key_end(id)),
+        (false, true) => sql.push(&format!(" AND {column} < ")).int(id),
+        (false, false) => sql.push(&format!(" AND {column} > ")).int(id),
     };
 }
 

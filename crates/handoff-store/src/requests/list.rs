@@ -167,7 +167,7 @@ pub async fn list(
     };
     let driver = if filter.terms.is_empty() {
         sql.push("requests r WHERE ");
-        search::Driver { id_column: "r.id" }
+        search::Driver::REQUESTS
     } else {
         search::push_search(&mut sql, engine, &filter.terms, |sql| {
             push_works(sql, viewer)
