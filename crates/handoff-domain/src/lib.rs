@@ -5,6 +5,7 @@ pub mod access;
 pub mod calendar;
 pub mod clock;
 pub mod form;
+pub mod job;
 pub mod org;
 pub mod password;
 pub mod request;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use handoff_app::ActionError;
 use handoff_domain::FieldErrors;
 use handoff_store::StoreError;
 use serde::Serialize;
@@ -141,6 +142,27 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+impl From<ActionError> for ApiError {
+    fn from(err: ActionError) -> Self {
+        match err {
+            ActionError::Invalid(fields) => ApiError::invalid(fields),
+            ActionError::Forbidden(message) => ApiError::Forbidden(message),
+            ActionError::NotFound(what) => ApiError::NotFound(what),
+            ActionError::Conflict {
+                code,
+                message,
+                fields,
+            } => ApiError::Conflict {
+                code,
+                message,
+                fields,
+            },
+            ActionError::Unavailable => ApiError::Unavailable,
+            ActionError::Internal => ApiError::Internal,
+        }
     }
 }
 

@@ -4,7 +4,6 @@
 
 mod api;
 mod auth;
-mod calendars;
 mod error;
 mod extract;
 mod openapi;
@@ -14,7 +13,7 @@ mod router;
 use std::sync::Arc;
 
 use auth::TokenCache;
-use calendars::CalendarCache;
+use handoff_app::App;
 use handoff_domain::clock::Clock;
 use handoff_store::Db;
 
@@ -27,10 +26,11 @@ pub use router::router;
 pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
+    /// The actions, which every change goes through.
+    pub app: App,
     /// Marks the session cookie `Secure`: set when Handoff is served over HTTPS.
     pub secure_cookies: bool,
     tokens: Arc<TokenCache>,
-    calendars: Arc<CalendarCache>,
     /// Password checks running at once: each takes ~19 MiB and a core for tens of
     /// milliseconds, so a burst of sign-ins waits here instead of exhausting the server.
     password_checks: Arc<tokio::sync::Semaphore>,
@@ -38,13 +38,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(app: App) -> Self {
         Self {
-            db,
-            clock,
+            db: app.db.clone(),
+            clock: app.clock.clone(),
+            app,
             secure_cookies: false,
             tokens: Arc::default(),
-            calendars: Arc::default(),
             sign_in_failures: Arc::default(),
             password_checks: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -5,7 +5,7 @@ use handoff_domain::calendar::CalendarSpec;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
-use crate::{Db, Result, StoreError, on_read, on_write, to_micros};
+use crate::{Db, Result, StoreError, Tx, on_read, on_tx, on_write, to_micros};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredCalendar {
@@ -98,8 +98,10 @@ pub async fn list(
     rows.into_iter().map(Row::decode).collect()
 }
 
+/// Changes a calendar inside the caller's transaction (which enqueues the recompute of
+/// the clocks it moves).
 pub async fn update(
-    db: &Db,
+    tx: &mut Tx,
     id: i64,
     name: Option<&str>,
     spec: Option<&CalendarSpec>,
@@ -109,12 +111,12 @@ pub async fn update(
         "UPDATE calendars SET name = COALESCE($2, name), spec = COALESCE($3, spec), updated_at = $4 \
          WHERE id = $1 RETURNING {COLUMNS}"
     );
-    let row: Option<Row> = on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+    let row: Option<Row> = on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .bind(name)
         .bind(spec.map(spec_json))
         .bind(to_micros(now))
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?);
     row.ok_or(StoreError::NotFound)?.decode()
 }

@@ -1,13 +1,8 @@
 //! Comments on a request: public replies and internal notes.
 
-use handoff_domain::request::Status;
-use handoff_domain::sla::{on_provider_reply, on_status_change};
-use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
-use crate::db::BeginWrite;
-use crate::slas::{Timekeeping, move_clocks};
-use crate::{Db, Result, StoreError, history, on_read, on_write, search, to_micros};
+use crate::{Db, Result, Tx, on_read, on_tx, search};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Comment {
@@ -21,108 +16,45 @@ pub struct Comment {
 
 const COLUMNS: &str = "id, request_id, author_id, body, internal, created_at";
 
-pub struct NewComment<'a> {
-    pub request_id: i64,
-    pub author_id: i64,
-    pub body: &'a str,
-    pub internal: bool,
-    /// A reply from the requester's side: it moves a request waiting on the customer
-    /// back to open.
-    pub from_customer: bool,
-    /// A reply from the providing department: it answers the request (first response)
-    /// and restarts the next-update clock.
-    pub from_provider: bool,
-}
-
-/// Adds the comment, its history entry and its search text (into the request's newest
-/// chunk of comments: see [`search`]), after taking the request's row (its
-/// `updated_at`), so that comments on one request are indexed one after another;
-/// returns the comment and,
-/// when the reply reopened the request, its new status.
-pub async fn create(
-    db: &Db,
-    new: &NewComment<'_>,
-    now: Timestamp,
-    time: &Timekeeping,
-) -> Result<(Comment, Option<Status>)> {
+/// Adds a comment to a request inside the caller's transaction, with its search text
+/// (into the request's newest chunk of comments of its kind: see [`search`]), and marks
+/// the request updated. The caller holds the request (see `requests::lock`), so comments
+/// on one request are indexed one after another.
+pub async fn insert(
+    tx: &mut Tx,
+    request_id: i64,
+    author_id: i64,
+    body: &str,
+    internal: bool,
+    at: i64,
+) -> Result<Comment> {
     let insert = format!(
         "INSERT INTO comments (request_id, author_id, body, internal, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
     );
-    let engine = db.engine();
-    let at = to_micros(now);
-    on_write!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM requests WHERE id = $1")
-            .bind(new.request_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        found.ok_or(StoreError::NotFound)?;
+    let engine = tx.engine();
+    on_tx!(tx, |conn| {
         let comment: Comment = sqlx::query_as(AssertSqlSafe(insert))
-            .bind(new.request_id)
-            .bind(new.author_id)
-            .bind(new.body)
-            .bind(new.internal)
+            .bind(request_id)
+            .bind(author_id)
+            .bind(body)
+            .bind(internal)
             .bind(at)
-            .fetch_one(&mut *tx)
-            .await?;
-        let field = if new.internal {
-            "internal_note"
-        } else {
-            "reply"
-        };
-        sqlx::query(history::INSERT)
-            .bind(new.request_id)
-            .bind(Some(new.author_id))
-            .bind(at)
-            .bind(field)
-            .bind(None::<&str>)
-            .bind(Some(comment.id.to_string()))
-            .bind(new.internal)
-            .execute(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
         sqlx::query("UPDATE requests SET updated_at = $2 WHERE id = $1")
-            .bind(new.request_id)
+            .bind(request_id)
             .bind(at)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-        // Conditional, so that a status changed meanwhile by another server is never
-        // overwritten.
-        let reopened = if new.from_customer && !new.internal {
-            sqlx::query("UPDATE requests SET status = $2 WHERE id = $1 AND status = $3")
-                .bind(new.request_id)
-                .bind(Status::Open.as_str())
-                .bind(Status::WaitingOnCustomer.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                > 0
-        } else {
-            false
-        };
-        let new_status = if reopened {
-            sqlx::query(history::INSERT)
-                .bind(new.request_id)
-                .bind(Some(new.author_id))
-                .bind(at)
-                .bind("status")
-                .bind(Some(Status::WaitingOnCustomer.as_str()))
-                .bind(Some(Status::Open.as_str()))
-                .bind(false)
-                .execute(&mut *tx)
-                .await?;
-            Some(Status::Open)
-        } else {
-            None
-        };
         let (last_key, tail_key, tail_size): (Option<i64>, Option<i64>, Option<i64>) =
             sqlx::query_as(search::tail_sql(engine))
-                .bind(new.request_id)
-                .bind(i64::from(new.internal))
-                .fetch_one(&mut *tx)
+                .bind(request_id)
+                .bind(i64::from(internal))
+                .fetch_one(&mut *conn)
                 .await?;
         let tail = tail_key.zip(tail_size);
-        let (sql, key) = match search::place(engine, new.request_id, new.internal, last_key, tail) {
+        let (sql, key) = match search::place(engine, request_id, internal, last_key, tail) {
             search::Placement::Extend(key) => (Some(search::extend_sql(engine)), key),
             search::Placement::Start(key) => (Some(search::insert_sql(engine)), key),
             search::Placement::Skip => (None, 0),
@@ -130,29 +62,11 @@ pub async fn create(
         if let Some(sql) = sql {
             sqlx::query(sql)
                 .bind(key)
-                .bind(search::index_text(new.body))
-                .execute(&mut *tx)
+                .bind(search::index_text(body))
+                .execute(&mut *conn)
                 .await?;
         }
-        let mut actions = Vec::new();
-        if reopened {
-            actions.extend(on_status_change(Status::WaitingOnCustomer, Status::Open));
-        }
-        if new.from_provider && !new.internal {
-            actions.extend(on_provider_reply());
-        }
-        move_clocks!(
-            tx,
-            engine,
-            new.request_id,
-            Some(new.author_id),
-            at,
-            &actions,
-            now,
-            time
-        );
-        tx.commit().await?;
-        Ok((comment, new_status))
+        Ok(comment)
     })
 }
 

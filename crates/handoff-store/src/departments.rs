@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
-use crate::{Db, Result, StoreError, from_micros, on_read, on_write, to_micros};
+use crate::{Db, Result, StoreError, Tx, from_micros, on_read, on_tx, on_write, to_micros};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Department {
@@ -80,13 +80,15 @@ pub struct DepartmentChanges<'a> {
     pub calendar_id: Option<Option<i64>>,
 }
 
-pub async fn update(db: &Db, id: i64, changes: &DepartmentChanges<'_>) -> Result<Department> {
+/// Changes a department inside the caller's transaction (a change of calendar enqueues
+/// a recompute in the same transaction).
+pub async fn update(tx: &mut Tx, id: i64, changes: &DepartmentChanges<'_>) -> Result<Department> {
     let sql = format!(
         "UPDATE departments SET name = COALESCE($2, name), handle = COALESCE($3, handle), \
          parent_id = CASE WHEN $4 THEN $5 ELSE parent_id END, \
          calendar_id = CASE WHEN $6 THEN $7 ELSE calendar_id END WHERE id = $1 RETURNING {COLUMNS}"
     );
-    on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+    on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .bind(changes.name)
         .bind(changes.handle)
@@ -94,7 +96,7 @@ pub async fn update(db: &Db, id: i64, changes: &DepartmentChanges<'_>) -> Result
         .bind(changes.parent_id.flatten())
         .bind(changes.calendar_id.is_some())
         .bind(changes.calendar_id.flatten())
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?)
     .ok_or(StoreError::NotFound)
 }

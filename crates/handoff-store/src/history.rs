@@ -1,34 +1,46 @@
-//! The append-only history of every change to a request: who, when, what, from which
-//! value to which.
+//! The append-only history of a request: every event, who caused it (`None`: Handoff
+//! itself) and when. Events are written by [`crate::Tx::record`]; this module reads them.
 
-use crate::{Db, Result, on_read};
+use handoff_domain::request::RequestEvent;
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+use crate::{Db, Result, StoreError, on_read};
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub id: i64,
     pub request_id: i64,
-    /// None for changes made by Handoff itself (timers, later).
+    /// None for what Handoff did itself (clocks, alarms).
     pub actor_id: Option<i64>,
     pub at: i64,
-    pub field: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    /// Entries about internal notes are shown only to those who may read them.
-    pub internal: bool,
+    pub event: RequestEvent,
 }
 
-/// Binds: request id, actor id, at, field, old value, new value, internal.
-pub(crate) const INSERT: &str = "INSERT INTO request_history \
-     (request_id, actor_id, at, field, old_value, new_value, internal) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    request_id: i64,
+    actor_id: Option<i64>,
+    at: i64,
+    kind: String,
+    payload: String,
+}
 
-/// One change to record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    pub field: &'static str,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub internal: bool,
+impl Row {
+    fn decode(self) -> Result<Entry> {
+        let event = RequestEvent::from_parts(&self.kind, &self.payload)
+            .map_err(|e| StoreError::Corrupt(format!("history entry {}: {e}", self.id)))?;
+        Ok(Entry {
+            id: self.id,
+            request_id: self.request_id,
+            actor_id: self.actor_id,
+            at: self.at,
+            event,
+        })
+    }
+}
+
+fn decode(rows: Vec<Row>) -> Result<Vec<Entry>> {
+    rows.into_iter().map(Row::decode).collect()
 }
 
 pub async fn list(
@@ -38,8 +50,8 @@ pub async fn list(
     after: i64,
     limit: i64,
 ) -> Result<Vec<Entry>> {
-    Ok(on_read!(db, |pool| sqlx::query_as(
-        "SELECT id, request_id, actor_id, at, field, old_value, new_value, internal \
+    decode(on_read!(db, |pool| sqlx::query_as(
+        "SELECT id, request_id, actor_id, at, kind, payload \
          FROM request_history WHERE request_id = $1 AND ($2 OR NOT internal) AND id > $3 \
          ORDER BY id LIMIT $4"
     )
@@ -58,15 +70,40 @@ pub async fn latest(
     with_internal: bool,
     limit: i64,
 ) -> Result<Vec<Entry>> {
-    Ok(on_read!(db, |pool| sqlx::query_as(
-        "SELECT id, request_id, actor_id, at, field, old_value, new_value, internal FROM \
-         (SELECT id, request_id, actor_id, at, field, old_value, new_value, internal \
+    decode(on_read!(db, |pool| sqlx::query_as(
+        "SELECT id, request_id, actor_id, at, kind, payload FROM \
+         (SELECT id, request_id, actor_id, at, kind, payload \
           FROM request_history WHERE request_id = $1 AND ($2 OR NOT internal) \
           ORDER BY id DESC LIMIT $3) newest ORDER BY id"
     )
     .bind(request_id)
     .bind(with_internal)
     .bind(limit)
+    .fetch_all(pool)
+    .await?))
+}
+
+/// The events of a request's SLA clocks, oldest first: when each started, paused,
+/// resumed, stopped, warned and breached.
+pub async fn of_clocks(db: &Db, request_id: i64) -> Result<Vec<Entry>> {
+    let kinds: Vec<&str> = RequestEvent::KINDS
+        .into_iter()
+        .filter(|k| k.starts_with("clock_") || k.starts_with("sla_") || *k == "warning_missed")
+        .collect();
+    let mut sql = crate::sql::Sql::new(
+        "SELECT id, request_id, actor_id, at, kind, payload FROM request_history \
+         WHERE request_id = ",
+    );
+    sql.int(request_id)
+        .push(" AND kind IN ")
+        .list(&kinds, |sql, kind| {
+            sql.text(kind);
+        })
+        .push(" ORDER BY id");
+    decode(on_read!(db, |pool| crate::sql::bind_all!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
+        &sql.params
+    )
     .fetch_all(pool)
     .await?))
 }

@@ -6,12 +6,14 @@ mod db;
 mod error;
 mod sql;
 mod time;
+mod tx;
 
 pub mod calendars;
 pub mod comments;
 pub mod demo;
 pub mod departments;
 pub mod history;
+pub mod jobs;
 pub mod notifications;
 pub mod people;
 pub mod reports;
@@ -28,5 +30,6 @@ pub mod watchers;
 pub use db::{CHECKPOINT_IDLE, CHECKPOINT_POLL, Db, Engine, PoolSize, WAL_TRUNCATE_AT};
 pub use error::StoreError;
 pub use time::{from_micros, to_micros};
+pub use tx::Tx;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

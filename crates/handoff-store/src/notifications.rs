@@ -31,3 +31,34 @@ pub async fn of_person(
     .fetch_all(pool)
     .await?))
 }
+
+/// A notification to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewNotification {
+    pub person_id: i64,
+    pub request_id: Option<i64>,
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// Writes notifications inside the caller's transaction, in one statement, at `at`
+/// (microseconds).
+pub async fn insert(tx: &mut crate::Tx, rows: &[NewNotification], at: i64) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    crate::on_tx!(tx, |conn| {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO notifications (person_id, request_id, kind, message, created_at) ",
+        );
+        insert.push_values(rows, |mut b, n| {
+            b.push_bind(n.person_id)
+                .push_bind(n.request_id)
+                .push_bind(n.kind)
+                .push_bind(n.message.as_str())
+                .push_bind(at);
+        });
+        insert.build().execute(conn).await?;
+    });
+    Ok(())
+}

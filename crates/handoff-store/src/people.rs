@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use handoff_domain::access::Actor;
 use handoff_domain::org::Role;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
@@ -24,6 +25,15 @@ pub struct Person {
 impl Person {
     pub fn role(&self) -> Result<Role> {
         Role::parse(&self.role).ok_or_else(|| StoreError::Corrupt(format!("role {}", self.role)))
+    }
+
+    /// The person as the actor of what they do.
+    pub fn actor(&self) -> Result<Actor> {
+        Ok(Actor {
+            person_id: self.id,
+            department_id: self.department_id,
+            role: self.role()?,
+        })
     }
 }
 
@@ -222,4 +232,16 @@ pub async fn delete(db: &Db, id: i64) -> Result<()> {
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+/// The active members of a department, by id; with `managers_only`, its managers.
+pub async fn active_in_department(db: &Db, department_id: i64, managers_only: bool) -> Result<Vec<i64>> {
+    Ok(on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM people WHERE department_id = $1 AND active \
+         AND (NOT $2 OR role = 'manager') ORDER BY id"
+    )
+    .bind(department_id)
+    .bind(managers_only)
+    .fetch_all(pool)
+    .await?))
 }

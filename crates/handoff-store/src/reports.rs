@@ -7,6 +7,7 @@ use handoff_domain::sla::{SlaClock, Target};
 use jiff::Timestamp;
 
 use crate::requests::list::push_visible;
+use crate::history::Entry;
 use crate::slas::{self, ClockRow};
 use crate::sql::{Sql, bind_all};
 use crate::{Db, Result, from_micros, on_read, to_micros};
@@ -79,25 +80,10 @@ pub async fn clock_facts(
         .collect()
 }
 
-/// The clock's history on a request (`sla.<target>` entries): when it started, paused,
+/// The events of one clock of a request, oldest first: when it started, paused,
 /// resumed, stopped, warned and breached.
-pub async fn clock_timeline(
-    db: &Db,
-    request_id: i64,
-    target: Target,
-) -> Result<Vec<(Timestamp, Option<String>, Option<String>)>> {
-    let field = slas::history_field(target);
-    let rows: Vec<(i64, Option<String>, Option<String>)> = on_read!(db, |pool| {
-        sqlx::query_as(
-        "SELECT at, old_value, new_value FROM request_history WHERE request_id = $1 AND field = $2 ORDER BY id"
-    )
-    .bind(request_id)
-    .bind(field)
-    .fetch_all(pool)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|(at, old, new)| (from_micros(at), old, new))
-        .collect())
+pub async fn clock_timeline(db: &Db, request_id: i64, target: Target) -> Result<Vec<Entry>> {
+    let mut events = crate::history::of_clocks(db, request_id).await?;
+    events.retain(|e| e.event.target() == Some(target));
+    Ok(events)
 }

@@ -49,6 +49,36 @@ pub fn request_text(subject: &str, description: &str) -> String {
 }
 
 /// Binds: key, text (from [`request_text`] or [`index_text`]). Adds a piece.
+/// The start of a multi-row insert of pieces; each row binds its key, then its text
+/// through [`push_text`].
+pub(crate) fn insert_rows_sql(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => "INSERT INTO request_search (rowid, body) ",
+        Engine::Postgres => "INSERT INTO request_search (key, body) ",
+    }
+}
+
+/// Binds a piece's text to a row of [`insert_rows_sql`]: as it is for SQLite's FTS5, as
+/// a `tsvector` for PostgreSQL.
+pub(crate) fn push_text<DB: sqlx::Database>(
+    b: &mut sqlx::query_builder::Separated<'_, DB, &'static str>,
+    engine: Engine,
+    text: String,
+) where
+    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    match engine {
+        Engine::Sqlite => {
+            b.push_bind(text);
+        }
+        Engine::Postgres => {
+            b.push("to_tsvector('simple', ")
+                .push_bind_unseparated(text)
+                .push_unseparated(")");
+        }
+    }
+}
+
 pub(crate) fn insert_sql(engine: Engine) -> &'static str {
     match engine {
         Engine::Sqlite => "INSERT INTO request_search (rowid, body) VALUES ($1, $2)",

@@ -4,8 +4,7 @@ use handoff_domain::request::Priority;
 use handoff_domain::sla::Policy;
 use jiff::Timestamp;
 
-use crate::db::BeginWrite;
-use crate::{Db, Result, StoreError, on_read, on_write, to_micros};
+use crate::{Db, Result, StoreError, Tx, on_read, on_tx, to_micros};
 
 /// Rank stored for a policy that covers every priority without one of its own.
 const ANY_PRIORITY: i16 = -1;
@@ -63,18 +62,18 @@ pub async fn of_service(db: &Db, service_id: i64) -> Result<Vec<ServicePolicy>> 
     rows.into_iter().map(Row::decode).collect()
 }
 
-/// Replaces all of a service's policies at once.
+/// Replaces all of a service's policies at once, inside the caller's transaction (which
+/// enqueues the recompute of the clocks they move).
 pub async fn replace(
-    db: &Db,
+    tx: &mut Tx,
     service_id: i64,
     policies: &[ServicePolicy],
     now: Timestamp,
 ) -> Result<()> {
-    on_write!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    on_tx!(tx, |conn| {
         sqlx::query("DELETE FROM sla_policies WHERE service_id = $1")
             .bind(service_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         for p in policies {
             sqlx::query(
@@ -90,10 +89,9 @@ pub async fn replace(
             .bind(p.policy.calendar_time)
             .bind(serde_json::to_string(&p.policy.warn_at).unwrap_or_else(|_| "[]".to_owned()))
             .bind(to_micros(now))
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         }
-        tx.commit().await?;
         Ok(())
     })
 }

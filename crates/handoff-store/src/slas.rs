@@ -8,13 +8,12 @@ use std::sync::Arc;
 
 use handoff_domain::calendar::{CalendarError, CompiledCalendar};
 use handoff_domain::request::Priority;
-use handoff_domain::sla::{Alarm, ClockAction, Clockwork, Policy, SlaClock, Target};
+use handoff_domain::request::RequestEvent;
+use handoff_domain::sla::{Alarm, ClockAction, Clockwork, Phase, Policy, SlaClock, Target};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::db::BeginWrite;
-use crate::history::Change;
 use crate::sql::{Sql, bind_all};
-use crate::{Db, Engine, Result, StoreError, from_micros, on_read, on_write, to_micros};
+use crate::{Db, Engine, Result, StoreError, Tx, from_micros, on_read, on_tx, on_write, to_micros};
 
 /// A clock with the settings it was started under and its alarms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,30 +282,12 @@ macro_rules! push_clock {
 }
 pub(crate) use push_clock;
 
-/// What moving the clocks writes: the clocks (with their alarms) and their history.
+/// What moving the clocks writes: the clocks (with their alarms) and the events of
+/// their moves.
 #[derive(Debug, Clone, Default)]
 pub struct ClockWrite {
     pub clocks: Vec<StoredClock>,
-    pub history: Vec<Change>,
-}
-
-/// The history field a clock's events are recorded under.
-pub(crate) fn history_field(target: Target) -> &'static str {
-    match target {
-        Target::FirstResponse => "sla.first_response",
-        Target::Resolution => "sla.resolution",
-        Target::NextUpdate => "sla.next_update",
-    }
-}
-
-fn phase_name(clock: &SlaClock) -> String {
-    use handoff_domain::sla::Phase;
-    match clock.phase() {
-        Phase::Running => "running",
-        Phase::Paused => "paused",
-        Phase::Stopped => "stopped",
-    }
-    .to_owned()
+    pub events: Vec<RequestEvent>,
 }
 
 impl ClockWrite {
@@ -328,12 +309,7 @@ impl ClockWrite {
                 raised: Vec::new(),
             };
             stored.reschedule(time)?;
-            write.history.push(Change {
-                field: history_field(target),
-                old_value: None,
-                new_value: Some(phase_name(&stored.clock)),
-                internal: false,
-            });
+            write.events.push(RequestEvent::ClockStarted { target });
             write.clocks.push(stored);
         }
         Ok(write)
@@ -348,7 +324,7 @@ impl ClockWrite {
     ) -> Result<ClockWrite> {
         let mut write = ClockWrite::default();
         for mut stored in existing {
-            let before = (phase_name(&stored.clock), stored.clock.cycle);
+            let (before, cycle) = (stored.clock.phase(), stored.clock.cycle);
             for (target, action) in actions {
                 if *target != stored.clock.target {
                     continue;
@@ -364,86 +340,37 @@ impl ClockWrite {
                 }
                 .map_err(calendar_error)?;
             }
-            let after = (phase_name(&stored.clock), stored.clock.cycle);
-            if after != before {
-                let restarted = after.1 != before.1;
-                if restarted {
-                    // A new cycle raises its own alarms.
-                    stored.raised.clear();
-                }
-                write.history.push(Change {
-                    field: history_field(stored.clock.target),
-                    old_value: Some(before.0),
-                    new_value: Some(if restarted {
-                        "restarted".to_owned()
-                    } else {
-                        after.0
-                    }),
-                    internal: false,
-                });
-            }
+            let target = stored.clock.target;
+            let after = stored.clock.phase();
+            let event = if stored.clock.cycle != cycle {
+                // A new cycle raises its own alarms.
+                stored.raised.clear();
+                Some(RequestEvent::ClockRestarted {
+                    target,
+                    from: before,
+                })
+            } else if after == before {
+                None
+            } else {
+                Some(match after {
+                    Phase::Running => RequestEvent::ClockResumed {
+                        target,
+                        from: before,
+                    },
+                    Phase::Paused => RequestEvent::ClockPaused { target },
+                    Phase::Stopped => RequestEvent::ClockStopped {
+                        target,
+                        from: before,
+                    },
+                })
+            };
+            write.events.extend(event);
             stored.reschedule(time)?;
             write.clocks.push(stored);
         }
         Ok(write)
     }
 }
-
-/// Writes a [`ClockWrite`] for a request inside the caller's transaction `$tx`, on
-/// whichever engine the surrounding [`on_write!`] arm runs. `$at` is in microseconds.
-macro_rules! write_clocks {
-    ($tx:expr, $request_id:expr, $actor:expr, $at:expr, $write:expr) => {{
-        let write: &$crate::slas::ClockWrite = $write;
-        if !write.clocks.is_empty() {
-            let mut insert = sqlx::QueryBuilder::new($crate::slas::INSERT_CLOCKS);
-            insert.push_values(&write.clocks, |mut b, stored| {
-                $crate::slas::push_clock!(b, $request_id, stored);
-            });
-            insert.push($crate::slas::ON_CONFLICT_UPDATE);
-            insert.build().execute(&mut *$tx).await?;
-        }
-        for change in &write.history {
-            sqlx::query($crate::history::INSERT)
-                .bind($request_id)
-                .bind($actor)
-                .bind($at)
-                .bind(change.field)
-                .bind(change.old_value.as_deref())
-                .bind(change.new_value.as_deref())
-                .bind(change.internal)
-                .execute(&mut *$tx)
-                .await?;
-        }
-    }};
-}
-pub(crate) use write_clocks;
-
-/// Moves a request's clocks by `$actions` inside the caller's transaction `$tx`: reads
-/// them (locked on PostgreSQL), applies the actions and writes them with their history.
-/// Nothing happens when `$actions` is empty.
-macro_rules! move_clocks {
-    ($tx:expr, $engine:expr, $request_id:expr, $actor:expr, $at:expr, $actions:expr, $now:expr, $time:expr) => {{
-        let actions: &[(
-            handoff_domain::sla::Target,
-            handoff_domain::sla::ClockAction,
-        )] = $actions;
-        if !actions.is_empty() {
-            let rows: Vec<$crate::slas::ClockRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-                $crate::slas::select_clocks($engine, true),
-            ))
-            .bind($request_id)
-            .fetch_all(&mut *$tx)
-            .await?;
-            let existing = rows
-                .into_iter()
-                .map($crate::slas::ClockRow::decode)
-                .collect::<$crate::Result<Vec<_>>>()?;
-            let plan = $crate::slas::ClockWrite::apply(existing, actions, $now, $time)?;
-            $crate::slas::write_clocks!($tx, $request_id, $actor, $at, &plan);
-        }
-    }};
-}
-pub(crate) use move_clocks;
 
 /// Reads a request's clocks (outside any transaction, for display).
 pub async fn of_request(db: &Db, request_id: i64) -> Result<Vec<StoredClock>> {
@@ -489,15 +416,14 @@ pub async fn of_requests(
     Ok(by_request)
 }
 
-/// An alarm that fired.
+/// An alarm whose moment came, claimed by [`raise_due`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fired {
+pub struct Due {
     pub request_id: i64,
     pub target: Target,
     pub alarm: Alarm,
-    pub fire_at: Timestamp,
-    /// The people told, in person id order.
-    pub notified: Vec<i64>,
+    /// When its moment fell.
+    pub due_at: Timestamp,
 }
 
 #[derive(sqlx::FromRow)]
@@ -506,13 +432,6 @@ struct DueRow {
     next_alarm_at: i64,
     #[sqlx(flatten)]
     clock: ClockRow,
-}
-
-#[derive(sqlx::FromRow)]
-struct RequestFacts {
-    provider_department_id: i64,
-    assignee_id: Option<i64>,
-    subject: String,
 }
 
 fn due_sql(engine: Engine) -> String {
@@ -527,152 +446,58 @@ fn due_sql(engine: Engine) -> String {
     )
 }
 
-fn message(
-    alarm: Alarm,
-    target: Target,
-    request_id: i64,
-    subject: &str,
-    escalated: bool,
-) -> String {
-    let target = target.as_str().replace('_', " ");
-    match alarm {
-        Alarm::Warning(p) => {
-            format!(
-                "SLA warning: {p}% of the {target} target is used on request #{request_id} \"{subject}\""
-            )
-        }
-        Alarm::Breach if escalated => format!(
-            "SLA breached, escalated to you as manager: the {target} target of request #{request_id} \"{subject}\""
-        ),
-        Alarm::Breach => {
-            format!("SLA breached: the {target} target of request #{request_id} \"{subject}\"")
-        }
-    }
-}
-
-/// Raises up to `limit` clocks' alarms due by `now`: a history entry on the request and
-/// notifications, to the assignee (or the whole providing department when nobody is
-/// assigned) and, for a breach, to the department's managers. Each clock's row is
-/// claimed by moving its schedule on, conditionally on the schedule it was read with, in
-/// the transaction that writes the effects: each alarm is raised exactly once, whatever
-/// the number of servers.
-pub async fn fire_due(db: &Db, now: Timestamp, limit: i64) -> Result<Vec<Fired>> {
+/// Claims up to `limit` clocks whose alarms are due by `now`; returns the alarms claimed
+/// (grouped by clock, earliest clock first) and the open transaction, in which the
+/// caller records what they cause and which it commits. A clock is claimed by moving its
+/// schedule on, conditionally on the schedule it was read with: each alarm is raised
+/// exactly once, whatever the number of servers.
+pub async fn claim_due(db: &Db, now: Timestamp, limit: i64) -> Result<(Tx, Vec<Due>)> {
     let due = due_sql(db.engine());
     let at = to_micros(now);
-    on_write!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let rows: Vec<DueRow> = sqlx::query_as(sqlx::AssertSqlSafe(due))
-            .bind(at)
-            .bind(limit)
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut fired = Vec::new();
-        for row in rows {
-            let mut stored = row.clock.decode()?;
-            let raising: Vec<(Alarm, Timestamp)> = stored
-                .schedule
-                .iter()
-                .copied()
-                .take_while(|(_, when)| *when <= now)
-                .collect();
-            stored.schedule.drain(..raising.len());
-            stored
-                .raised
-                .extend(raising.iter().map(|(alarm, _)| *alarm));
-            let claimed = sqlx::query(
-                "UPDATE request_slas SET schedule = $3, next_alarm_at = $4, raised = $5 \
-                 WHERE request_id = $1 AND target = $2 AND next_alarm_at = $6",
-            )
-            .bind(row.request_id)
-            .bind(stored.clock.target.as_str())
-            .bind(stored.schedule_json())
-            .bind(stored.next_alarm_at().map(to_micros))
-            .bind(stored.raised_json())
-            .bind(row.next_alarm_at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if claimed == 0 {
-                // Another server got there first.
-                continue;
-            }
-            let facts: RequestFacts = sqlx::query_as(
-                "SELECT provider_department_id, assignee_id, subject FROM requests WHERE id = $1",
-            )
-            .bind(row.request_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            for (alarm, when) in raising {
-                let target = stored.clock.target;
-                sqlx::query(crate::history::INSERT)
-                    .bind(row.request_id)
-                    .bind(None::<i64>)
-                    .bind(at)
-                    .bind(history_field(target))
-                    .bind(None::<&str>)
-                    .bind(Some(alarm.key()))
-                    .bind(false)
-                    .execute(&mut *tx)
-                    .await?;
-                let mut told: Vec<(i64, bool)> = match facts.assignee_id {
-                    Some(assignee) => vec![(assignee, false)],
-                    None => sqlx::query_scalar::<_, i64>(
-                        "SELECT id FROM people WHERE department_id = $1 AND active ORDER BY id",
-                    )
-                    .bind(facts.provider_department_id)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .into_iter()
-                    .map(|id| (id, false))
-                    .collect(),
-                };
-                if alarm == Alarm::Breach {
-                    let managers: Vec<i64> = sqlx::query_scalar(
-                        "SELECT id FROM people WHERE department_id = $1 AND role = 'manager' \
-                         AND active ORDER BY id",
-                    )
-                    .bind(facts.provider_department_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    for manager in managers {
-                        match told.iter_mut().find(|(id, _)| *id == manager) {
-                            Some(entry) => entry.1 = true,
-                            None => told.push((manager, true)),
-                        }
-                    }
-                }
-                told.sort();
-                for (person, escalated) in &told {
-                    let kind = match alarm {
-                        Alarm::Warning(_) => "sla_warning",
-                        Alarm::Breach if *escalated => "sla_escalation",
-                        Alarm::Breach => "sla_breach",
-                    };
-                    sqlx::query(
-                        "INSERT INTO notifications (person_id, request_id, kind, message, created_at) \
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(person)
-                    .bind(row.request_id)
-                    .bind(kind)
-                    .bind(message(alarm, target, row.request_id, &facts.subject, *escalated))
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                fired.push(Fired {
-                    request_id: row.request_id,
-                    target,
-                    alarm,
-                    fire_at: when,
-                    notified: told.into_iter().map(|(id, _)| id).collect(),
-                });
-            }
+    let mut tx = db.begin().await?;
+    let rows: Vec<DueRow> = on_tx!(&mut tx, |conn| sqlx::query_as(sqlx::AssertSqlSafe(due))
+        .bind(at)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?);
+    let mut all = Vec::new();
+    for row in rows {
+        let mut stored = row.clock.decode()?;
+        let raising: Vec<(Alarm, Timestamp)> = stored
+            .schedule
+            .iter()
+            .copied()
+            .take_while(|(_, when)| *when <= now)
+            .collect();
+        stored.schedule.drain(..raising.len());
+        stored
+            .raised
+            .extend(raising.iter().map(|(alarm, _)| *alarm));
+        let claimed = on_tx!(&mut tx, |conn| sqlx::query(
+            "UPDATE request_slas SET schedule = $3, next_alarm_at = $4, raised = $5 \
+             WHERE request_id = $1 AND target = $2 AND next_alarm_at = $6",
+        )
+        .bind(row.request_id)
+        .bind(stored.clock.target.as_str())
+        .bind(stored.schedule_json())
+        .bind(stored.next_alarm_at().map(to_micros))
+        .bind(stored.raised_json())
+        .bind(row.next_alarm_at)
+        .execute(conn)
+        .await?
+        .rows_affected());
+        if claimed == 0 {
+            // Another server got there first.
+            continue;
         }
-        tx.commit().await?;
-        fired.sort_by_key(|f| (f.fire_at, f.request_id));
-        Ok(fired)
-    })
+        all.extend(raising.into_iter().map(|(alarm, due_at)| Due {
+            request_id: row.request_id,
+            target: stored.clock.target,
+            alarm,
+            due_at,
+        }));
+    }
+    Ok((tx, all))
 }
 
 /// The clocks of requests still being worked (not resolved or closed) that a change
@@ -858,3 +683,35 @@ async fn read_open_clocks(
 const RECOMPUTE_CHUNK: usize = 2_000;
 /// Requests whose clocks SQLite reads per query.
 const RECOMPUTE_PAGE: usize = 1_000;
+
+/// The longest business time a target of `departments` allows: of their open requests'
+/// running or paused clocks, and of their services' policies. None when they have none.
+pub async fn longest_allowed(db: &Db, departments: &[i64]) -> Result<Option<SignedDuration>> {
+    if departments.is_empty() {
+        return Ok(None);
+    }
+    let mut sql = Sql::new(
+        "SELECT MAX(m) FROM (SELECT MAX(s.allowed_micros) AS m FROM request_slas s \
+         JOIN requests r ON r.id = s.request_id WHERE s.stopped_at IS NULL \
+         AND NOT s.calendar_time AND r.provider_department_id IN ",
+    );
+    sql.ints(departments).push(
+        " UNION ALL SELECT MAX(60000000 * CASE \
+         WHEN COALESCE(p.first_response_minutes, 0) >= COALESCE(p.resolution_minutes, 0) \
+          AND COALESCE(p.first_response_minutes, 0) >= COALESCE(p.next_update_minutes, 0) \
+          THEN COALESCE(p.first_response_minutes, 0) \
+         WHEN COALESCE(p.resolution_minutes, 0) >= COALESCE(p.next_update_minutes, 0) \
+          THEN COALESCE(p.resolution_minutes, 0) \
+         ELSE COALESCE(p.next_update_minutes, 0) END) AS m \
+         FROM sla_policies p JOIN services v ON v.id = p.service_id \
+         WHERE NOT p.calendar_time AND v.department_id IN ",
+    );
+    sql.ints(departments).push(") longest");
+    let micros: Option<i64> = on_read!(db, |pool| bind_all!(
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.text)),
+        &sql.params
+    )
+    .fetch_one(pool)
+    .await?);
+    Ok(micros.map(SignedDuration::from_micros))
+}

@@ -1,9 +1,6 @@
 //! Watchers: people who follow a request and may see it.
 
-use jiff::Timestamp;
-
-use crate::db::BeginWrite;
-use crate::{Db, Result, history, on_read, on_write, to_micros};
+use crate::{Db, Result, Tx, on_read, on_tx};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Watcher {
@@ -12,78 +9,34 @@ pub struct Watcher {
     pub added_at: i64,
 }
 
-/// Adds a watcher; adding one twice changes nothing. Returns whether it was new.
-pub async fn add(
-    db: &Db,
-    request_id: i64,
-    person_id: i64,
-    by: i64,
-    now: Timestamp,
-) -> Result<bool> {
-    let at = to_micros(now);
-    on_write!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let done = sqlx::query(
-            "INSERT INTO request_watchers (request_id, person_id, added_by, added_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        )
-        .bind(request_id)
-        .bind(person_id)
-        .bind(by)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        let added = done.rows_affected() > 0;
-        if added {
-            sqlx::query(history::INSERT)
-                .bind(request_id)
-                .bind(Some(by))
-                .bind(at)
-                .bind("watchers")
-                .bind(None::<&str>)
-                .bind(Some(person_id.to_string()))
-                .bind(false)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(added)
-    })
+/// Adds a watcher inside the caller's transaction; adding one twice changes nothing.
+/// Returns whether it was new.
+pub async fn insert(tx: &mut Tx, request_id: i64, person_id: i64, by: i64, at: i64) -> Result<bool> {
+    let done = on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO request_watchers (request_id, person_id, added_by, added_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(request_id)
+    .bind(person_id)
+    .bind(by)
+    .bind(at)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(done > 0)
 }
 
-/// Removes a watcher; returns whether there was one.
-pub async fn remove(
-    db: &Db,
-    request_id: i64,
-    person_id: i64,
-    by: i64,
-    now: Timestamp,
-) -> Result<bool> {
-    let at = to_micros(now);
-    on_write!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let done =
-            sqlx::query("DELETE FROM request_watchers WHERE request_id = $1 AND person_id = $2")
-                .bind(request_id)
-                .bind(person_id)
-                .execute(&mut *tx)
-                .await?;
-        let removed = done.rows_affected() > 0;
-        if removed {
-            sqlx::query(history::INSERT)
-                .bind(request_id)
-                .bind(Some(by))
-                .bind(at)
-                .bind("watchers")
-                .bind(Some(person_id.to_string()))
-                .bind(None::<&str>)
-                .bind(false)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(removed)
-    })
+/// Removes a watcher inside the caller's transaction; returns whether there was one.
+pub async fn delete(tx: &mut Tx, request_id: i64, person_id: i64) -> Result<bool> {
+    let done = on_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM request_watchers WHERE request_id = $1 AND person_id = $2"
+    )
+    .bind(request_id)
+    .bind(person_id)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(done > 0)
 }
 
 pub async fn list(db: &Db, request_id: i64) -> Result<Vec<Watcher>> {

@@ -1,8 +1,10 @@
 //! Requests between departments: their lifecycle and priorities.
 
+mod event;
 mod priority;
 mod status;
 
+pub use event::{RequestEvent, UnreadableEvent, Words};
 pub use priority::Priority;
 pub use status::{IllegalMove, Status};
 

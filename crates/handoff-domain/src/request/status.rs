@@ -38,6 +38,19 @@ fn allowed_list(from: Status) -> String {
 }
 
 impl Status {
+    /// The status in words, as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::New => "New",
+            Status::Open => "Open",
+            Status::InProgress => "In progress",
+            Status::WaitingOnCustomer => "Waiting on customer",
+            Status::Resolved => "Resolved",
+            Status::Closed => "Closed",
+            Status::Reopened => "Reopened",
+        }
+    }
+
     pub const ALL: [Status; 7] = [
         Status::New,
         Status::Open,

@@ -1,7 +1,7 @@
 //! One SLA target's clock: business time used, running or paused, due time, alarms.
 
 use jiff::{SignedDuration, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Target;
 use crate::calendar::{CalendarError, CompiledCalendar};
@@ -38,13 +38,23 @@ impl Clockwork<'_> {
 }
 
 /// Where a clock stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Running,
     Paused,
     Stopped,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Running => "running",
+            Phase::Paused => "paused",
+            Phase::Stopped => "stopped",
+        }
+    }
 }
 
 /// The state of one target's clock, as stored.

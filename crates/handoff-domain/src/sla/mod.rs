@@ -14,5 +14,5 @@ mod policy;
 pub mod report;
 
 pub use clock::{Alarm, ClockState, Clockwork, Phase, SlaClock};
-pub use lifecycle::{ClockAction, on_provider_reply, on_status_change};
+pub use lifecycle::{ClockAction, alarm_events, on_provider_reply, on_status_change};
 pub use policy::{DEFAULT_WARNINGS, Policy, Target};

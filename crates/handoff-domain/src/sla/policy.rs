@@ -35,6 +35,15 @@ impl Target {
     pub fn parse(s: &str) -> Option<Target> {
         Target::ALL.into_iter().find(|t| t.as_str() == s)
     }
+
+    /// The target in words, as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::FirstResponse => "First response",
+            Target::Resolution => "Resolution",
+            Target::NextUpdate => "Next update",
+        }
+    }
 }
 
 /// Warnings at these shares of a target unless a policy says otherwise.

@@ -21,7 +21,6 @@ use utoipa::ToSchema;
 use super::{DEFAULT_LIMIT, MAX_LIMIT, Page, id_page, time};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::calendars::recompute_departments;
 use crate::error::{ApiError, or_404, unique_as_field};
 use crate::extract::{ApiJson, ApiPath, QueryMap};
 
@@ -215,6 +214,7 @@ pub async fn change(
     if let Some(zone) = body.time_zone {
         spec.time_zone = zone;
     }
+    let body_changes_hours = body.week.is_some();
     if let Some(week) = body.week {
         spec.week = week;
     }
@@ -223,12 +223,8 @@ pub async fn change(
     }
     let now = state.clock.now();
     let calendar = check_spec(spec, now)?;
-    let stored = calendars::update(&state.db, id, name.as_deref(), Some(calendar.spec()), now)
-        .await
-        .map_err(name_taken)?;
-    let users = calendars::departments_using(&state.db, id).await?;
-    recompute_departments(state, &users).await?;
-    Ok(stored)
+    let field = if body_changes_hours { "week" } else { "holidays" };
+    Ok(handoff_app::calendars::save(&state.app, id, name.as_deref(), calendar.spec(), field).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/calendars/{id}/holidays/import", tag = "calendars",
@@ -275,10 +271,7 @@ pub async fn import(
     spec.holidays
         .sort_by(|a, b| (&a.date, &a.from).cmp(&(&b.date, &b.from)));
     let calendar = check_spec(spec, now)?;
-    let stored = calendars::update(&state.db, id, None, Some(calendar.spec()), now).await?;
-    let users = calendars::departments_using(&state.db, id).await?;
-    recompute_departments(state, &users).await?;
-    Ok(stored)
+    Ok(handoff_app::calendars::save(&state.app, id, None, calendar.spec(), "body").await?)
 }
 
 #[derive(Serialize, ToSchema)]

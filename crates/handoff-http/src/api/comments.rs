@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
-use handoff_domain::request::{BODY_MAX, Status};
-use handoff_domain::validation::text;
-use handoff_store::comments::{self, Comment, NewComment};
+use handoff_app::comments::NewComment;
+use handoff_domain::request::Status;
+use handoff_store::comments::{self, Comment};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -89,29 +89,12 @@ pub async fn post(
     id: i64,
     body: CreateComment,
 ) -> Result<(Comment, Option<Status>), ApiError> {
-    let (request, watching) = visible(state, actor, id).await?;
-    let facts = request.facts(watching);
-    if body.internal && !actor.can_see_internal(&facts) {
-        return Err(ApiError::forbidden(
-            "only the providing department writes internal notes",
-        ));
-    }
-    let mut errors = FieldErrors::new();
-    let text = text(&mut errors, "body", &body.body, BODY_MAX);
-    errors.into_result(()).map_err(ApiError::invalid)?;
     let new = NewComment {
-        request_id: id,
-        author_id: actor.person_id,
-        body: &text,
+        body: body.body,
         internal: body.internal,
-        from_customer: actor.replies_as_customer(&facts),
-        from_provider: actor.can_work(&facts),
     };
-    let time = state
-        .calendars
-        .timekeeping(state, request.provider_department_id)
-        .await?;
-    Ok(comments::create(&state.db, &new, state.clock.now(), &time).await?)
+    let done = handoff_app::comments::post(&state.app, actor, id, new).await?;
+    Ok((done.comment, done.request_status))
 }
 
 #[utoipa::path(get, path = "/api/v1/requests/{id}/comments", tag = "requests",

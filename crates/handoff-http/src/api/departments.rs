@@ -15,7 +15,6 @@ use utoipa::ToSchema;
 use super::{DEFAULT_LIMIT, MAX_LIMIT, Page, id_page, time};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::calendars::recompute_departments;
 use crate::error::{ApiError, or_404, unique_as_field};
 use crate::extract::{ApiJson, ApiPath, QueryMap, nullable};
 
@@ -197,11 +196,6 @@ pub async fn update(
         handle: handle.as_deref(),
         parent_id: body.parent_id,
     };
-    let department = departments::update(&state.db, id, &changes)
-        .await
-        .map_err(|e| unique_as_field(e, "handle", "is taken by another department"))?;
-    if body.calendar_id.is_some() {
-        recompute_departments(&state, &[id]).await?;
-    }
+    let department = handoff_app::calendars::change_department(&state.app, id, &changes).await?;
     Ok(Json(department.into()))
 }

@@ -23,8 +23,15 @@ pub struct HistoryJson {
     pub actor_id: Option<i64>,
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
-    /// What changed: `status`, `assignee_id`, `priority`, `subject`, `description`,
-    /// `reply`, `internal_note`, `watchers`.
+    /// What happened, e.g. `status_changed`, `assigned`, `replied`, `clock_paused`,
+    /// `sla_breached`, `warning_missed`.
+    pub kind: String,
+    /// The event's details, by kind (`{"from": "open", "to": "resolved"}`, ...).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    /// The same as a change of one field, as this API has always shown it: `status`,
+    /// `assignee_id`, `priority`, `subject`, `description`, `reply`, `internal_note`,
+    /// `watchers`, `sla.<target>`.
     pub field: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
@@ -32,13 +39,16 @@ pub struct HistoryJson {
 
 impl From<Entry> for HistoryJson {
     fn from(e: Entry) -> Self {
+        let (field, old_value, new_value) = e.event.as_field_change();
         Self {
             id: e.id,
             actor_id: e.actor_id,
             at: time(e.at),
-            field: e.field,
-            old_value: e.old_value,
-            new_value: e.new_value,
+            kind: e.event.kind().to_owned(),
+            data: e.event.payload(),
+            field,
+            old_value,
+            new_value,
         }
     }
 }

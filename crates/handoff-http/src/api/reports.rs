@@ -280,7 +280,14 @@ pub async fn breach_list(
         let timeline = reports::clock_timeline(&state.db, fact.request_id, fact.clock.target)
             .await?
             .into_iter()
-            .map(|(at, from, to)| ClockEvent { at, from, to })
+            .map(|entry| {
+                let (_, from, to) = entry.event.as_field_change();
+                ClockEvent {
+                    at: super::time(entry.at),
+                    from,
+                    to,
+                }
+            })
             .collect();
         items.push(Breach {
             request_id: fact.request_id,

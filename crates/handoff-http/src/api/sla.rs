@@ -3,13 +3,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
 use handoff_domain::request::Priority;
 use handoff_domain::sla::{DEFAULT_WARNINGS, Policy};
 use handoff_store::services;
 use handoff_store::sla_policies::{self, ServicePolicy};
-use handoff_store::slas::{self, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -97,66 +95,26 @@ pub async fn put(
     }))
 }
 
-/// Replaces a service's policies as `actor` and moves its open requests' clocks to them;
-/// shared by the API and the pages.
+/// Replaces a service's policies as `actor`; its open requests' clocks follow (through a
+/// recompute job queued with the change). Shared by the API and the pages.
 pub async fn replace(
     state: &AppState,
     actor: &Actor,
     id: i64,
     body: Vec<PolicyJson>,
 ) -> Result<Vec<ServicePolicy>, ApiError> {
-    let service = services::get(&state.db, id)
-        .await
-        .map_err(or_404("service"))?;
-    if !actor.manages(service.department_id) {
-        return Err(ApiError::forbidden(
-            "only the department's managers and administrators set its SLAs",
-        ));
-    }
-    let mut errors = FieldErrors::new();
-    let mut policies: Vec<ServicePolicy> = Vec::new();
-    for (i, p) in body.into_iter().enumerate() {
-        let policy = Policy {
-            first_response_minutes: p.first_response_minutes,
-            resolution_minutes: p.resolution_minutes,
-            next_update_minutes: p.next_update_minutes,
-            calendar_time: p.calendar_time,
-            warn_at: p.warn_at,
-        };
-        if let Err(reasons) = policy.check() {
-            for (field, reason) in reasons.iter() {
-                errors.add(format!("policies[{i}].{field}"), reason);
-            }
-        }
-        if policies.iter().any(|q| q.priority == p.priority) {
-            errors.add(
-                format!("policies[{i}].priority"),
-                "another policy covers this priority",
-            );
-        }
-        policies.push(ServicePolicy {
+    let policies = body
+        .into_iter()
+        .map(|p| ServicePolicy {
             priority: p.priority,
-            policy,
-        });
-    }
-    errors.into_result(()).map_err(ApiError::invalid)?;
-    sla_policies::replace(&state.db, id, &policies, state.clock.now()).await?;
-    // Open requests follow the new targets: same time used, new allowance and due time.
-    let time = state
-        .calendars
-        .timekeeping(state, service.department_id)
-        .await?;
-    let count = slas::recompute(&state.db, Scope::Service(id), &time, |priority, stored| {
-        let Some(policy) = sla_policies::applicable(&policies, priority) else {
-            return;
-        };
-        if let Some(minutes) = policy.minutes(stored.clock.target) {
-            stored.clock.allowed = jiff::SignedDuration::from_mins(minutes);
-            stored.warn_at = policy.warn_at.clone();
-            stored.calendar_time = policy.calendar_time;
-        }
-    })
-    .await?;
-    tracing::info!(service = id, clocks = count, "SLA due times recomputed");
-    Ok(policies)
+            policy: Policy {
+                first_response_minutes: p.first_response_minutes,
+                resolution_minutes: p.resolution_minutes,
+                next_update_minutes: p.next_update_minutes,
+                calendar_time: p.calendar_time,
+                warn_at: p.warn_at,
+            },
+        })
+        .collect();
+    Ok(handoff_app::sla::replace_policies(&state.app, actor, id, policies).await?)
 }

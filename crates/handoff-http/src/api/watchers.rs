@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use handoff_store::{people, watchers};
+use handoff_store::watchers;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -66,26 +66,7 @@ pub async fn add(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AddWatcher>,
 ) -> Result<(StatusCode, Json<WatcherList>), ApiError> {
-    let (request, watching) = visible(&state, &actor, id).await?;
-    if !actor.can_manage_watchers(&request.facts(watching)) {
-        return Err(ApiError::forbidden(
-            "only the requester and the providing department add watchers",
-        ));
-    }
-    if people::active_among(&state.db, &[body.person_id], None)
-        .await?
-        .is_empty()
-    {
-        return Err(ApiError::field("person_id", "no active person has this id"));
-    }
-    watchers::add(
-        &state.db,
-        id,
-        body.person_id,
-        actor.person_id,
-        state.clock.now(),
-    )
-    .await?;
+    handoff_app::watchers::add(&state.app, &actor, id, body.person_id).await?;
     let Json(list) = list(State(state), Caller(actor), ApiPath(id)).await?;
     Ok((StatusCode::CREATED, Json(list)))
 }
@@ -99,13 +80,7 @@ pub async fn remove(
     Caller(actor): Caller,
     ApiPath((id, person_id)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let (request, watching) = visible(&state, &actor, id).await?;
-    if person_id != actor.person_id && !actor.can_manage_watchers(&request.facts(watching)) {
-        return Err(ApiError::forbidden(
-            "only the requester and the providing department remove other watchers",
-        ));
-    }
-    if watchers::remove(&state.db, id, person_id, actor.person_id, state.clock.now()).await? {
+    if handoff_app::watchers::remove(&state.app, &actor, id, person_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound("watcher"))

@@ -219,6 +219,12 @@ impl From<ApiError> for PageError {
     }
 }
 
+impl From<handoff_app::ActionError> for PageError {
+    fn from(e: handoff_app::ActionError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
 impl From<handoff_store::StoreError> for PageError {
     fn from(e: handoff_store::StoreError) -> Self {
         ApiError::from(e).into()

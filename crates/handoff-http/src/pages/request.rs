@@ -5,9 +5,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use handoff_domain::request::{Priority, Status};
+use handoff_domain::request::{Priority, Status, Words};
 use handoff_domain::sla::Target;
-use handoff_store::history::Entry;
 use handoff_store::people::PeopleFilter;
 use handoff_store::{comments, departments, from_micros, history, people, services, slas};
 use serde_json::Value;
@@ -108,9 +107,7 @@ async fn page(
     )
     .await?;
 
-    let time = state
-        .calendars
-        .timekeeping(state, request.provider_department_id)
+    let time = state.app.timekeeping(request.provider_department_id)
         .await?;
     let stored = slas::of_request(&state.db, id).await?;
     let mut read = read_clocks(id, stored, &time, state.clock.now())?;
@@ -124,13 +121,7 @@ async fn page(
     person_ids.extend(request.assignee_id);
     person_ids.extend(comment_rows.iter().map(|c| c.author_id));
     person_ids.extend(entries.iter().filter_map(|e| e.actor_id));
-    person_ids.extend(
-        entries
-            .iter()
-            .filter(|e| e.field == "assignee_id" || e.field == "watchers")
-            .flat_map(|e| [&e.old_value, &e.new_value])
-            .filter_map(|v| v.as_deref()?.parse::<i64>().ok()),
-    );
+    person_ids.extend(entries.iter().flat_map(|e| e.event.people()));
     let values = request.field_values()?;
     for def in &service.fields {
         if let Some(Value::Number(n)) = values.get(&def.key)
@@ -185,7 +176,10 @@ async fn page(
         .iter()
         .map(|e| HistoryLine {
             who: e.actor_id.map_or_else(|| "Handoff".to_owned(), name_of),
-            what: describe(e, &name_of),
+            what: e.event.describe(&Words {
+                person: &name_of,
+                time: &|t| format::time(t, &viewer.zone),
+            }),
             at: format::time(from_micros(e.at), &viewer.zone),
         })
         .collect();
@@ -255,66 +249,6 @@ async fn page(
         earlier_hidden,
     };
     Ok(render(status_code, &page))
-}
-
-/// One history entry in words.
-fn describe(e: &Entry, name_of: &dyn Fn(i64) -> String) -> String {
-    let old = e.old_value.as_deref();
-    let new = e.new_value.as_deref();
-    let status_name = |v: Option<&str>| {
-        v.and_then(Status::parse).map_or_else(
-            || v.unwrap_or("none").to_owned(),
-            |s| format::status(s).to_owned(),
-        )
-    };
-    let person = |v: Option<&str>| v.and_then(|v| v.parse().ok()).map(name_of);
-    if let Some(target) = e.field.strip_prefix("sla.") {
-        let target: &str = match Target::parse(target) {
-            Some(t) => format::target(t),
-            None => target,
-        };
-        return match (old, new) {
-            (_, Some("breach")) => format!("{target} target breached"),
-            (_, Some(alarm)) if alarm.starts_with("warning_") => format!(
-                "{target}: {}% of the time used",
-                alarm.trim_start_matches("warning_")
-            ),
-            (None, Some("running")) => format!("{target} clock started"),
-            (Some("paused"), Some("running")) => format!("{target} clock resumed"),
-            (Some("stopped"), Some("running")) => format!("{target} clock resumed"),
-            (_, Some("paused")) => format!("{target} clock paused"),
-            (_, Some("stopped")) => format!("{target} clock stopped"),
-            (_, Some("restarted")) => format!("{target} clock restarted"),
-            (_, other) => format!("{target} clock: {}", other.unwrap_or("cleared")),
-        };
-    }
-    match e.field.as_str() {
-        "status" if old.is_none() => format!("filed it as {}", status_name(new)),
-        "status" => format!("moved it from {} to {}", status_name(old), status_name(new)),
-        "assignee_id" => match person(new) {
-            Some(name) => format!("assigned it to {name}"),
-            None => "unassigned it".to_owned(),
-        },
-        "priority" => {
-            let label = |v: Option<&str>| {
-                v.and_then(Priority::parse).map_or_else(
-                    || v.unwrap_or("none").to_owned(),
-                    |p| format::priority(p).to_owned(),
-                )
-            };
-            format!("changed the priority from {} to {}", label(old), label(new))
-        }
-        "watchers" => match (person(old), person(new)) {
-            (_, Some(name)) => format!("added {name} as a watcher"),
-            (Some(name), None) => format!("removed {name} as a watcher"),
-            _ => "changed the watchers".to_owned(),
-        },
-        "subject" => "edited the subject".to_owned(),
-        "description" => "edited the description".to_owned(),
-        "internal_note" => "added an internal note".to_owned(),
-        "reply" => "replied".to_owned(),
-        field => format!("changed {field}"),
-    }
 }
 
 /// Shows a failed action on the request's page, keeping what was typed.

@@ -174,7 +174,7 @@ async fn rows(
                 let t = match time.entry(department) {
                     Entry::Occupied(e) => e.into_mut(),
                     Entry::Vacant(e) => {
-                        e.insert(state.calendars.timekeeping(state, department).await?)
+                        e.insert(state.app.timekeeping(department).await?)
                     }
                 };
                 let read = read_clocks(r.id, stored, t, now)?;

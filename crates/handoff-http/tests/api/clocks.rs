@@ -101,10 +101,10 @@ both_engines! {
         let s = app.scene().await;
         with_policy(&app, &s, json!({"first_response_minutes": 100, "calendar_time": true})).await;
         let id = app.file(&s.requester, s.service, "Flyer").await;
-        assert!(handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap().is_empty());
+        assert!(handoff_worker::run_once(&app.actions).await.unwrap().is_empty());
 
         app.clock.advance(SignedDuration::from_mins(76));
-        let fired = handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        let fired = handoff_worker::run_once(&app.actions).await.unwrap();
         assert_eq!(fired.len(), 1);
         assert_eq!(fired[0].alarm, Alarm::Warning(75));
         assert_eq!(fired[0].request_id, id);
@@ -112,16 +112,20 @@ both_engines! {
         let mut queue = vec![s.design_manager.person_id, s.designer.person_id];
         queue.sort();
         assert_eq!(fired[0].notified, queue);
-        assert!(handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap().is_empty(), "fired twice");
+        assert!(handoff_worker::run_once(&app.actions).await.unwrap().is_empty(), "fired twice");
 
         s.designer.patch(&format!("/api/v1/requests/{id}"), json!({"assignee_id": s.designer.person_id})).await.assert(StatusCode::OK);
-        app.clock.advance(SignedDuration::from_mins(30));
-        let fired = handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        app.clock.advance(SignedDuration::from_mins(15));
+        let fired = handoff_worker::run_once(&app.actions).await.unwrap();
         let alarms: Vec<Alarm> = fired.iter().map(|f| f.alarm).collect();
-        assert_eq!(alarms, [Alarm::Warning(90), Alarm::Breach]);
+        assert_eq!(alarms, [Alarm::Warning(90)]);
         assert_eq!(fired[0].notified, vec![s.designer.person_id]);
+        app.clock.advance(SignedDuration::from_mins(15));
+        let fired = handoff_worker::run_once(&app.actions).await.unwrap();
+        let alarms: Vec<Alarm> = fired.iter().map(|f| f.alarm).collect();
+        assert_eq!(alarms, [Alarm::Breach]);
         // The breach goes to the assignee and escalates to the department's manager.
-        assert_eq!(fired[1].notified, queue);
+        assert_eq!(fired[0].notified, queue);
 
         let res = s.design_manager.get("/api/v1/notifications").await;
         res.assert(StatusCode::OK);
@@ -137,6 +141,29 @@ both_engines! {
         assert_eq!(alarms, ["running", "warning_75", "warning_90", "breach"]);
     }
 
+    async fn warnings_passed_with_the_breach_are_recorded_as_missed_and_told_to_no_one(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 100, "calendar_time": true})).await;
+        let id = app.file(&s.requester, s.service, "Poster").await;
+        // The server was stopped while all three moments passed.
+        app.clock.advance(SignedDuration::from_mins(300));
+        let fired = app.work().await;
+        let seen: Vec<(Alarm, bool)> = fired.iter().map(|f| (f.alarm, f.missed)).collect();
+        assert_eq!(seen, [(Alarm::Warning(75), true), (Alarm::Warning(90), true), (Alarm::Breach, false)]);
+        assert!(fired[0].notified.is_empty() && fired[1].notified.is_empty());
+        let kinds: Vec<String> = s.designer.get("/api/v1/notifications").await.body["items"]
+            .as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(kinds, ["sla_breach"]);
+        let history = s.designer.get(&format!("/api/v1/requests/{id}/history")).await.body["items"].as_array().unwrap().clone();
+        let missed: Vec<(String, String)> = history.iter()
+            .filter(|e| e["kind"] == "warning_missed")
+            .map(|e| (e["data"]["percent"].to_string(), e["data"]["due_at"].as_str().unwrap().to_owned()))
+            .collect();
+        // Each with its real due time: 75 and 90 minutes after filing at 09:00.
+        assert_eq!(missed, [("75".to_owned(), "2026-11-23T10:15:00Z".to_owned()), ("90".to_owned(), "2026-11-23T10:30:00Z".to_owned())]);
+        assert!(history.iter().all(|e| e["kind"] != "sla_warning"));
+    }
+
     async fn changing_the_calendar_or_the_policy_moves_open_due_times(app: TestApp) {
         let s = app.scene().await;
         with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
@@ -146,16 +173,18 @@ both_engines! {
         // Tuesday becomes a holiday: the work carries over to Wednesday.
         let calendar = s.designer.get(&format!("/api/v1/departments/{}", s.design)).await.body["calendar_id"].as_i64().unwrap();
         s.design_manager.patch(&format!("/api/v1/calendars/{calendar}"), json!({"holidays": [{"date": "2026-11-24"}]})).await.assert(StatusCode::OK);
+        app.work().await;
         assert_eq!(clock(&s.requester, id, "resolution").await["due_at"], "2026-11-25T09:30:00Z");
 
         // A tighter policy: two hours, so due at 11:00 the same morning, and its alarms
         // fire on the new schedule.
         s.design_manager.put(&format!("/api/v1/services/{}/sla", s.service), json!({"policies": [{"resolution_minutes": 120}]})).await.assert(StatusCode::OK);
+        app.work().await;
         let res = clock(&s.requester, id, "resolution").await;
         assert_eq!(res["due_at"], "2026-11-23T11:00:00Z");
         assert_eq!(res["allowed_minutes"], 120.0);
         app.clock.set("2026-11-23T11:00:00Z".parse().unwrap());
-        let fired = handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        let fired = handoff_worker::run_once(&app.actions).await.unwrap();
         let alarms: Vec<Alarm> = fired.iter().map(|f| f.alarm).collect();
         assert_eq!(alarms, [Alarm::Warning(75), Alarm::Warning(90), Alarm::Breach]);
 
@@ -241,8 +270,8 @@ both_engines! {
         }
         app.clock.advance(SignedDuration::from_mins(11));
         let (a, b) = tokio::join!(
-            handoff_worker::run_once(&app.db, app.clock.as_ref()),
-            handoff_worker::run_once(&app.db, app.clock.as_ref()),
+            handoff_worker::run_once(&app.actions),
+            handoff_worker::run_once(&app.actions),
         );
         let fired: Vec<_> = a.unwrap().into_iter().chain(b.unwrap()).collect();
         let unique: HashSet<(i64, String)> = fired.iter().map(|f| (f.request_id, f.alarm.key())).collect();

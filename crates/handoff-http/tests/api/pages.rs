@@ -185,7 +185,7 @@ both_engines! {
         assert!(sla.contains("125 %"), "{sla}");
 
         // The worker raises the alarms; they reach the queue's notifications.
-        handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        handoff_worker::run_once(&app.actions).await.unwrap();
         designer.get("/notifications").await.assert(StatusCode::OK)
             .assert_has(&format!(r#"href="/requests/{id}">request #{id}</a>"#));
         designer.get(&request_path).await.assert_has("First response target breached");
@@ -332,7 +332,9 @@ both_engines! {
             {"priority": "urgent", "first_response_minutes": 15, "resolution_minutes": null,
              "next_update_minutes": null, "calendar_time": true, "warn_at": []},
         ]));
-        // The open request follows: two hours from Monday 09:00 London.
+        // The open request follows (once the recompute job ran): two hours from Monday
+        // 09:00 London.
+        app.work().await;
         let clocks = s.requester.get(&format!("/api/v1/requests/{id}/sla")).await;
         let first = clocks.body["items"].as_array().unwrap().iter().find(|c| c["target"] == "first_response").unwrap().clone();
         assert_eq!(first["due_at"], "2026-11-23T11:00:00Z");
@@ -372,6 +374,7 @@ both_engines! {
         assert_eq!(api.body["week"]["mon"], json!([["10:00", "18:00"]]));
         assert_eq!(api.body["holidays"][1], json!({"date": "2026-12-24", "from": "12:30", "to": "17:30", "name": "Christmas Eve"}));
         // The open request's due time moved: Monday now opens at 10:00.
+        app.work().await;
         let clocks = s.requester.get(&format!("/api/v1/requests/{id}/sla")).await;
         assert_eq!(clocks.body["items"][0]["due_at"], "2026-11-23T11:00:00Z");
 

@@ -79,7 +79,7 @@ both_engines! {
 both_engines! {
     async fn concurrent_filings_are_all_written_and_a_bad_one_fails_alone(app: TestApp) {
         use handoff_domain::request::Priority;
-        use handoff_store::requests::{NewRequest, create};
+        use handoff_store::requests::{NewRequest, create, Filing};
         use handoff_store::slas::ClockWrite;
 
         let s = app.scene().await;
@@ -102,7 +102,8 @@ both_engines! {
                     priority: Priority::Normal,
                     fields: &fields,
                 };
-                (i, create(&db, &new, &ClockWrite::default(), jiff::Timestamp::now()).await)
+                let filing = Filing::new(&new, ClockWrite::default(), jiff::Timestamp::now());
+                (i, create(&db, filing).await)
             });
         }
         let mut ids = Vec::new();

@@ -51,6 +51,8 @@ pub(crate) use both_engines;
 pub struct TestApp {
     pub db: Db,
     pub clock: Arc<ManualClock>,
+    /// The actions the app runs, for driving the worker step by step.
+    pub actions: handoff_app::App,
     router: Router,
     cleanup: Arc<Cleanup>,
     admin: Client,
@@ -66,6 +68,12 @@ fn unique_name() -> String {
 }
 
 impl TestApp {
+    /// Runs the background work due now (alarms, queued jobs such as recomputes), as the
+    /// worker of `handoff serve` would.
+    pub async fn work(&self) -> Vec<handoff_app::jobs::Fired> {
+        handoff_worker::run_once(&self.actions).await.expect("background work")
+    }
+
     pub async fn new(engine: Engine) -> TestApp {
         let (db, cleanup) = match engine {
             Engine::Sqlite => {
@@ -91,7 +99,8 @@ impl TestApp {
         };
         db.migrate().await.expect("migrate");
         let clock = Arc::new(ManualClock::new("2026-11-23T09:00:00Z".parse().unwrap()));
-        let router = handoff_http::router(AppState::new(db.clone(), clock.clone()));
+        let actions = handoff_app::App::new(db.clone(), clock.clone());
+        let router = handoff_http::router(AppState::new(actions.clone()));
         let now = Timestamp::now();
         let it = departments::create(
             &db,
@@ -108,6 +117,7 @@ impl TestApp {
         TestApp {
             db,
             clock,
+            actions,
             router,
             cleanup: Arc::new(cleanup),
             admin,

@@ -354,7 +354,7 @@ async fn a_breach_shows_on_the_page_in_the_notifications_and_in_the_report() {
     let id = app.file(&s.requester, s.service, "Urgent banner").await;
     app.signed_in(&s.designer).await;
     app.clock.advance(SignedDuration::from_mins(80));
-    handoff_worker::run_once(&app.db, app.clock.as_ref())
+    handoff_worker::run_once(&app.actions)
         .await
         .unwrap();
     let (_driver, person) = open_browser(&app).await;

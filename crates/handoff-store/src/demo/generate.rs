@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use handoff_domain::form::{FieldDef, FieldType};
 use handoff_domain::org::Role;
-use handoff_domain::request::{Priority, Status};
+use handoff_domain::request::{Priority, RequestEvent, Status};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Map, Value};
@@ -239,9 +239,8 @@ pub(super) struct HistoryRow {
     pub request_id: i64,
     pub actor_id: Option<i64>,
     pub at: i64,
-    pub field: &'static str,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
+    pub kind: &'static str,
+    pub payload: String,
     pub internal: bool,
 }
 
@@ -653,13 +652,7 @@ impl<'o> Generator<'o> {
             generator: self,
             out: &mut out,
         };
-        ev.history(
-            Some(plan.requester),
-            created,
-            "status",
-            None,
-            Some(New.as_str().to_owned()),
-        );
+        ev.history(Some(plan.requester), created, RequestEvent::Filed {});
 
         // Before the first move: maybe watchers, maybe a word from the requester.
         let horizon = match ev.generator.times.get(1) {
@@ -956,36 +949,16 @@ struct Events<'g, 'o, 'c> {
 }
 
 impl Events<'_, '_, '_> {
-    fn history(
-        &mut self,
-        actor: Option<i64>,
-        at: i64,
-        field: &'static str,
-        old_value: Option<String>,
-        new_value: Option<String>,
-    ) {
-        self.history_row(actor, at, field, old_value, new_value, false);
-    }
-
-    fn history_row(
-        &mut self,
-        actor: Option<i64>,
-        at: i64,
-        field: &'static str,
-        old_value: Option<String>,
-        new_value: Option<String>,
-        internal: bool,
-    ) {
+    fn history(&mut self, actor: Option<i64>, at: i64, event: RequestEvent) {
         self.generator.next_history += 1;
         self.chunk.history.push(HistoryRow {
             id: self.generator.next_history,
             request_id: self.plan.request_id,
             actor_id: actor,
             at,
-            field,
-            old_value,
-            new_value,
-            internal,
+            kind: event.kind(),
+            payload: event.payload_text(),
+            internal: event.internal(),
         });
         self.out.updated_at = self.out.updated_at.max(at);
     }
@@ -1007,19 +980,18 @@ impl Events<'_, '_, '_> {
             }
             _ => {}
         }
-        let (old, new) = (from.as_str().to_owned(), to.as_str().to_owned());
-        self.history(Some(actor), at, "status", Some(old), Some(new));
+        self.history(Some(actor), at, RequestEvent::StatusChanged { from, to });
     }
 
     fn assign(&mut self, actor: i64, assignee: i64, at: i64) {
-        let old = self.out.assignee.map(|id| id.to_string());
-        self.out.assignee = Some(assignee);
+        let from = self.out.assignee.replace(assignee);
         self.history(
             Some(actor),
             at,
-            "assignee_id",
-            old,
-            Some(assignee.to_string()),
+            RequestEvent::Assigned {
+                from,
+                to: Some(assignee),
+            },
         );
     }
 
@@ -1031,7 +1003,7 @@ impl Events<'_, '_, '_> {
             added_at: at,
         });
         let requester = Some(self.plan.requester);
-        self.history(requester, at, "watchers", None, Some(person.to_string()));
+        self.history(requester, at, RequestEvent::WatcherAdded { person_id: person });
     }
 
     fn comment(&mut self, author: i64, at: i64, body: String, internal: bool) {
@@ -1046,14 +1018,11 @@ impl Events<'_, '_, '_> {
             internal,
             created_at: at,
         });
-        let field = if internal { "internal_note" } else { "reply" };
-        self.history_row(
-            Some(author),
-            at,
-            field,
-            None,
-            Some(id.to_string()),
-            internal,
-        );
+        let event = if internal {
+            RequestEvent::InternalNote { comment_id: id }
+        } else {
+            RequestEvent::Replied { comment_id: id }
+        };
+        self.history(Some(author), at, event);
     }
 }

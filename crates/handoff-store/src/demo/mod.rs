@@ -7,7 +7,6 @@
 
 mod data;
 mod generate;
-mod live;
 mod slas;
 #[cfg(test)]
 mod tests;
@@ -144,15 +143,14 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
             .execute(write)
             .await?;
     }
-    let calendar = slas::set_up(db, from_micros(now)).await?;
-    let (live_requests, live_comments) = live::file(db, &calendar, from_micros(now)).await?;
+    slas::set_up(db, from_micros(now)).await?;
 
     Ok(Some(DemoSummary {
         departments: org.departments.len() as u64,
         people: org.people.len() as u64,
         services: org.services.len() as u64,
-        requests: options.requests + live_requests,
-        comments: comments + live_comments,
+        requests: options.requests,
+        comments,
         admin_email: data::ADMIN.1.to_owned(),
     }))
 }
@@ -384,18 +382,16 @@ where
     insert_rows(
         tx,
         engine,
-        "INSERT INTO request_history \
-         (id, request_id, actor_id, at, field, old_value, new_value, internal) ",
-        8,
+        "INSERT INTO request_history (id, request_id, actor_id, at, kind, payload, internal) ",
+        7,
         &chunk.history,
         |mut row, h| {
             row.push_bind(h.id)
                 .push_bind(h.request_id)
                 .push_bind(h.actor_id)
                 .push_bind(h.at)
-                .push_bind(h.field)
-                .push_bind(h.old_value.as_deref())
-                .push_bind(h.new_value.as_deref())
+                .push_bind(h.kind)
+                .push_bind(h.payload.as_str())
                 .push_bind(h.internal);
         },
     )

@@ -53,12 +53,14 @@ pub(super) async fn set_up(db: &Db, now: Timestamp) -> Result<CalendarSpec> {
         return Ok(spec);
     };
     let calendar = calendars::create(db, owner.id, "Head office", &spec, now).await?;
+    // The demo's requests have no clocks yet: nothing to recompute.
+    let mut tx = db.begin().await?;
     for department in &all {
         let changes = DepartmentChanges {
             calendar_id: Some(Some(calendar.id)),
             ..Default::default()
         };
-        departments::update(db, department.id, &changes).await?;
+        departments::update(&mut tx, department.id, &changes).await?;
     }
     let policies = [
         ServicePolicy {
@@ -75,7 +77,8 @@ pub(super) async fn set_up(db: &Db, now: Timestamp) -> Result<CalendarSpec> {
         },
     ];
     for service in services::list(db, &ServiceFilter::default(), 0, 1_000).await? {
-        sla_policies::replace(db, service.id, &policies, now).await?;
+        sla_policies::replace(&mut tx, service.id, &policies, now).await?;
     }
+    tx.commit().await?;
     Ok(spec)
 }

@@ -7,9 +7,9 @@ pub(crate) mod list;
 mod update;
 
 pub use batch::FilingQueue;
-pub use create::{NewRequest, create};
+pub use create::{Filing, NewRequest, create};
 pub use list::{Cursor, ListFilter, Page, Sort, SortKey, list};
-pub use update::{RequestChanges, update};
+pub use update::{lock, save};
 
 use handoff_domain::access::RequestFacts;
 use handoff_domain::request::{Priority, Status};

@@ -36,9 +36,14 @@ pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
         requests,
         progress: true,
     };
-    let Some(summary) = demo::fill(db, &options, now).await? else {
+    let Some(mut summary) = demo::fill(db, &options, now).await? else {
         return Ok(false);
     };
+    let (requests, comments) = handoff_app::demo::file_live(db, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo's live requests: {e}"))?;
+    summary.requests += requests;
+    summary.comments += comments;
     let admin = handoff_store::people::find_by_email(db, &summary.admin_email).await?;
     let token = handoff_store::tokens::create(db, admin.id, "demo", now).await?;
     // One hash for everyone: demo people share a known password.

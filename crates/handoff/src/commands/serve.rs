@@ -31,15 +31,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         tracing::info!("the database already has data; no demo data added");
     }
     let clock = Arc::new(SystemClock);
-    let mut state = AppState::new(db.clone(), clock.clone());
+    let actions = handoff_app::App::new(db.clone(), clock);
+    let mut state = AppState::new(actions.clone());
     state.secure_cookies = args.secure_cookies;
     let app = handoff_http::router(state);
-    // SLA alarms; each server runs them, the database hands each alarm to one.
-    let worker = tokio::spawn(handoff_worker::run(
-        db.clone(),
-        clock,
-        Duration::from_secs(1),
-    ));
+    // SLA alarms and jobs; each server runs them, the database hands each to one.
+    let worker = tokio::spawn(handoff_worker::run(actions, Duration::from_secs(1)));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -12,7 +12,7 @@ pub use update::*;
 
 use handoff_domain::access::Actor;
 use handoff_domain::request::{Priority, Status};
-use handoff_store::requests::{self, Request};
+use handoff_store::requests::Request;
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 
 use super::time;
 use crate::AppState;
-use crate::error::{ApiError, or_404};
+use crate::error::ApiError;
 
 #[derive(Serialize, ToSchema)]
 pub struct RequestJson {
@@ -81,12 +81,5 @@ pub(crate) async fn visible(
     actor: &Actor,
     id: i64,
 ) -> Result<(Request, bool), ApiError> {
-    let (request, watching) = requests::get(&state.db, id, actor.person_id)
-        .await
-        .map_err(or_404("request"))?;
-    if actor.can_view(&request.facts(watching)) {
-        Ok((request, watching))
-    } else {
-        Err(ApiError::NotFound("request"))
-    }
+    Ok(handoff_app::requests::visible(&state.app, actor, id).await?)
 }

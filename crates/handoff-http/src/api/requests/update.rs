@@ -2,16 +2,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use handoff_domain::FieldErrors;
-use handoff_domain::access::{Actor, Denied};
-use handoff_domain::request::{BODY_MAX, Priority, SUBJECT_MAX, Status};
-use handoff_domain::validation::{optional_text, text};
-use handoff_store::people;
-use handoff_store::requests::{self, Request, RequestChanges};
+use handoff_app::requests::ChangeRequest;
+use handoff_domain::access::Actor;
+use handoff_domain::request::{Priority, Status};
+use handoff_store::requests::Request;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{RequestJson, visible};
+use super::RequestJson;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -54,72 +52,13 @@ pub async fn apply(
     id: i64,
     body: UpdateRequest,
 ) -> Result<Request, ApiError> {
-    let (current, watching) = visible(state, actor, id).await?;
-    let mut errors = FieldErrors::new();
-    let subject = body
-        .subject
-        .as_deref()
-        .map(|s| text(&mut errors, "subject", s, SUBJECT_MAX));
-    let description = body
-        .description
-        .as_deref()
-        .map(|d| optional_text(&mut errors, "description", d, BODY_MAX));
-    if let Some(Some(assignee)) = body.assignee_id {
-        let members =
-            people::active_among(&state.db, &[assignee], Some(current.provider_department_id))
-                .await?;
-        if members.is_empty() {
-            errors.add(
-                "assignee_id",
-                "must be an active member of the providing department",
-            );
-        }
-    }
-    errors.into_result(()).map_err(ApiError::invalid)?;
-    let changes = RequestChanges {
+    let change = ChangeRequest {
         status: body.status,
         assignee_id: body.assignee_id,
         priority: body.priority,
-        subject,
-        description,
+        subject: body.subject,
+        description: body.description,
     };
-    let time = state
-        .calendars
-        .timekeeping(state, current.provider_department_id)
-        .await?;
-    requests::update(
-        &state.db,
-        id,
-        actor.person_id,
-        state.clock.now(),
-        &time,
-        |fresh| {
-            let facts = fresh.facts(watching);
-            let only_status = changes.assignee_id.is_none()
-                && changes.priority.is_none()
-                && changes.subject.is_none()
-                && changes.description.is_none();
-            // Those who do not work the request may only move its status (close, reopen).
-            let status_only = only_status && changes.status.is_some();
-            if !(actor.can_work(&facts) || status_only) {
-                return Err(ApiError::forbidden(Denied::NotProvider.to_string()));
-            }
-            if let Some(to) = changes.status {
-                let from = fresh.status()?;
-                // Moving to the status it has is a no-op, so that retries are harmless.
-                if from != to {
-                    from.check_move(to).map_err(|illegal| ApiError::Conflict {
-                        code: "illegal_transition",
-                        message: illegal.to_string(),
-                        fields: FieldErrors::single("status", illegal.to_string()),
-                    })?;
-                    actor
-                        .may_move(&facts, from, to)
-                        .map_err(|d| ApiError::forbidden(d.to_string()))?;
-                }
-            }
-            Ok(changes)
-        },
-    )
-    .await?
+    let (request, _) = handoff_app::requests::change(&state.app, actor, id, change).await?;
+    Ok(request)
 }

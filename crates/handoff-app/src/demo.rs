@@ -1,26 +1,28 @@
-//! Requests of the last few days, filed and worked through the real engine at their own
-//! past times once the SLA policies exist, so that the demo shows clocks in every state:
-//! on track, warned, answered, waiting on the customer (paused) and breached. The
-//! worker of `handoff serve` then raises the alarms they are due.
+//! The demo's live part: requests of the last few days, filed and worked through the
+//! actions at their own past times once the demo organisation and its SLA policies exist
+//! (`handoff_store::demo`), so that the demo shows clocks in every state: on track,
+//! warned, answered, waiting on the customer (paused) and breached. The worker of
+//! `handoff serve` then raises the alarms they are due.
 
 use std::sync::Arc;
 
-use handoff_domain::calendar::{Calendar, CalendarSpec, Horizon};
+use handoff_domain::access::Actor;
+use handoff_domain::clock::ManualClock;
 use handoff_domain::form::{FieldDef, FieldType};
 use handoff_domain::request::{Priority, Status};
+use handoff_store::people::{self, PeopleFilter};
+use handoff_store::services::{self, ServiceFilter};
+use handoff_store::Db;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
 
 use crate::comments::{self, NewComment};
-use crate::people::{self, PeopleFilter};
-use crate::requests::{self, NewRequest, RequestChanges};
-use crate::services::{self, ServiceFilter};
-use crate::slas::{ClockWrite, Timekeeping};
-use crate::{Db, Result, StoreError, sla_policies};
+use crate::requests::{self, ChangeRequest, FileRequest};
+use crate::{ActionResult, App};
 
 /// How many live requests the demo files.
-pub(super) const COUNT: usize = 24;
+pub const COUNT: usize = 24;
 
 /// Ages (how long ago they were filed) and priorities, cycled through.
 const AGES_MINUTES: [i64; 8] = [20, 70, 180, 400, 1_500, 2_900, 4_400, 7_300];
@@ -59,15 +61,11 @@ fn values(fields: &[FieldDef], requester: i64, at: Timestamp) -> Map<String, Val
     out
 }
 
-/// Files [`COUNT`] requests over the last days and works some of them; returns how many
-/// requests and comments it wrote.
-pub(super) async fn file(db: &Db, calendar: &CalendarSpec, now: Timestamp) -> Result<(u64, u64)> {
-    let compiled = Horizon::around(now, 2, 2)
-        .and_then(|h| Calendar::new(calendar.clone())?.compile(h))
-        .map_err(|e| StoreError::Corrupt(format!("demo calendar: {e}")))?;
-    let time = Timekeeping {
-        calendar: Some(Arc::new(compiled)),
-    };
+/// Files [`COUNT`] requests over the last days and works some of them, each action at
+/// its own past time; returns how many requests and comments it wrote.
+pub async fn file_live(db: &Db, now: Timestamp) -> ActionResult<(u64, u64)> {
+    let clock = Arc::new(ManualClock::new(now));
+    let app = App::new(db.clone(), clock.clone());
     let filter = ServiceFilter {
         active: Some(true),
         ..ServiceFilter::default()
@@ -94,79 +92,50 @@ pub(super) async fn file(db: &Db, calendar: &CalendarSpec, now: Timestamp) -> Re
         let (Some(requester), Some(agent)) = (requester, agent) else {
             continue;
         };
+        let (requester_actor, agent_actor): (Actor, Actor) = (requester.actor()?, agent.actor()?);
         let age = SignedDuration::from_mins(AGES_MINUTES[i % AGES_MINUTES.len()]);
         let filed_at = now.saturating_sub(age).unwrap_or(now);
-        let priority = PRIORITIES[i % PRIORITIES.len()];
-        let policies = sla_policies::of_service(db, service.id).await?;
-        let clocks = match sla_policies::applicable(&policies, priority) {
-            Some(policy) => ClockWrite::start(policy, filed_at, &time)?,
-            None => ClockWrite::default(),
-        };
+        clock.set(filed_at);
         let subject = format!(
             "{} {}",
             OPENINGS[i % OPENINGS.len()],
             service.name.to_lowercase()
         );
-        let new = NewRequest {
+        let command = FileRequest {
             service_id: service.id,
-            provider_department_id: service.department_id,
-            requester_id: requester.id,
-            requester_department_id: requester.department_id,
-            subject: &subject,
-            description: "Filed in the demo to show SLA clocks at work.",
-            priority,
-            fields: &values(&service.fields, requester.id, filed_at),
+            subject,
+            description: "Filed in the demo to show SLA clocks at work.".to_owned(),
+            priority: PRIORITIES[i % PRIORITIES.len()],
+            fields: values(&service.fields, requester.id, filed_at),
         };
-        let request = requests::create(db, &new, &clocks, filed_at).await?;
+        let request = requests::file(&app, &requester_actor, command).await?;
         filed += 1;
         // A third stays untouched; the others are picked up a quarter of their age later.
         if i % 3 == 0 {
             continue;
         }
         let picked_up = filed_at.saturating_add(age / 4).unwrap_or(now);
-        let change = |status| {
-            move |_: &requests::Request| -> Result<RequestChanges> {
-                Ok(RequestChanges {
-                    status: Some(status),
-                    assignee_id: Some(Some(agent.id)),
-                    priority: None,
-                    subject: None,
-                    description: None,
-                })
-            }
+        clock.set(picked_up);
+        let change = |status| ChangeRequest {
+            status: Some(status),
+            assignee_id: Some(Some(agent.id)),
+            ..ChangeRequest::default()
         };
-        requests::update(
-            db,
-            request.id,
-            agent.id,
-            picked_up,
-            &time,
-            change(Status::InProgress),
-        )
-        .await??;
+        requests::change(&app, &agent_actor, request.id, change(Status::InProgress)).await?;
         if i % 3 == 2 {
             let reply = NewComment {
-                request_id: request.id,
-                author_id: agent.id,
-                body: "Looking into it; could you tell us which team this is for?",
+                body: "Looking into it; could you tell us which team this is for?".to_owned(),
                 internal: false,
-                from_customer: false,
-                from_provider: true,
             };
-            comments::create(db, &reply, picked_up, &time).await?;
+            comments::post(&app, &agent_actor, request.id, reply).await?;
             replies += 1;
-            let waiting = picked_up
-                .saturating_add(SignedDuration::from_mins(1))
-                .unwrap_or(now);
-            requests::update(
-                db,
-                request.id,
-                agent.id,
-                waiting,
-                &time,
-                change(Status::WaitingOnCustomer),
-            )
-            .await??;
+            clock.set(
+                picked_up
+                    .saturating_add(SignedDuration::from_mins(1))
+                    .unwrap_or(now),
+            );
+            requests::change(&app, &agent_actor, request.id, change(Status::WaitingOnCustomer))
+                .await?;
         }
     }
     Ok((filed, replies))

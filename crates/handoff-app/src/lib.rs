@@ -1,0 +1,60 @@
+//! Handoff's actions: one function per use case, below HTTP and above storage. Each takes
+//! the actor and a command, decides with the domain's rules, writes through the store in
+//! one transaction ([`handoff_store::Tx`]) and returns what it changed with the events it
+//! recorded. The API, the pages, the worker and the demo all call these; none of them
+//! repeats a rule.
+
+pub mod calendars;
+pub mod comments;
+pub mod demo;
+pub mod error;
+pub mod jobs;
+pub mod requests;
+pub mod sla;
+pub mod watchers;
+
+use std::sync::Arc;
+
+use handoff_domain::clock::Clock;
+use handoff_store::Db;
+use handoff_store::slas::Timekeeping;
+
+pub use error::{ActionError, ActionResult};
+
+/// What every action reaches: the database, the clock and the compiled calendars.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    calendars: Arc<calendars::CalendarCache>,
+    /// Woken when a job is queued, so that a worker in this process starts it at once.
+    jobs_queued: Arc<tokio::sync::Notify>,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> App {
+        App {
+            db,
+            clock,
+            calendars: Arc::default(),
+            jobs_queued: Arc::default(),
+        }
+    }
+
+    /// How the requests of `department` count time.
+    pub async fn timekeeping(&self, department: i64) -> ActionResult<Timekeeping> {
+        self.calendars
+            .timekeeping(&self.db, department, self.clock.now())
+            .await
+    }
+
+    /// Resolves when a job has been queued in this process since the last call.
+    pub async fn job_queued(&self) {
+        self.jobs_queued.notified().await
+    }
+
+    pub(crate) fn wake_worker(&self) {
+        self.jobs_queued.notify_one();
+    }
+}

@@ -1,0 +1,243 @@
+//! Filing a request and changing it: status, assignee, priority, subject, description.
+
+use handoff_domain::FieldErrors;
+use handoff_domain::access::{Actor, Denied};
+use handoff_domain::form::check_values;
+use handoff_domain::request::{BODY_MAX, Priority, RequestEvent, SUBJECT_MAX, Status};
+use handoff_domain::sla::on_status_change;
+use handoff_domain::validation::{optional_text, text};
+use handoff_store::requests::{self, Filing, NewRequest, Request};
+use handoff_store::slas::ClockWrite;
+use handoff_store::{StoreError, people, services, sla_policies, to_micros};
+use serde_json::{Map, Value};
+
+use crate::error::{ActionError, ActionResult, or_404};
+use crate::App;
+
+/// A request and whether the actor watches it, when the actor may see it.
+pub async fn visible(app: &App, actor: &Actor, id: i64) -> ActionResult<(Request, bool)> {
+    let (request, watching) = requests::get(&app.db, id, actor.person_id)
+        .await
+        .map_err(or_404("request"))?;
+    if actor.can_view(&request.facts(watching)) {
+        Ok((request, watching))
+    } else {
+        Err(ActionError::NotFound("request"))
+    }
+}
+
+/// What an employee files.
+pub struct FileRequest {
+    pub service_id: i64,
+    pub subject: String,
+    pub description: String,
+    pub priority: Priority,
+    /// Values for the service's form, by field key.
+    pub fields: Map<String, Value>,
+}
+
+/// Files a request for `actor` and starts its SLA clocks.
+pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResult<Request> {
+    let service = match services::get(&app.db, command.service_id).await {
+        Ok(service) if service.active => service,
+        Ok(_) | Err(StoreError::NotFound) => {
+            return Err(ActionError::field(
+                "service_id",
+                "no such service in the catalog",
+            ));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    if !service.open_to(actor.department_id) {
+        return Err(ActionError::forbidden(
+            "this service takes requests from listed departments only, and yours is not one of them",
+        ));
+    }
+    let mut errors = FieldErrors::new();
+    let subject = text(&mut errors, "subject", &command.subject, SUBJECT_MAX);
+    let description = optional_text(&mut errors, "description", &command.description, BODY_MAX);
+    let fields = match check_values("fields", &service.fields, &command.fields) {
+        Ok(checked) => {
+            let ids: Vec<i64> = checked.people.iter().map(|(_, id)| *id).collect();
+            let active = people::active_among(&app.db, &ids, None).await?;
+            for (path, id) in &checked.people {
+                if !active.contains(id) {
+                    errors.add(path.clone(), "no active person has this id");
+                }
+            }
+            checked.values
+        }
+        Err(form_errors) => {
+            for (field, reason) in form_errors.iter() {
+                errors.add(field, reason);
+            }
+            Map::new()
+        }
+    };
+    errors.into_result(()).map_err(ActionError::Invalid)?;
+    let new = NewRequest {
+        service_id: service.id,
+        provider_department_id: service.department_id,
+        requester_id: actor.person_id,
+        requester_department_id: actor.department_id,
+        subject: &subject,
+        description: &description,
+        priority: command.priority,
+        fields: &fields,
+    };
+    let now = app.clock.now();
+    let policies = sla_policies::of_service(&app.db, service.id).await?;
+    let clocks = match sla_policies::applicable(&policies, command.priority) {
+        Some(policy) => {
+            let time = app.timekeeping(service.department_id).await?;
+            ClockWrite::start(policy, now, &time)?
+        }
+        None => ClockWrite::default(),
+    };
+    Ok(requests::create(&app.db, Filing::new(&new, clocks, now)).await?)
+}
+
+/// What to change; `None` leaves an attribute as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChangeRequest {
+    pub status: Option<Status>,
+    /// `Some(None)` unassigns.
+    pub assignee_id: Option<Option<i64>>,
+    pub priority: Option<Priority>,
+    pub subject: Option<String>,
+    pub description: Option<String>,
+}
+
+impl ChangeRequest {
+    /// Only a status move: what those who do not work a request may ask (close, reopen).
+    fn status_only(&self) -> bool {
+        self.status.is_some()
+            && self.assignee_id.is_none()
+            && self.priority.is_none()
+            && self.subject.is_none()
+            && self.description.is_none()
+    }
+}
+
+/// The request after `change`, and the events that turning `old` into it records. A
+/// status move sets or clears the times of resolution and closing.
+fn apply(old: &Request, change: &ChangeRequest, at: i64) -> (Request, Vec<RequestEvent>) {
+    let mut new = old.clone();
+    let mut events = Vec::new();
+    if let (Ok(from), Some(to)) = (old.status(), change.status)
+        && from != to
+    {
+        new.status = to.as_str().to_owned();
+        match to {
+            Status::Resolved => (new.resolved_at, new.closed_at) = (Some(at), None),
+            Status::Closed => new.closed_at = Some(at),
+            Status::Reopened => (new.resolved_at, new.closed_at) = (None, None),
+            _ => {}
+        }
+        events.push(RequestEvent::StatusChanged { from, to });
+    }
+    if let Some(to) = change.assignee_id
+        && to != old.assignee_id
+    {
+        new.assignee_id = to;
+        events.push(RequestEvent::Assigned {
+            from: old.assignee_id,
+            to,
+        });
+    }
+    if let (Ok(from), Some(to)) = (old.priority(), change.priority)
+        && from != to
+    {
+        new.priority = to.rank();
+        events.push(RequestEvent::PriorityChanged { from, to });
+    }
+    if let Some(to) = change.subject.as_ref().filter(|s| **s != old.subject) {
+        new.subject = to.clone();
+        events.push(RequestEvent::SubjectEdited {
+            from: old.subject.clone(),
+            to: to.clone(),
+        });
+    }
+    if let Some(to) = change.description.as_ref().filter(|d| **d != old.description) {
+        new.description = to.clone();
+        events.push(RequestEvent::DescriptionEdited {
+            from: old.description.clone(),
+            to: to.clone(),
+        });
+    }
+    if !events.is_empty() {
+        new.updated_at = at;
+    }
+    (new, events)
+}
+
+/// Changes request `id` as `actor`. The checks run on the request as it stands inside
+/// the transaction; a move to the status it has is a no-op, so retries are harmless.
+pub async fn change(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    mut change: ChangeRequest,
+) -> ActionResult<(Request, Vec<RequestEvent>)> {
+    let (current, watching) = visible(app, actor, id).await?;
+    let mut errors = FieldErrors::new();
+    change.subject = change
+        .subject
+        .as_deref()
+        .map(|s| text(&mut errors, "subject", s, SUBJECT_MAX));
+    change.description = change
+        .description
+        .as_deref()
+        .map(|d| optional_text(&mut errors, "description", d, BODY_MAX));
+    if let Some(Some(assignee)) = change.assignee_id {
+        let members =
+            people::active_among(&app.db, &[assignee], Some(current.provider_department_id))
+                .await?;
+        if members.is_empty() {
+            errors.add(
+                "assignee_id",
+                "must be an active member of the providing department",
+            );
+        }
+    }
+    errors.into_result(()).map_err(ActionError::Invalid)?;
+    let time = app.timekeeping(current.provider_department_id).await?;
+    let now = app.clock.now();
+    let at = to_micros(now);
+
+    let mut tx = app.db.begin().await?;
+    let old = requests::lock(&mut tx, id).await?;
+    let facts = old.facts(watching);
+    if !(actor.can_work(&facts) || change.status_only()) {
+        return Err(ActionError::forbidden(Denied::NotProvider.to_string()));
+    }
+    if let Some(to) = change.status {
+        let from = old.status()?;
+        if from != to {
+            from.check_move(to).map_err(|illegal| ActionError::Conflict {
+                code: "illegal_transition",
+                message: illegal.to_string(),
+                fields: FieldErrors::single("status", illegal.to_string()),
+            })?;
+            actor
+                .may_move(&facts, from, to)
+                .map_err(|d| ActionError::forbidden(d.to_string()))?;
+        }
+    }
+    let (new, mut events) = apply(&old, &change, at);
+    if events.is_empty() {
+        return Ok((old, events));
+    }
+    let saved = requests::save(&mut tx, &old, &new).await?;
+    tx.record(id, Some(actor.person_id), at, &events).await?;
+    if let (Ok(from), Ok(to)) = (old.status(), saved.status())
+        && from != to
+    {
+        let moved = tx
+            .move_clocks(id, Some(actor.person_id), &on_status_change(from, to), now, &time)
+            .await?;
+        events.extend(moved);
+    }
+    tx.commit().await?;
+    Ok((saved, events))
+}

@@ -1,0 +1,200 @@
+//! The job queue: work enqueued in the transaction of the change that causes it (an
+//! outbox), claimed by workers with `FOR UPDATE SKIP LOCKED` on PostgreSQL and a
+//! conditional update under SQLite's single writer, retried with backoff, and kept as
+//! failed with its error when it keeps failing. A job's effects are committed in the
+//! same transaction that finishes it ([`finish`]), so a job is done once even when two
+//! workers get hold of it.
+
+use handoff_domain::job::{JobState, MAX_ATTEMPTS, Work};
+use jiff::{SignedDuration, Timestamp};
+use sqlx::AssertSqlSafe;
+
+use crate::{Db, Engine, Result, StoreError, Tx, on_read, on_tx, to_micros};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub state: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_at: i64,
+    pub last_error: Option<String>,
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Job {
+    pub fn state(&self) -> Result<JobState> {
+        JobState::parse(&self.state)
+            .ok_or_else(|| StoreError::Corrupt(format!("job {} state", self.id)))
+    }
+
+    pub fn work(&self) -> Result<Work> {
+        Work::from_parts(&self.kind, &self.payload)
+            .map_err(|e| StoreError::Corrupt(format!("job {}: {e}", self.id)))
+    }
+}
+
+const COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at, last_error, \
+     locked_until, created_at";
+
+/// Queues `work` to run from `run_at`, inside the transaction of the change that causes
+/// it. Returns false when the same work (by [`Work::unique_key`]) is already queued.
+pub async fn enqueue(tx: &mut Tx, work: &Work, run_at: Timestamp, now: Timestamp) -> Result<bool> {
+    let done = on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO jobs (kind, payload, unique_key, state, run_at, attempts, max_attempts, \
+         created_at) VALUES ($1, $2, $3, 'queued', $4, 0, $5, $6) \
+         ON CONFLICT (unique_key) WHERE state = 'queued' DO NOTHING"
+    )
+    .bind(work.kind())
+    .bind(work.payload().to_string())
+    .bind(work.unique_key())
+    .bind(to_micros(run_at))
+    .bind(MAX_ATTEMPTS)
+    .bind(to_micros(now))
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(done > 0)
+}
+
+/// Claims up to `limit` jobs due by `now`, and jobs whose worker's hold ran out, for
+/// `lease`; each claim counts an attempt. Jobs held by another worker's transaction are
+/// skipped, not waited for.
+pub async fn claim(db: &Db, now: Timestamp, lease: SignedDuration, limit: i64) -> Result<Vec<Job>> {
+    let skip = match db.engine() {
+        Engine::Sqlite => "",
+        Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+    };
+    // On SQLite the write transaction holds the only write lock: the update takes the
+    // jobs as the select saw them.
+    let sql = format!(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2 \
+         WHERE id IN (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) \
+         OR (state = 'running' AND locked_until <= $1) ORDER BY run_at, id LIMIT $3{skip}) \
+         RETURNING {COLUMNS}"
+    );
+    let mut tx = db.begin().await?;
+    let mut jobs: Vec<Job> = on_tx!(&mut tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(to_micros(now))
+        .bind(to_micros(now.saturating_add(lease).unwrap_or(now)))
+        .bind(limit)
+        .fetch_all(conn)
+        .await?);
+    tx.commit().await?;
+    jobs.sort_by_key(|j| (j.run_at, j.id));
+    Ok(jobs)
+}
+
+/// Ends a claimed job inside the transaction that commits its effects. Returns false
+/// when the claim is no longer this worker's (its hold ran out and another worker took
+/// the job over): the caller must then roll its effects back.
+pub async fn finish(tx: &mut Tx, job: &Job) -> Result<bool> {
+    let done = on_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM jobs WHERE id = $1 AND state = 'running' AND attempts = $2"
+    )
+    .bind(job.id)
+    .bind(job.attempts)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(done > 0)
+}
+
+/// Records a failed attempt: the job is queued again for `retry_at`, or kept as failed
+/// when that was its last attempt (`retry_at` None).
+pub async fn fail(db: &Db, job: &Job, error: &str, retry_at: Option<Timestamp>) -> Result<()> {
+    let (state, run_at) = match retry_at {
+        Some(at) => (JobState::Queued, to_micros(at)),
+        None => (JobState::Failed, job.run_at),
+    };
+    let mut tx = db.begin().await?;
+    if state == JobState::Queued {
+        // A retry takes the place of an identical job queued meanwhile.
+        on_tx!(&mut tx, |conn| sqlx::query(
+            "DELETE FROM jobs WHERE unique_key = $1 AND state = 'queued' AND id <> $2"
+        )
+        .bind(Work::from_parts(&job.kind, &job.payload).ok().and_then(|w| w.unique_key()))
+        .bind(job.id)
+        .execute(conn)
+        .await?
+        .rows_affected());
+    }
+    on_tx!(&mut tx, |conn| sqlx::query(
+        "UPDATE jobs SET state = $3, run_at = $4, last_error = $5, locked_until = NULL \
+         WHERE id = $1 AND state = 'running' AND attempts = $2"
+    )
+    .bind(job.id)
+    .bind(job.attempts)
+    .bind(state.as_str())
+    .bind(run_at)
+    .bind(error)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Jobs in `state` (all when None), oldest first, with an id above `after`.
+pub async fn list(db: &Db, state: Option<JobState>, after: i64, limit: i64) -> Result<Vec<Job>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) AND id > $2 \
+         ORDER BY id LIMIT $3"
+    );
+    Ok(on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(state.map(JobState::as_str))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Job> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
+    let found: Option<Job> = on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+    found.ok_or(StoreError::NotFound)
+}
+
+/// Queues a failed job again, at `now`, with its attempts counted afresh. Returns None
+/// when the job is not failed (anymore).
+pub async fn retry(db: &Db, id: i64, now: Timestamp) -> Result<Option<Job>> {
+    let sql = format!(
+        "UPDATE jobs SET state = 'queued', run_at = $2, attempts = 0 \
+         WHERE id = $1 AND state = 'failed' RETURNING {COLUMNS}"
+    );
+    let mut tx = db.begin().await?;
+    let job: Result<Option<Job>, sqlx::Error> = on_tx!(&mut tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .bind(to_micros(now))
+        .fetch_optional(conn)
+        .await);
+    let job = match job {
+        Ok(job) => job,
+        // The same work is queued already: this one is not needed anymore.
+        Err(e) => {
+            let err = StoreError::from(e);
+            if err.is_unique("unique_key") {
+                drop(tx);
+                let mut tx = db.begin().await?;
+                on_tx!(&mut tx, |conn| sqlx::query(
+                    "DELETE FROM jobs WHERE id = $1 AND state = 'failed'"
+                )
+                .bind(id)
+                .execute(conn)
+                .await?
+                .rows_affected());
+                tx.commit().await?;
+                return Ok(None);
+            }
+            return Err(err);
+        }
+    };
+    tx.commit().await?;
+    Ok(job)
+}
