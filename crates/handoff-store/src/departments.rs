@@ -44,10 +44,40 @@ pub async fn create(db: &Db, new: &NewDepartment<'_>, now: Timestamp) -> Result<
         .await?))
 }
 
+/// Creates the organisation's first department; `None`, writing nothing, when the
+/// database already has a department.
+pub async fn create_first(
+    db: &Db,
+    new: &NewDepartment<'_>,
+    now: Timestamp,
+) -> Result<Option<Department>> {
+    let sql = format!(
+        "INSERT INTO departments (name, handle, parent_id, created_at) \
+         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM departments) \
+         RETURNING {COLUMNS}"
+    );
+    Ok(on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(new.name)
+        .bind(new.handle)
+        .bind(new.parent_id)
+        .bind(to_micros(now))
+        .fetch_optional(pool)
+        .await?))
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Department> {
     let sql = format!("SELECT {COLUMNS} FROM departments WHERE id = $1");
     on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
+        .fetch_optional(pool)
+        .await?)
+    .ok_or(StoreError::NotFound)
+}
+
+pub async fn find_by_handle(db: &Db, handle: &str) -> Result<Department> {
+    let sql = format!("SELECT {COLUMNS} FROM departments WHERE handle = $1");
+    on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(handle)
         .fetch_optional(pool)
         .await?)
     .ok_or(StoreError::NotFound)

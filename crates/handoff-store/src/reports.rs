@@ -23,6 +23,8 @@ pub struct ClockFact {
     pub requester_department_id: i64,
     pub created_at: Timestamp,
     pub clock: SlaClock,
+    /// Counted in plain elapsed time rather than the providing department's calendar.
+    pub calendar_time: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -66,8 +68,10 @@ pub async fn clock_facts(
     .await?);
     rows.into_iter()
         .map(|r| {
+            let stored = r.clock.decode()?;
             Ok(ClockFact {
-                clock: r.clock.decode()?.clock,
+                clock: stored.clock,
+                calendar_time: stored.calendar_time,
                 request_id: r.request_id,
                 subject: r.subject,
                 service_id: r.service_id,

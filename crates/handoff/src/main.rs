@@ -30,7 +30,7 @@ enum Command {
     /// Create and revoke API tokens.
     #[command(subcommand)]
     Token(commands::token::TokenCommand),
-    /// Set what a person signs in with.
+    /// Create people (the first administrator among them) and set their passwords.
     #[command(subcommand)]
     Person(commands::person::PersonCommand),
     /// Business-time arithmetic on a calendar file (JSON or TOML).

@@ -1,7 +1,9 @@
 //! Summaries for SLA reports: attainment, and the median and 90th percentile of the
 //! business time completed clocks took.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
+
+use super::{ClockState, Phase};
 
 /// How one clock turned out, seen at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,25 +14,16 @@ pub enum Outcome {
     Open,
 }
 
-/// The outcome of a clock that allows `allowed`, used `used` before its current stretch
-/// and is stopped or due as given.
-pub fn outcome(
-    allowed: SignedDuration,
-    used: SignedDuration,
-    stopped: bool,
-    due_at: Option<Timestamp>,
-    now: Timestamp,
-) -> Outcome {
-    if stopped {
-        if used <= allowed {
-            Outcome::Met
-        } else {
-            Outcome::Breached
+impl Outcome {
+    /// How a clock stands, read from its state at one instant
+    /// ([`SlaClock::state`](super::SlaClock::state)): the same reading a request's own
+    /// SLA shows, its running stretch included.
+    pub fn of(state: &ClockState) -> Outcome {
+        match state.met {
+            Some(true) => Outcome::Met,
+            Some(false) => Outcome::Breached,
+            None => Outcome::Open,
         }
-    } else if used > allowed || due_at.is_some_and(|due| due < now) {
-        Outcome::Breached
-    } else {
-        Outcome::Open
     }
 }
 
@@ -56,6 +49,13 @@ impl Summary {
         }
     }
 
+    /// Adds a clock by its state at the report's instant; a stopped clock adds the
+    /// business time it took.
+    pub fn record(&mut self, state: &ClockState) {
+        let taken = (state.phase == Phase::Stopped).then_some(state.used);
+        self.add(Outcome::of(state), taken);
+    }
+
     /// Met among those decided (met or breached); `None` when none is decided yet.
     pub fn attainment(&self) -> Option<f64> {
         let decided = self.met + self.breached;
@@ -76,31 +76,49 @@ impl Summary {
 
 #[cfg(test)]
 mod tests {
+    use jiff::Timestamp;
+
     use super::*;
+    use crate::sla::{Clockwork, SlaClock, Target};
 
     fn mins(m: i64) -> SignedDuration {
         SignedDuration::from_mins(m)
     }
 
     #[test]
-    fn outcomes() {
-        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
-        let before = "2026-11-23T11:00:00Z".parse().unwrap();
-        let after = "2026-11-23T13:00:00Z".parse().unwrap();
-        assert_eq!(outcome(mins(60), mins(60), true, None, now), Outcome::Met);
+    fn outcomes_count_the_running_stretch() {
+        let work = Clockwork::Continuous;
+        let start: Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
+        let at = |m: i64| start + mins(m);
+        let mut clock = SlaClock::start(Target::Resolution, mins(60), start, work).unwrap();
+        // Running with nothing banked yet: the running stretch is what counts.
         assert_eq!(
-            outcome(mins(60), mins(61), true, None, now),
-            Outcome::Breached
-        );
-        assert_eq!(
-            outcome(mins(60), mins(10), false, Some(before), now),
-            Outcome::Breached
-        );
-        assert_eq!(
-            outcome(mins(60), mins(10), false, Some(after), now),
+            Outcome::of(&clock.state(at(30), work).unwrap()),
             Outcome::Open
         );
-        assert_eq!(outcome(mins(60), mins(10), false, None, now), Outcome::Open);
+        let over = clock.state(at(90), work).unwrap();
+        assert_eq!(Outcome::of(&over), Outcome::Breached);
+        assert_eq!(over.used, mins(90));
+        let mut open = Summary::default();
+        open.record(&over);
+        assert_eq!((open.breached, open.percentile(50.0)), (1, None));
+
+        // Stopped on the minute: met, and its time counts towards the percentiles.
+        clock.stop(at(60), work).unwrap();
+        let stopped = clock.state(at(600), work).unwrap();
+        assert_eq!(Outcome::of(&stopped), Outcome::Met);
+        let mut done = Summary::default();
+        done.record(&stopped);
+        assert_eq!((done.met, done.percentile(50.0)), (1, Some(mins(60))));
+
+        // Paused past its time: breached.
+        let mut paused = SlaClock::start(Target::Resolution, mins(60), start, work).unwrap();
+        paused.pause(at(61), work).unwrap();
+        let state = paused.state(at(600), work).unwrap();
+        assert_eq!(
+            (state.phase, Outcome::of(&state)),
+            (Phase::Paused, Outcome::Breached)
+        );
     }
 
     #[test]

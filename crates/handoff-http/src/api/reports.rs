@@ -10,15 +10,17 @@ use axum::Json;
 use axum::extract::State;
 use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
-use handoff_domain::sla::Target;
-use handoff_domain::sla::report::{Outcome, Summary, outcome};
+use handoff_domain::sla::report::{Outcome, Summary};
+use handoff_domain::sla::{ClockState, Target};
 use handoff_store::reports::{self, ClockFact};
+use handoff_store::slas::Timekeeping;
 use handoff_store::{calendars, departments};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::request_sla::{self, clock_state};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -72,11 +74,37 @@ fn summarise(s: &Summary) -> TargetSummary {
     }
 }
 
-fn judge(fact: &ClockFact, now: Timestamp) -> (Outcome, Option<SignedDuration>) {
-    let clock = &fact.clock;
-    let stopped = clock.stopped_at.is_some();
-    let result = outcome(clock.allowed, clock.used, stopped, clock.due_at, now);
-    (result, stopped.then_some(clock.used))
+/// Reads clocks at one instant, each running stretch counted in its providing
+/// department's time: the same reading as `GET /api/v1/requests/{id}/sla`. Each
+/// department's timekeeping is looked up once.
+struct Reader<'a> {
+    state: &'a AppState,
+    now: Timestamp,
+    time: BTreeMap<i64, Timekeeping>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(state: &'a AppState) -> Self {
+        Reader {
+            state,
+            now: state.clock.now(),
+            time: BTreeMap::new(),
+        }
+    }
+
+    async fn read(&mut self, fact: &ClockFact) -> Result<ClockState, ApiError> {
+        let department = fact.provider_department_id;
+        if !self.time.contains_key(&department) {
+            let kept = self
+                .state
+                .calendars
+                .timekeeping(self.state, department)
+                .await?;
+            self.time.insert(department, kept);
+        }
+        let work = self.time[&department].work(fact.calendar_time);
+        clock_state(fact.request_id, &fact.clock, work, self.now)
+    }
 }
 
 /// The period of a report: `from` and `to` (RFC 3339), by default the last 90 days.
@@ -133,8 +161,8 @@ pub async fn build(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<SlaReport, ApiError> {
-    let now = state.clock.now();
     let facts = reports::clock_facts(&state.db, actor, from, to).await?;
+    let mut reader = Reader::new(state);
     let names: BTreeMap<i64, String> = if group_by.ends_with("department") {
         departments::list(&state.db, 0, i64::MAX)
             .await?
@@ -189,8 +217,7 @@ pub async fn build(
             .iter()
             .position(|t| *t == fact.clock.target)
             .unwrap_or(0);
-        let (result, taken) = judge(fact, now);
-        entry.1[index].add(result, taken);
+        entry.1[index].record(&reader.read(fact).await?);
     }
     let mut rows: Vec<ReportRow> = groups
         .into_iter()
@@ -231,6 +258,8 @@ pub struct Breach {
     pub requester_department_id: i64,
     pub target: Target,
     pub allowed_minutes: f64,
+    /// Business minutes used by now, the running stretch included: the same figure as
+    /// the request's own SLA (`GET /api/v1/requests/{id}/sla`).
     pub used_minutes: f64,
     /// When the clock ran and stood still: why the time was used.
     pub timeline: Vec<ClockEvent>,
@@ -267,11 +296,12 @@ pub async fn breach_list(
     to: Timestamp,
     limit: usize,
 ) -> Result<Vec<Breach>, ApiError> {
-    let now = state.clock.now();
     let facts = reports::clock_facts(&state.db, actor, from, to).await?;
+    let mut reader = Reader::new(state);
     let mut items = Vec::new();
     for fact in facts.iter().rev() {
-        if judge(fact, now).0 != Outcome::Breached {
+        let clock = reader.read(fact).await?;
+        if Outcome::of(&clock) != Outcome::Breached {
             continue;
         }
         if items.len() == limit {
@@ -296,8 +326,8 @@ pub async fn breach_list(
             provider_department_id: fact.provider_department_id,
             requester_department_id: fact.requester_department_id,
             target: fact.clock.target,
-            allowed_minutes: minutes(fact.clock.allowed),
-            used_minutes: minutes(fact.clock.used),
+            allowed_minutes: request_sla::minutes(fact.clock.allowed),
+            used_minutes: request_sla::minutes(clock.used),
             timeline,
         });
     }

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use handoff_domain::sla::{Phase, Target};
+use handoff_domain::sla::{ClockState, Clockwork, Phase, SlaClock, Target};
 use handoff_store::slas::{self, StoredClock, Timekeeping};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -39,7 +39,8 @@ pub struct SlaList {
     pub items: Vec<SlaJson>,
 }
 
-fn minutes(d: SignedDuration) -> f64 {
+/// Minutes to two decimals, as every clock reading shows them.
+pub(crate) fn minutes(d: SignedDuration) -> f64 {
     (d.as_secs_f64() / 60.0 * 100.0).round() / 100.0
 }
 
@@ -68,13 +69,12 @@ pub fn read_clocks(
 ) -> Result<Vec<SlaJson>, ApiError> {
     let mut items = Vec::with_capacity(clocks.len());
     for stored in clocks {
-        let state = stored
-            .clock
-            .state(now, time.work(stored.calendar_time))
-            .map_err(|e| {
-                tracing::error!(request = request_id, error = %e, "SLA clock cannot be read");
-                ApiError::Internal
-            })?;
+        let state = clock_state(
+            request_id,
+            &stored.clock,
+            time.work(stored.calendar_time),
+            now,
+        )?;
         items.push(SlaJson {
             target: stored.clock.target,
             phase: state.phase,
@@ -88,4 +88,18 @@ pub fn read_clocks(
         });
     }
     Ok(items)
+}
+
+/// A clock's state at `now`, its running stretch counted in `work`'s time: the one
+/// reading behind a request's SLA, its page and the SLA reports.
+pub(crate) fn clock_state(
+    request_id: i64,
+    clock: &SlaClock,
+    work: Clockwork,
+    now: Timestamp,
+) -> Result<ClockState, ApiError> {
+    clock.state(now, work).map_err(|e| {
+        tracing::error!(request = request_id, error = %e, "SLA clock cannot be read");
+        ApiError::Internal
+    })
 }

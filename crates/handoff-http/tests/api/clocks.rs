@@ -261,6 +261,49 @@ both_engines! {
         assert!(res.body["rows"].as_array().unwrap().is_empty());
     }
 
+    async fn a_running_breached_clock_reads_the_same_in_the_report(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
+        let id = app.file(&s.requester, s.service, "Still running").await;
+        // Monday's 7.5 working hours and Tuesday 09:00 to 16:30: 900 business minutes,
+        // all in one running stretch (nothing banked by a pause). The worker has raised
+        // the breach at Tuesday 09:30.
+        app.clock.set("2026-11-24T16:30:00Z".parse().unwrap());
+        let fired = handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        assert_eq!(fired.last().map(|f| f.alarm), Some(Alarm::Breach));
+
+        let own = clock(&s.design_manager, id, "resolution").await;
+        assert_eq!(own["phase"], "running");
+        assert_eq!(own["met"], false);
+        assert_eq!(own["used_minutes"], 900.0);
+
+        let period = "from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z";
+        let res = s.design_manager.get(&format!("/api/v1/reports/sla/breaches?{period}")).await;
+        res.assert(StatusCode::OK);
+        let items = res.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{}", res.body);
+        assert_eq!((items[0]["request_id"].as_i64(), items[0]["target"].as_str()), (Some(id), Some("resolution")));
+        assert_eq!(items[0]["used_minutes"], own["used_minutes"]);
+        assert_eq!(items[0]["allowed_minutes"], own["allowed_minutes"]);
+        let res = s.design_manager.get(&format!("/api/v1/reports/sla?group_by=service&{period}")).await;
+        let resolution = &res.body["rows"][0]["resolution"];
+        assert_eq!((resolution["breached"].as_u64(), resolution["open"].as_u64()), (Some(1), Some(0)), "{}", res.body);
+
+        let mut manager = app.signed_in(&s.design_manager).await;
+        let page = manager.get("/reports/sla?from=2026-11-01&to=2026-12-01").await;
+        page.assert(StatusCode::OK);
+        let breaches = page.part(r#"<ul class="breaches""#, "</ul>");
+        assert!(breaches.contains("used 15 h 00 min of 8 h 00 min"), "{breaches}");
+
+        // Within its time, a running clock is open in the report and not a breach.
+        let fresh = app.file(&s.requester, s.service, "Just filed").await;
+        assert_eq!(clock(&s.design_manager, fresh, "resolution").await["met"], Value::Null);
+        let res = s.design_manager.get(&format!("/api/v1/reports/sla?group_by=service&{period}")).await;
+        assert_eq!(res.body["rows"][0]["resolution"]["open"], 1, "{}", res.body);
+        let res = s.design_manager.get(&format!("/api/v1/reports/sla/breaches?{period}")).await;
+        assert_eq!(res.body["items"].as_array().unwrap().len(), 1, "{}", res.body);
+    }
+
     async fn two_workers_raise_each_alarm_once(app: TestApp) {
         let s = app.scene().await;
         with_policy(&app, &s, json!({"first_response_minutes": 10, "calendar_time": true})).await;

@@ -3,8 +3,13 @@
 //! clocks show on the pages as the test clock moves. The app runs in-process on SQLite;
 //! the engines themselves are covered by the API tests.
 //!
+//! Every page a test opens or follows to is checked at 1280 px and 390 px wide: it must
+//! not scroll sideways, and axe-core must find no serious or critical violation in it.
+//!
 //! Needs Debian's `chromium` and `chromium-driver` (scripts/test installs them), or
-//! `HANDOFF_CHROMEDRIVER` and `HANDOFF_CHROMIUM` naming the binaries.
+//! `HANDOFF_CHROMEDRIVER` and `HANDOFF_CHROMIUM` naming the binaries; and axe-core from
+//! npm: `npm ci` in this folder (scripts/test runs it), or `HANDOFF_AXE` naming an
+//! `axe.min.js`.
 
 #[allow(dead_code, unused_imports, unused_macros)]
 #[path = "../api/support.rs"]
@@ -13,11 +18,14 @@ mod support;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use axum::http::StatusCode;
 use handoff_store::Engine;
 use jiff::SignedDuration;
-use serde_json::json;
+use serde_json::{Value, json};
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
@@ -110,15 +118,159 @@ impl Driver {
     }
 }
 
+/// The viewport widths every page must fit without scrolling sideways: a laptop, a phone.
+const WIDTHS: [u32; 2] = [1280, 390];
+
+/// axe-core's `axe.min.js`, from npm (`npm ci` in tests/browser) or `HANDOFF_AXE`.
+fn axe_source() -> &'static str {
+    static AXE: OnceLock<String> = OnceLock::new();
+    AXE.get_or_init(|| {
+        let path = std::env::var_os("HANDOFF_AXE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/browser/node_modules/axe-core/axe.min.js")
+            });
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}: run `npm ci` in crates/handoff-http/tests/browser (scripts/test does), or set HANDOFF_AXE",
+                path.display()
+            )
+        })
+    })
+}
+
+/// Measures the page: the viewport, the document's width, and what sticks out past the
+/// viewport's right edge.
+const MEASURE: &str = r#"
+const root = document.documentElement;
+const wide = [];
+for (const e of document.body.querySelectorAll('*')) {
+  const r = e.getBoundingClientRect();
+  if (r.right > root.clientWidth + 0.5 && wide.length < 10) {
+    wide.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+      + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '')
+      + ' (right edge at ' + Math.round(r.right) + ' px)');
+  }
+}
+return {inner: window.innerWidth, client: root.clientWidth, scroll: root.scrollWidth, wide};
+"#;
+
+/// Runs axe-core on the page; answers its serious and critical violations.
+const AXE_RUN: &str = r#"
+return axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => ({id: v.id, impact: v.impact, help: v.help,
+              targets: v.nodes.map(n => n.target.join(' '))})));
+"#;
+
+/// A page's path as a file name: `/requests?view=mine` → `requests_view_mine`.
+fn file_name(path: &str) -> String {
+    path.trim_start_matches('/')
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
 /// The web page as a person uses it.
 struct Person {
     web: WebDriver,
     base: String,
+    /// Screenshots taken so far, to name them in order.
+    shots: AtomicUsize,
 }
 
 impl Person {
+    /// Opens a page and checks it.
     async fn open(&self, path: &str) {
         self.web.goto(format!("{}{path}", self.base)).await.unwrap();
+        self.check().await;
+    }
+
+    /// Checks the page shown at every width of [`WIDTHS`]: the document is no wider than
+    /// the viewport (nothing scrolls sideways), and axe-core finds no serious or critical
+    /// violation. The window is back at its own size afterwards.
+    async fn check(&self) {
+        let path = self.path().await;
+        let cdp = self.web.cdp();
+        let emulation = cdp.emulation();
+        for width in WIDTHS {
+            emulation
+                .set_device_metrics_override(width, 900, 1.0, false)
+                .await
+                .unwrap();
+            let size = self.measure().await;
+            assert_eq!(size["inner"], width, "{path}: viewport not resized: {size}");
+            // clientWidth leaves out a vertical scroll bar: stricter than innerWidth.
+            let client = size["client"].as_u64().expect("clientWidth");
+            let scroll = size["scroll"].as_u64().expect("scrollWidth");
+            assert!(
+                scroll <= client,
+                "{path} scrolls sideways at {width} px: the document is {scroll} px wide in a \
+                 viewport of {client} px; sticking out: {}",
+                size["wide"]
+            );
+            self.axe(&format!("{path} at {width} px")).await;
+            if std::env::var_os("HANDOFF_SCREENSHOTS").is_some() {
+                // The whole page, as tall as it is.
+                let height = self
+                    .web
+                    .execute("return document.documentElement.scrollHeight;", Vec::new())
+                    .await
+                    .unwrap()
+                    .convert::<u32>()
+                    .unwrap();
+                emulation
+                    .set_device_metrics_override(width, height, 1.0, false)
+                    .await
+                    .unwrap();
+                let n = self.shots.fetch_add(1, Ordering::Relaxed);
+                self.snap(&format!("{n:03}-{}-{width}", file_name(&path)))
+                    .await;
+            }
+        }
+        emulation.clear_device_metrics_override().await.unwrap();
+    }
+
+    async fn measure(&self) -> Value {
+        self.web
+            .execute(MEASURE, Vec::new())
+            .await
+            .unwrap()
+            .json()
+            .clone()
+    }
+
+    /// Injects axe-core (once per document) and fails on any serious or critical
+    /// violation, naming the rule, its impact and the elements.
+    async fn axe(&self, what: &str) {
+        let loaded = self
+            .web
+            .execute("return typeof window.axe === 'object';", Vec::new())
+            .await
+            .unwrap();
+        if loaded.json() != &Value::Bool(true) {
+            self.web.execute(axe_source(), Vec::new()).await.unwrap();
+        }
+        let found = self.web.execute(AXE_RUN, Vec::new()).await.unwrap();
+        let violations = found.json().as_array().cloned().unwrap_or_default();
+        let report: Vec<String> = violations
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} ({}): {}; at {}",
+                    v["id"].as_str().unwrap_or("?"),
+                    v["impact"].as_str().unwrap_or("?"),
+                    v["help"].as_str().unwrap_or(""),
+                    v["targets"]
+                )
+            })
+            .collect();
+        assert!(
+            report.is_empty(),
+            "axe-core: {what}:\n{}",
+            report.join("\n")
+        );
     }
 
     async fn sign_in(&self, email: &str) {
@@ -181,12 +333,71 @@ impl Person {
         self.find(css).await.click().await.unwrap();
     }
 
-    /// Clicks a link or a submit button and waits until the next page has replaced this
-    /// one (it may have the same address: a form that posts back to its own page).
+    /// Clicks a link or a submit button, waits until the next page has replaced this
+    /// one (it may have the same address: a form that posts back to its own page) and
+    /// checks it.
     async fn follow(&self, css: &str) {
         let old = self.find("html").await;
         self.click(css).await;
         old.wait_until().stale().await.unwrap();
+        self.check().await;
+    }
+
+    /// Types keys into whatever has the focus, as a person at the keyboard does.
+    async fn keys(&self, keys: impl Into<TypingData>) {
+        self.web
+            .action_chain()
+            .send_keys(keys)
+            .perform()
+            .await
+            .unwrap();
+    }
+
+    /// Presses a key that leaves the page (Enter in a form), waits for the next page and
+    /// checks it.
+    async fn submit_with(&self, key: Key) {
+        let old = self.find("html").await;
+        self.keys(key).await;
+        old.wait_until().stale().await.unwrap();
+        self.check().await;
+    }
+
+    /// What has the focus: `tag#id`, else `tag.class`, else `tag[name=…]`.
+    async fn focused(&self) -> String {
+        let script = r#"
+            const e = document.activeElement;
+            const tag = e.tagName.toLowerCase();
+            if (e.id) return tag + '#' + e.id;
+            if (e.classList.length) return tag + '.' + e.classList[0];
+            return tag + '[name=' + (e.getAttribute('name') || '') + ']';
+        "#;
+        let found = self.web.execute(script, Vec::new()).await.unwrap();
+        found.json().as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Presses Tab until `target` (as [`Person::focused`] names it) has the focus; every
+    /// element on the way must show that it has it.
+    async fn tab_to(&self, target: &str) {
+        let visible = r#"
+            const s = getComputedStyle(document.activeElement);
+            return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+        "#;
+        let mut seen = Vec::new();
+        for _ in 0..100 {
+            self.keys(Key::Tab).await;
+            let now = self.focused().await;
+            let shown = self.web.execute(visible, Vec::new()).await.unwrap();
+            assert_eq!(
+                shown.json(),
+                &Value::Bool(true),
+                "{now} has no visible focus"
+            );
+            if now == target {
+                return;
+            }
+            seen.push(now);
+        }
+        panic!("Tab never reached {target}; it went through {seen:?}");
     }
 
     async fn select(&self, css: &str, value: &str) {
@@ -215,7 +426,8 @@ async fn open_browser(app: &TestApp) -> (Driver, Person) {
     let base = format!("http://{}", app.serve().await);
     let driver = Driver::start();
     let web = driver.browser().await;
-    (driver, Person { web, base })
+    let shots = AtomicUsize::new(0);
+    (driver, Person { web, base, shots })
 }
 
 async fn email(app: &TestApp, person_id: i64) -> String {
@@ -385,6 +597,142 @@ async fn a_breach_shows_on_the_page_in_the_notifications_and_in_the_report() {
         .await;
     assert!(person.text("#attainment").await.contains("DESIGN"));
     person.snap("report").await;
+    person.web.clone().quit().await.unwrap();
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_laptop_and_a_phone_and_passes_axe() {
+    // Every page is checked as it is opened ([`Person::check`]); this test opens the pages
+    // the others do not, with long words where people type them.
+    let app = TestApp::new(Engine::Sqlite).await;
+    let s = app.scene().await;
+    support::with_policy(
+        &app,
+        &s,
+        json!({"first_response_minutes": 60, "resolution_minutes": 480}),
+    )
+    .await;
+    app.admin()
+        .patch(
+            &format!("/api/v1/people/{}", s.requester.person_id),
+            json!({"name": "Maximiliane Featherstonehaugh-Wolfeschlegelsteinhausen"}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    let long = "Printer jams: see https://intranet.example.org/facilities/printers/third-floor-east/tickets/2026-11-23-jam";
+    let id = app.file(&s.requester, s.service, long).await;
+    app.file(&s.requester, s.service, "Banner for the spring fair")
+        .await;
+    s.designer
+        .patch(
+            &format!("/api/v1/requests/{id}"),
+            json!({"assignee_id": s.design_manager.person_id}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    app.signed_in(&s.requester).await;
+    app.signed_in(&s.design_manager).await;
+    let (_driver, person) = open_browser(&app).await;
+
+    // A failed sign-in explains itself.
+    person.open("/sign-in").await;
+    person
+        .type_into("input[name=email]", "nobody@example.org")
+        .await;
+    person
+        .type_into("input[name=password]", "not the password")
+        .await;
+    person.follow("main button[type=submit]").await;
+    assert!(person.text("#sign-in-error").await.contains("do not match"));
+
+    // The manager's views: queues, the request, the forms they may edit, errors beside them.
+    person
+        .sign_in(&email(&app, s.design_manager.person_id).await)
+        .await;
+    for view in ["queue", "assigned", "mine"] {
+        person.open(&format!("/requests?view={view}")).await;
+    }
+    person.open("/requests?view=queue&q=printer").await;
+    assert!(person.text("table.requests").await.contains("Printer jams"));
+    person.open(&format!("/requests/{id}")).await;
+    person.type_into("#reply-body", long).await;
+    person.follow("#reply").await;
+    person.open("/catalog").await;
+    person.open(&format!("/catalog/{}", s.service)).await;
+    person.open(&format!("/services/{}/sla", s.service)).await;
+    person
+        .type_into("input[name=\"all.first_response\"]", "an hour")
+        .await;
+    person.follow("#save-sla").await;
+    person.find("#sla-error").await;
+    person.open("/calendars").await;
+    person.follow("table a").await;
+    person.type_into("#day-mon", "9am-5pm").await;
+    person.follow("#save-calendar").await;
+    person.find("#calendar-errors").await;
+    person.open("/notifications").await;
+    person.open("/reports/sla?group_by=month").await;
+    person.open("/settings").await;
+    person.type_into("#time-zone", "Mars/Olympus_Mons").await;
+    person.follow("#save-settings").await;
+    person.find("#settings-error").await;
+    person.sign_out().await;
+
+    // The requester's: nothing to edit, their own request.
+    person
+        .sign_in(&email(&app, s.requester.person_id).await)
+        .await;
+    person.open("/requests?view=mine").await;
+    person.open(&format!("/requests/{id}")).await;
+    person.open(&format!("/services/{}/sla", s.service)).await;
+    person.follow("p.muted a[href^=\"/calendars/\"]").await;
+    // The error page.
+    person.open("/no/such/page").await;
+    assert!(person.text("h1").await.contains("Not found"));
+    person.web.clone().quit().await.unwrap();
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_in_and_replies_with_the_keyboard_alone() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let s = app.scene().await;
+    let id = app
+        .file(&s.requester, s.service, "Logo in vector format")
+        .await;
+    app.signed_in(&s.designer).await;
+    let (_driver, person) = open_browser(&app).await;
+
+    // The address field has the focus; Tab to the password, Enter signs in.
+    person.open(&format!("/requests/{id}")).await;
+    assert_eq!(person.focused().await, "input[name=email]");
+    person.keys(&email(&app, s.designer.person_id).await).await;
+    person.keys(Key::Tab).await;
+    person.keys(PASSWORD).await;
+    person.submit_with(Key::Enter).await;
+    person.wait_for_path(&format!("/requests/{id}")).await;
+
+    // The first Tab reaches the skip link, which leads past the navigation.
+    person.keys(Key::Tab).await;
+    assert_eq!(person.focused().await, "a.skip");
+    person.keys(Key::Enter).await;
+    // Tab on to the reply, write it, tick "internal note", send it with Enter.
+    person.tab_to("textarea#reply-body").await;
+    person.keys("Attached in the shared folder.").await;
+    person.keys(Key::Tab).await;
+    assert_eq!(person.focused().await, "input#reply-internal");
+    person.keys(Key::Space).await;
+    person.keys(Key::Tab).await;
+    assert_eq!(person.focused().await, "button#reply");
+    person.submit_with(Key::Enter).await;
+    person.wait_for_path(&format!("/requests/{id}")).await;
+    let conversation = person.text("#conversation").await;
+    assert!(
+        conversation.contains("Attached in the shared folder."),
+        "{conversation}"
+    );
+    assert!(conversation.contains("internal note"), "{conversation}");
     person.web.clone().quit().await.unwrap();
     app.cleanup().await;
 }
