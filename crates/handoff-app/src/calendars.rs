@@ -97,7 +97,13 @@ pub async fn save(
     let mut tx = app.db.begin().await?;
     let stored = calendars::update(&mut tx, id, name, Some(spec), now)
         .await
-        .map_err(|e| crate::error::unique_as_field(e, "name", "the department already has a calendar by this name"))?;
+        .map_err(|e| {
+            crate::error::unique_as_field(
+                e,
+                "name",
+                "the department already has a calendar by this name",
+            )
+        })?;
     crate::sla::schedule_recompute(
         app,
         &mut tx,
@@ -124,7 +130,9 @@ pub async fn change_department(
     let mut tx = app.db.begin().await?;
     let department = handoff_store::departments::update(&mut tx, id, changes)
         .await
-        .map_err(|e| crate::error::unique_as_field(e, "handle", "is taken by another department"))?;
+        .map_err(|e| {
+            crate::error::unique_as_field(e, "handle", "is taken by another department")
+        })?;
     if changes.calendar_id.is_some() {
         crate::sla::schedule_recompute(
             app,

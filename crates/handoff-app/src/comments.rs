@@ -10,9 +10,9 @@ use handoff_domain::validation::text;
 use handoff_store::comments::{self, Comment};
 use handoff_store::{requests, to_micros};
 
+use crate::App;
 use crate::error::{ActionError, ActionResult};
 use crate::requests::visible;
-use crate::App;
 
 /// A reply, or an internal note.
 pub struct NewComment {

@@ -10,9 +10,9 @@ use handoff_domain::access::Actor;
 use handoff_domain::clock::ManualClock;
 use handoff_domain::form::{FieldDef, FieldType};
 use handoff_domain::request::{Priority, Status};
+use handoff_store::Db;
 use handoff_store::people::{self, PeopleFilter};
 use handoff_store::services::{self, ServiceFilter};
-use handoff_store::Db;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
@@ -134,8 +134,13 @@ pub async fn file_live(db: &Db, now: Timestamp) -> ActionResult<(u64, u64)> {
                     .saturating_add(SignedDuration::from_mins(1))
                     .unwrap_or(now),
             );
-            requests::change(&app, &agent_actor, request.id, change(Status::WaitingOnCustomer))
-                .await?;
+            requests::change(
+                &app,
+                &agent_actor,
+                request.id,
+                change(Status::WaitingOnCustomer),
+            )
+            .await?;
         }
     }
     Ok((filed, replies))

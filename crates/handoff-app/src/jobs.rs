@@ -227,7 +227,9 @@ async fn tell(
         .map_err(or_404("request"))?;
     let department = match request.assignee_id {
         Some(_) => Vec::new(),
-        None => people::active_in_department(&app.db, request.provider_department_id, false).await?,
+        None => {
+            people::active_in_department(&app.db, request.provider_department_id, false).await?
+        }
     };
     let managers = match alarm {
         Alarm::Breach => {
@@ -289,7 +291,9 @@ fn admin_only(actor: &Actor) -> ActionResult<()> {
     if actor.is_admin() {
         Ok(())
     } else {
-        Err(ActionError::forbidden("only administrators see the job queue"))
+        Err(ActionError::forbidden(
+            "only administrators see the job queue",
+        ))
     }
 }
 
@@ -299,7 +303,10 @@ mod tests {
 
     #[test]
     fn breaches_escalate_to_managers_once_each() {
-        assert_eq!(recipients(Alarm::Warning(75), Some(4), &[1, 2], &[1]), vec![(4, false)]);
+        assert_eq!(
+            recipients(Alarm::Warning(75), Some(4), &[1, 2], &[1]),
+            vec![(4, false)]
+        );
         assert_eq!(
             recipients(Alarm::Warning(75), None, &[1, 2], &[1]),
             vec![(1, false), (2, false)]

@@ -11,8 +11,8 @@ use handoff_store::slas::ClockWrite;
 use handoff_store::{StoreError, people, services, sla_policies, to_micros};
 use serde_json::{Map, Value};
 
-use crate::error::{ActionError, ActionResult, or_404};
 use crate::App;
+use crate::error::{ActionError, ActionResult, or_404};
 
 /// A request and whether the actor watches it, when the actor may see it.
 pub async fn visible(app: &App, actor: &Actor, id: i64) -> ActionResult<(Request, bool)> {
@@ -158,7 +158,11 @@ fn apply(old: &Request, change: &ChangeRequest, at: i64) -> (Request, Vec<Reques
             to: to.clone(),
         });
     }
-    if let Some(to) = change.description.as_ref().filter(|d| **d != old.description) {
+    if let Some(to) = change
+        .description
+        .as_ref()
+        .filter(|d| **d != old.description)
+    {
         new.description = to.clone();
         events.push(RequestEvent::DescriptionEdited {
             from: old.description.clone(),
@@ -214,11 +218,12 @@ pub async fn change(
     if let Some(to) = change.status {
         let from = old.status()?;
         if from != to {
-            from.check_move(to).map_err(|illegal| ActionError::Conflict {
-                code: "illegal_transition",
-                message: illegal.to_string(),
-                fields: FieldErrors::single("status", illegal.to_string()),
-            })?;
+            from.check_move(to)
+                .map_err(|illegal| ActionError::Conflict {
+                    code: "illegal_transition",
+                    message: illegal.to_string(),
+                    fields: FieldErrors::single("status", illegal.to_string()),
+                })?;
             actor
                 .may_move(&facts, from, to)
                 .map_err(|d| ActionError::forbidden(d.to_string()))?;
@@ -234,7 +239,13 @@ pub async fn change(
         && from != to
     {
         let moved = tx
-            .move_clocks(id, Some(actor.person_id), &on_status_change(from, to), now, &time)
+            .move_clocks(
+                id,
+                Some(actor.person_id),
+                &on_status_change(from, to),
+                now,
+                &time,
+            )
             .await?;
         events.extend(moved);
     }

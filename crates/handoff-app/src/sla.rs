@@ -54,7 +54,11 @@ pub async fn replace_policies(
                 else {
                     continue;
                 };
-                if !crate::calendars::within_reach(calendar, SignedDuration::from_mins(minutes), now) {
+                if !crate::calendars::within_reach(
+                    calendar,
+                    SignedDuration::from_mins(minutes),
+                    now,
+                ) {
                     return Err(ActionError::field(
                         &format!("policies[{i}].{}_minutes", target.as_str()),
                         format!(
@@ -126,6 +130,9 @@ fn adopt(policy: &Policy, stored: &mut slas::StoredClock) {
 
 /// The longest target in use by the open clocks of `departments` or their services'
 /// policies; a calendar they change to must reach it.
-pub async fn longest_target(app: &App, departments: &[i64]) -> ActionResult<Option<SignedDuration>> {
+pub async fn longest_target(
+    app: &App,
+    departments: &[i64],
+) -> ActionResult<Option<SignedDuration>> {
     Ok(slas::longest_allowed(&app.db, departments).await?)
 }

@@ -5,9 +5,9 @@ use handoff_domain::access::Actor;
 use handoff_domain::request::RequestEvent;
 use handoff_store::{people, to_micros, watchers};
 
+use crate::App;
 use crate::error::{ActionError, ActionResult};
 use crate::requests::visible;
-use crate::App;
 
 /// Adds `person` as a watcher of request `id`; returns whether they were new.
 pub async fn add(app: &App, actor: &Actor, id: i64, person: i64) -> ActionResult<bool> {
@@ -17,8 +17,14 @@ pub async fn add(app: &App, actor: &Actor, id: i64, person: i64) -> ActionResult
             "only the requester and the providing department add watchers",
         ));
     }
-    if people::active_among(&app.db, &[person], None).await?.is_empty() {
-        return Err(ActionError::field("person_id", "no active person has this id"));
+    if people::active_among(&app.db, &[person], None)
+        .await?
+        .is_empty()
+    {
+        return Err(ActionError::field(
+            "person_id",
+            "no active person has this id",
+        ));
     }
     let at = to_micros(app.clock.now());
     let mut tx = app.db.begin().await?;

@@ -116,7 +116,11 @@ pub async fn fail(db: &Db, job: &Job, error: &str, retry_at: Option<Timestamp>) 
         on_tx!(&mut tx, |conn| sqlx::query(
             "DELETE FROM jobs WHERE unique_key = $1 AND state = 'queued' AND id <> $2"
         )
-        .bind(Work::from_parts(&job.kind, &job.payload).ok().and_then(|w| w.unique_key()))
+        .bind(
+            Work::from_parts(&job.kind, &job.payload)
+                .ok()
+                .and_then(|w| w.unique_key())
+        )
         .bind(job.id)
         .execute(conn)
         .await?
@@ -169,11 +173,12 @@ pub async fn retry(db: &Db, id: i64, now: Timestamp) -> Result<Option<Job>> {
          WHERE id = $1 AND state = 'failed' RETURNING {COLUMNS}"
     );
     let mut tx = db.begin().await?;
-    let job: Result<Option<Job>, sqlx::Error> = on_tx!(&mut tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
-        .bind(id)
-        .bind(to_micros(now))
-        .fetch_optional(conn)
-        .await);
+    let job: Result<Option<Job>, sqlx::Error> =
+        on_tx!(&mut tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id)
+            .bind(to_micros(now))
+            .fetch_optional(conn)
+            .await);
     let job = match job {
         Ok(job) => job,
         // The same work is queued already: this one is not needed anymore.

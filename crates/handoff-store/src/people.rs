@@ -235,7 +235,11 @@ pub async fn delete(db: &Db, id: i64) -> Result<()> {
 }
 
 /// The active members of a department, by id; with `managers_only`, its managers.
-pub async fn active_in_department(db: &Db, department_id: i64, managers_only: bool) -> Result<Vec<i64>> {
+pub async fn active_in_department(
+    db: &Db,
+    department_id: i64,
+    managers_only: bool,
+) -> Result<Vec<i64>> {
     Ok(on_read!(db, |pool| sqlx::query_scalar(
         "SELECT id FROM people WHERE department_id = $1 AND active \
          AND (NOT $2 OR role = 'manager') ORDER BY id"

@@ -6,8 +6,8 @@ use handoff_domain::access::Actor;
 use handoff_domain::sla::{SlaClock, Target};
 use jiff::Timestamp;
 
-use crate::requests::list::push_visible;
 use crate::history::Entry;
+use crate::requests::list::push_visible;
 use crate::slas::{self, ClockRow};
 use crate::sql::{Sql, bind_all};
 use crate::{Db, Result, from_micros, on_read, to_micros};

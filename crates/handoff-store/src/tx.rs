@@ -234,7 +234,11 @@ impl Tx {
             let mut index = QueryBuilder::new(search::insert_rows_sql(engine));
             index.push_values(filings.iter().zip(&ids), |mut b, (f, id)| {
                 b.push_bind(search::request_key(*id));
-                search::push_text(&mut b, engine, search::request_text(&f.subject, &f.description));
+                search::push_text(
+                    &mut b,
+                    engine,
+                    search::request_text(&f.subject, &f.description),
+                );
             });
             index.build().execute(conn).await?;
         });

@@ -11,7 +11,13 @@ pub struct Watcher {
 
 /// Adds a watcher inside the caller's transaction; adding one twice changes nothing.
 /// Returns whether it was new.
-pub async fn insert(tx: &mut Tx, request_id: i64, person_id: i64, by: i64, at: i64) -> Result<bool> {
+pub async fn insert(
+    tx: &mut Tx,
+    request_id: i64,
+    person_id: i64,
+    by: i64,
+    at: i64,
+) -> Result<bool> {
     let done = on_tx!(tx, |conn| sqlx::query(
         "INSERT INTO request_watchers (request_id, person_id, added_by, added_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",

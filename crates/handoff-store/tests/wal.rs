@@ -80,9 +80,8 @@ async fn the_log_stays_bounded_under_a_burst_and_empties_after_it() {
             for n in (f..REQUESTS).step_by(FILERS) {
                 let subject = format!("Burst request {n}, filed while others read");
                 let new = desk.request(&subject, &fields);
-                requests::create(&db, &new, &ClockWrite::default(), Timestamp::now())
-                    .await
-                    .unwrap();
+                let filing = requests::Filing::new(&new, ClockWrite::default(), Timestamp::now());
+                requests::create(&db, filing).await.unwrap();
             }
         });
     }

@@ -35,7 +35,9 @@ pub async fn run(app: App, every: Duration) {
                 )
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "background work failed; retrying at the next tick"),
+            Err(e) => {
+                tracing::warn!(error = %e, "background work failed; retrying at the next tick")
+            }
         }
     }
 }

@@ -216,7 +216,8 @@ impl RequestEvent {
     pub fn people(&self) -> Vec<i64> {
         match self {
             RequestEvent::Assigned { from, to } => from.iter().chain(to).copied().collect(),
-            RequestEvent::WatcherAdded { person_id } | RequestEvent::WatcherRemoved { person_id } => {
+            RequestEvent::WatcherAdded { person_id }
+            | RequestEvent::WatcherRemoved { person_id } => {
                 vec![*person_id]
             }
             _ => Vec::new(),

@@ -78,14 +78,26 @@ mod tests {
         let t = |m: i64| jiff::Timestamp::from_second(m * 60).unwrap();
         let late = alarm_events(
             Target::Resolution,
-            &[(Alarm::Warning(75), t(75)), (Alarm::Warning(90), t(90)), (Alarm::Breach, t(100))],
+            &[
+                (Alarm::Warning(75), t(75)),
+                (Alarm::Warning(90), t(90)),
+                (Alarm::Breach, t(100)),
+            ],
         );
         assert_eq!(late.len(), 3);
-        assert!(matches!(late[0], RequestEvent::SlaWarningMissed { percent: 75, due_at, .. } if due_at == t(75)));
-        assert!(matches!(late[1], RequestEvent::SlaWarningMissed { percent: 90, .. }));
+        assert!(
+            matches!(late[0], RequestEvent::SlaWarningMissed { percent: 75, due_at, .. } if due_at == t(75))
+        );
+        assert!(matches!(
+            late[1],
+            RequestEvent::SlaWarningMissed { percent: 90, .. }
+        ));
         assert!(matches!(late[2], RequestEvent::SlaBreached { .. }));
         let on_time = alarm_events(Target::Resolution, &[(Alarm::Warning(75), t(75))]);
-        assert!(matches!(on_time[0], RequestEvent::SlaWarning { percent: 75, .. }));
+        assert!(matches!(
+            on_time[0],
+            RequestEvent::SlaWarning { percent: 75, .. }
+        ));
     }
 
     #[test]

@@ -223,8 +223,15 @@ pub async fn change(
     }
     let now = state.clock.now();
     let calendar = check_spec(spec, now)?;
-    let field = if body_changes_hours { "week" } else { "holidays" };
-    Ok(handoff_app::calendars::save(&state.app, id, name.as_deref(), calendar.spec(), field).await?)
+    let field = if body_changes_hours {
+        "week"
+    } else {
+        "holidays"
+    };
+    Ok(
+        handoff_app::calendars::save(&state.app, id, name.as_deref(), calendar.spec(), field)
+            .await?,
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/calendars/{id}/holidays/import", tag = "calendars",

@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use handoff_app::comments::NewComment;
 use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
-use handoff_app::comments::NewComment;
 use handoff_domain::request::Status;
 use handoff_store::comments::{self, Comment};
 use jiff::Timestamp;

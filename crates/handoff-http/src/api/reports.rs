@@ -95,11 +95,7 @@ impl<'a> Reader<'a> {
     async fn read(&mut self, fact: &ClockFact) -> Result<ClockState, ApiError> {
         let department = fact.provider_department_id;
         if !self.time.contains_key(&department) {
-            let kept = self
-                .state
-                .calendars
-                .timekeeping(self.state, department)
-                .await?;
+            let kept = self.state.app.timekeeping(department).await?;
             self.time.insert(department, kept);
         }
         let work = self.time[&department].work(fact.calendar_time);

@@ -54,7 +54,9 @@ pub async fn get(
 ) -> Result<Json<SlaList>, ApiError> {
     let (request, _) = visible(&state, &actor, id).await?;
     let clocks = slas::of_request(&state.db, id).await?;
-    let time = state.app.timekeeping(request.provider_department_id)
+    let time = state
+        .app
+        .timekeeping(request.provider_department_id)
         .await?;
     let items = read_clocks(id, clocks, &time, state.clock.now())?;
     Ok(Json(SlaList { items }))

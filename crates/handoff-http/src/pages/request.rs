@@ -107,7 +107,9 @@ async fn page(
     )
     .await?;
 
-    let time = state.app.timekeeping(request.provider_department_id)
+    let time = state
+        .app
+        .timekeeping(request.provider_department_id)
         .await?;
     let stored = slas::of_request(&state.db, id).await?;
     let mut read = read_clocks(id, stored, &time, state.clock.now())?;

@@ -173,9 +173,7 @@ async fn rows(
                 let department = r.provider_department_id;
                 let t = match time.entry(department) {
                     Entry::Occupied(e) => e.into_mut(),
-                    Entry::Vacant(e) => {
-                        e.insert(state.app.timekeeping(department).await?)
-                    }
+                    Entry::Vacant(e) => e.insert(state.app.timekeeping(department).await?),
                 };
                 let read = read_clocks(r.id, stored, t, now)?;
                 pressing(read.iter().map(|s| SlaView::new(s, &viewer.zone)).collect())

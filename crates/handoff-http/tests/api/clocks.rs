@@ -269,7 +269,7 @@ both_engines! {
         // all in one running stretch (nothing banked by a pause). The worker has raised
         // the breach at Tuesday 09:30.
         app.clock.set("2026-11-24T16:30:00Z".parse().unwrap());
-        let fired = handoff_worker::run_once(&app.db, app.clock.as_ref()).await.unwrap();
+        let fired = handoff_worker::run_once(&app.actions).await.unwrap();
         assert_eq!(fired.last().map(|f| f.alarm), Some(Alarm::Breach));
 
         let own = clock(&s.design_manager, id, "resolution").await;

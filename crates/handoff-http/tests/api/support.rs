@@ -71,7 +71,9 @@ impl TestApp {
     /// Runs the background work due now (alarms, queued jobs such as recomputes), as the
     /// worker of `handoff serve` would.
     pub async fn work(&self) -> Vec<handoff_app::jobs::Fired> {
-        handoff_worker::run_once(&self.actions).await.expect("background work")
+        handoff_worker::run_once(&self.actions)
+            .await
+            .expect("background work")
     }
 
     pub async fn new(engine: Engine) -> TestApp {

@@ -566,9 +566,7 @@ async fn a_breach_shows_on_the_page_in_the_notifications_and_in_the_report() {
     let id = app.file(&s.requester, s.service, "Urgent banner").await;
     app.signed_in(&s.designer).await;
     app.clock.advance(SignedDuration::from_mins(80));
-    handoff_worker::run_once(&app.actions)
-        .await
-        .unwrap();
+    handoff_worker::run_once(&app.actions).await.unwrap();
     let (_driver, person) = open_browser(&app).await;
     person
         .sign_in(&email(&app, s.designer.person_id).await)

@@ -1003,7 +1003,11 @@ impl Events<'_, '_, '_> {
             added_at: at,
         });
         let requester = Some(self.plan.requester);
-        self.history(requester, at, RequestEvent::WatcherAdded { person_id: person });
+        self.history(
+            requester,
+            at,
+            RequestEvent::WatcherAdded { person_id: person },
+        );
     }
 
     fn comment(&mut self, author: i64, at: i64, body: String, internal: bool) {

@@ -8,7 +8,7 @@ use std::time::Instant;
 use handoff_domain::access::Actor;
 use handoff_domain::form::{self, FieldDef};
 use handoff_domain::org::Role;
-use handoff_domain::request::{SUBJECT_MAX, Status};
+use handoff_domain::request::{RequestEvent, SUBJECT_MAX, Status};
 use jiff::Timestamp;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -287,13 +287,20 @@ async fn check_organisation(db: &Db, summary: &DemoSummary) {
 }
 
 #[derive(sqlx::FromRow)]
+struct StoredRow {
+    request_id: i64,
+    actor_id: Option<i64>,
+    at: i64,
+    kind: String,
+    payload: String,
+    internal: bool,
+}
+
 struct HistoryRow {
     request_id: i64,
     actor_id: Option<i64>,
     at: i64,
-    field: String,
-    old_value: Option<String>,
-    new_value: Option<String>,
+    event: RequestEvent,
     internal: bool,
 }
 
@@ -355,15 +362,25 @@ async fn check_requests(db: &Db, summary: &DemoSummary) {
     })
     .into_iter()
     .collect();
-    let history: Vec<HistoryRow> = on_read!(db, |pool| {
+    let stored: Vec<StoredRow> = on_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT request_id, actor_id, at, field, old_value, new_value, internal \
+            "SELECT request_id, actor_id, at, kind, payload, internal \
              FROM request_history ORDER BY request_id, id",
         )
         .fetch_all(pool)
         .await
         .unwrap()
     });
+    let history: Vec<HistoryRow> = stored
+        .into_iter()
+        .map(|h| HistoryRow {
+            request_id: h.request_id,
+            actor_id: h.actor_id,
+            at: h.at,
+            event: RequestEvent::from_parts(&h.kind, &h.payload).unwrap(),
+            internal: h.internal,
+        })
+        .collect();
     let comments: BTreeMap<i64, (i64, bool, i64)> = on_read!(db, |pool| {
         sqlx::query_as::<_, (i64, i64, bool, i64)>(
             "SELECT id, request_id, internal, created_at FROM comments",
@@ -432,12 +449,8 @@ async fn check_requests(db: &Db, summary: &DemoSummary) {
         let rows: Vec<&HistoryRow> = history.iter().filter(|h| h.request_id == r.id).collect();
         let first = rows[0];
         assert_eq!(
-            (first.field.as_str(), first.old_value.as_deref()),
-            ("status", None)
-        );
-        assert_eq!(
-            (first.new_value.as_deref(), first.actor_id),
-            (Some("new"), Some(r.requester_id))
+            (&first.event, first.actor_id),
+            (&RequestEvent::Filed {}, Some(r.requester_id))
         );
         assert_eq!(first.at, r.created_at);
         let mut current = Status::New;
@@ -448,44 +461,44 @@ async fn check_requests(db: &Db, summary: &DemoSummary) {
             last_at = h.at;
             // SLA clocks (on the recent requests worked through the engine) move by
             // themselves.
-            if h.field.starts_with("sla.") {
+            if h.event.target().is_some() {
                 assert!(h.actor_id.is_none());
                 continue;
             }
             assert!(h.actor_id.is_some());
-            match h.field.as_str() {
-                "status" => {
-                    assert_eq!(h.old_value.as_deref(), Some(current.as_str()));
-                    let next = Status::parse(h.new_value.as_deref().unwrap()).unwrap();
-                    current.check_move(next).unwrap();
-                    current = next;
+            match &h.event {
+                RequestEvent::StatusChanged { from, to } => {
+                    assert_eq!(*from, current);
+                    current.check_move(*to).unwrap();
+                    current = *to;
                 }
-                "assignee_id" => {
-                    assert_eq!(h.old_value, assignee);
-                    assignee = h.new_value.clone();
+                RequestEvent::Assigned { from, to } => {
+                    assert_eq!(*from, assignee);
+                    assignee = *to;
                 }
-                "reply" | "internal_note" => {
-                    let id: i64 = h.new_value.as_deref().unwrap().parse().unwrap();
-                    let (request, internal, at) = comments[&id];
-                    assert_eq!(
-                        (request, internal, at),
-                        (r.id, h.field == "internal_note", h.at)
-                    );
+                RequestEvent::Replied { comment_id }
+                | RequestEvent::InternalNote { comment_id } => {
+                    let (request, internal, at) = comments[comment_id];
+                    let note = matches!(h.event, RequestEvent::InternalNote { .. });
+                    assert_eq!((request, internal, at), (r.id, note, h.at));
                     assert_eq!(h.internal, internal);
                 }
-                "watchers" => assert!(h.new_value.is_some()),
-                other => panic!("unexpected history field {other}"),
+                RequestEvent::WatcherAdded { .. } => {}
+                other => panic!("unexpected event {other:?}"),
             }
         }
         assert_eq!(current, status, "request {}", r.id);
-        assert_eq!(assignee, r.assignee_id.map(|a| a.to_string()));
+        assert_eq!(assignee, r.assignee_id);
         assert_eq!(last_at, r.updated_at);
     }
     assert_eq!(statuses.len(), Status::ALL.len(), "statuses: {statuses:?}");
     assert_eq!(priorities.len(), 4);
-    let comment_rows = history
-        .iter()
-        .filter(|h| h.field == "reply" || h.field == "internal_note");
+    let comment_rows = history.iter().filter(|h| {
+        matches!(
+            h.event,
+            RequestEvent::Replied { .. } | RequestEvent::InternalNote { .. }
+        )
+    });
     assert_eq!(comment_rows.count(), comments.len());
     assert!(comments.values().any(|c| c.1) && comments.values().any(|c| !c.1));
     let watchers: i64 = on_read!(db, |pool| sqlx::query_scalar(

@@ -1,15 +1,21 @@
-//! What a comment costs as its request collects comments: the time of each hundred of
-//! 1,000 public comments on one request, on either engine. A measurement, not a check:
-//! `cargo test -p handoff-store --release --test comment_cost -- --ignored --nocapture`
+//! What a comment costs as its request collects comments: the time of each 300 of 3,000
+//! public replies on one request, posted through the action as the API posts them, on
+//! either engine. A measurement, not a check:
+//! `cargo test -p handoff-app --release --test comment_cost -- --ignored --nocapture`
 //! (add `sqlite` or `postgres` to run one engine). Figures in BENCHMARKS.md.
 
 use std::time::Instant;
 
+use std::sync::Arc;
+
+use handoff_app::App;
+use handoff_app::comments::{self, NewComment};
+use handoff_app::requests::{self, FileRequest};
+use handoff_domain::access::Actor;
+use handoff_domain::clock::SystemClock;
 use handoff_domain::org::Role;
-use handoff_store::comments::{self, NewComment};
-use handoff_store::requests;
+use handoff_domain::request::Priority;
 use handoff_store::scratch::{ScratchDatabase, one_service, test_server};
-use handoff_store::slas::{ClockWrite, Timekeeping};
 use handoff_store::{Db, PoolSize};
 use jiff::Timestamp;
 
@@ -44,26 +50,31 @@ async fn measure(engine: &str, db: &Db) {
     let desk = one_service(db, Role::Member, Timestamp::now())
         .await
         .unwrap();
-    let fields = serde_json::Map::new();
-    let new = desk.request("A request that collects comments", &fields);
-    let request = requests::create(db, &new, &ClockWrite::default(), Timestamp::now())
-        .await
-        .unwrap();
+    let app = App::new(db.clone(), Arc::new(SystemClock));
+    let actor = Actor {
+        person_id: desk.person_id,
+        department_id: desk.department_id,
+        role: Role::Member,
+    };
+    let command = FileRequest {
+        service_id: desk.service_id,
+        subject: "A request that collects comments".to_owned(),
+        description: String::new(),
+        priority: Priority::Normal,
+        fields: serde_json::Map::new(),
+    };
+    let request = requests::file(&app, &actor, command).await.unwrap();
     let mut started = Instant::now();
     for n in 1..=COMMENTS {
         let body = format!(
             "Comment {n}: the invoice for the spring campaign is attached, \
              with the revised totals and the purchase order number"
         );
-        let comment = NewComment {
-            request_id: request.id,
-            author_id: desk.person_id,
-            body: &body,
+        let reply = NewComment {
+            body,
             internal: false,
-            from_customer: true,
-            from_provider: false,
         };
-        comments::create(db, &comment, Timestamp::now(), &Timekeeping::default())
+        comments::post(&app, &actor, request.id, reply)
             .await
             .unwrap();
         if n % 300 == 0 {
