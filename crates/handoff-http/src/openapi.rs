@@ -12,6 +12,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "departments"), (name = "people"), (name = "services"), (name = "requests"),
         (name = "calendars"), (name = "notifications"), (name = "reports"),
+        (name = "jobs", description = "The background job queue, for administrators"),
         (name = "health")
     )
 )]

@@ -16,8 +16,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{
-    calendars, comments, departments, health, history, notifications, people, reports, request_sla,
-    requests, services, sla, watchers,
+    calendars, comments, departments, health, history, jobs, notifications, people, reports,
+    request_sla, requests, services, sla, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(reports::breaches))
         .routes(routes!(watchers::list, watchers::add))
         .routes(routes!(watchers::remove))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::retry))
         .split_for_parts();
     let document = Arc::new(api);
     router

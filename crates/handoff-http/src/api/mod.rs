@@ -5,6 +5,7 @@ pub mod comments;
 pub mod departments;
 pub mod health;
 pub mod history;
+pub mod jobs;
 pub mod notifications;
 pub mod people;
 pub mod reports;

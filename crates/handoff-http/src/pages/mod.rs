@@ -7,6 +7,7 @@ mod calendars;
 mod catalog;
 mod form;
 mod format;
+mod jobs;
 mod notifications;
 mod reports;
 mod request;
@@ -50,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/calendars/{id}/import", post(calendars::import_ics))
         .route("/notifications", get(notifications::list))
+        .route("/jobs", get(jobs::list))
+        .route("/jobs/{id}/retry", post(jobs::retry))
         .route("/reports/sla", get(reports::sla))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/static/handoff.css", get(stylesheet))
@@ -118,6 +121,8 @@ pub struct Frame {
     pub time_zone: String,
     /// The navigation entry to highlight.
     pub section: &'static str,
+    /// Administrators see the administration pages in the navigation.
+    pub admin: bool,
 }
 
 impl Frame {
@@ -126,6 +131,7 @@ impl Frame {
             name: viewer.name.clone(),
             time_zone: viewer.zone_name(),
             section,
+            admin: viewer.actor.is_admin(),
         }
     }
 }

@@ -5,6 +5,16 @@ use serde_json::json;
 
 use crate::support::{TestApp, both_engines};
 
+/// The document as a whole, so that any change to the contract shows in review.
+#[tokio::test]
+async fn the_openapi_document_is_the_contract() {
+    let app = TestApp::new(handoff_store::Engine::Sqlite).await;
+    let res = app.anonymous().get("/api/v1/openapi.json").await;
+    res.assert(StatusCode::OK);
+    insta::assert_json_snapshot!("openapi", res.body);
+    app.cleanup().await;
+}
+
 both_engines! {
     async fn health_answers_when_the_database_does(app: TestApp) {
         let res = app.anonymous().get("/healthz").await;
@@ -25,7 +35,7 @@ both_engines! {
             "/api/v1/requests/{id}/sla", "/api/v1/services/{id}/sla", "/api/v1/calendars",
             "/api/v1/calendars/{id}", "/api/v1/calendars/{id}/holidays/import",
             "/api/v1/calendars/{id}/due", "/api/v1/notifications", "/api/v1/reports/sla",
-            "/api/v1/reports/sla/breaches",
+            "/api/v1/reports/sla/breaches", "/api/v1/jobs", "/api/v1/jobs/{id}/retry",
         ] {
             assert!(paths.contains_key(path), "missing {path}");
         }

@@ -608,5 +608,7 @@ pub async fn with_policy(app: &TestApp, s: &Scene, policy: Value) {
         )
         .await
         .assert(StatusCode::OK);
+    // The recomputes those changes queued.
+    app.work().await;
     assert_eq!(app.clock.now().to_string(), "2026-11-23T09:00:00Z");
 }
