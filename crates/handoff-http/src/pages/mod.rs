@@ -212,7 +212,7 @@ impl From<ApiError> for PageError {
             ApiError::Internal => PageError::Internal,
             ApiError::Unavailable => PageError::Rejected(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Handoff is busy; try again shortly.".to_owned(),
+                "Handoff cannot reach its database just now (it may be busy or restarting); try again shortly.".to_owned(),
             ),
             ApiError::Unauthenticated => PageError::SignIn {
                 next: "/".to_owned(),
