@@ -1,11 +1,16 @@
 # Shared by bench/run and bench/soak: builds the release binary, fills a database with
 # BENCH_REQUESTS demo requests, serves it on BENCH_PORT, and exports what the wrk
 # scripts read (BENCH_TOKEN, BENCH_SERVICE, BENCH_MAX_ID, BENCH_PATH, BENCH_COOKIE,
-# BENCH_WORDS). Sourced, with $engine, $requests and $port set; leaves $server (the
+# BENCH_WORDS). BENCH_BIN names the binary to run (default: build this tree's). Sourced, with $engine, $requests and $port set; leaves $server (the
 # server's pid), $dir (its data) and $base (its address).
 command -v wrk >/dev/null || { log "installing wrk"; apt-get update -qq; apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --quiet
-bin=target/release/handoff
+# BENCH_BIN runs another build (an older commit's, to compare); otherwise this tree's.
+if [[ -n ${BENCH_BIN:-} ]]; then
+  bin=$BENCH_BIN
+else
+  cargo build --release --quiet
+  bin=target/release/handoff
+fi
 
 dir=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/handoff-bench.XXXXXX")}
 mkdir -p "$dir"

@@ -84,6 +84,7 @@ pub fn within_reach(calendar: &CompiledCalendar, longest: SignedDuration, now: T
 /// departments that use it, in one transaction. A definition under which the longest
 /// target in use could not fall due within the compiled years is refused (naming
 /// `field`) before anything is saved.
+#[tracing::instrument(name = "save_calendar", skip_all, fields(calendar = id))]
 pub async fn save(
     app: &crate::App,
     id: i64,
@@ -117,6 +118,7 @@ pub async fn save(
 
 /// Changes a department (its calendar among others), with the recompute of its clocks
 /// when the calendar changed, in one transaction.
+#[tracing::instrument(name = "change_department", skip_all, fields(department = id))]
 pub async fn change_department(
     app: &crate::App,
     id: i64,

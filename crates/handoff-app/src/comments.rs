@@ -29,6 +29,7 @@ pub struct Commented {
 }
 
 /// Posts a reply or internal note on request `id` as `actor`.
+#[tracing::instrument(name = "comment", skip_all, fields(request = id, actor = actor.person_id, internal = new.internal))]
 pub async fn post(app: &App, actor: &Actor, id: i64, new: NewComment) -> ActionResult<Commented> {
     let (request, watching) = visible(app, actor, id).await?;
     let facts = request.facts(watching);

@@ -47,6 +47,7 @@ pub struct Step {
 }
 
 /// Raises every SLA alarm due by now, then runs every job due by now.
+#[tracing::instrument(name = "worker_step", skip_all, level = "debug")]
 pub async fn step(app: &App) -> ActionResult<Step> {
     let mut out = Step::default();
     let mut raised = Vec::new();
@@ -137,6 +138,7 @@ async fn raise_alarms(app: &App) -> ActionResult<Vec<Raised>> {
 }
 
 /// Runs one claimed job; for an alarm, returns whom it told.
+#[tracing::instrument(name = "job", skip_all, fields(job = job.id, kind = %job.kind, attempt = job.attempts))]
 async fn run(app: &App, job: &Job) -> ActionResult<Option<(i64, Target, String, Vec<i64>)>> {
     match job.work()? {
         Work::SlaAlarm { request_id, event } => {

@@ -37,6 +37,7 @@ pub struct FileRequest {
 }
 
 /// Files a request for `actor` and starts its SLA clocks.
+#[tracing::instrument(name = "file_request", skip_all, fields(service = command.service_id, actor = actor.person_id))]
 pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResult<Request> {
     let service = match services::get(&app.db, command.service_id).await {
         Ok(service) if service.active => service,
@@ -177,6 +178,7 @@ fn apply(old: &Request, change: &ChangeRequest, at: i64) -> (Request, Vec<Reques
 
 /// Changes request `id` as `actor`. The checks run on the request as it stands inside
 /// the transaction; a move to the status it has is a no-op, so retries are harmless.
+#[tracing::instrument(name = "change_request", skip_all, fields(request = id, actor = actor.person_id))]
 pub async fn change(
     app: &App,
     actor: &Actor,

@@ -16,6 +16,7 @@ use crate::error::{ActionError, ActionResult, or_404};
 
 /// Replaces a service's policies as `actor`; its open requests' clocks follow (same time
 /// used, new allowance and due time) through a recompute job queued with the change.
+#[tracing::instrument(name = "replace_policies", skip_all, fields(service = service_id, actor = actor.person_id))]
 pub async fn replace_policies(
     app: &App,
     actor: &Actor,
@@ -92,6 +93,7 @@ pub async fn schedule_recompute(app: &App, tx: &mut Tx, scope: RecomputeScope) -
 
 /// Runs a recompute job: due times and alarms of the open requests in `scope` under the
 /// calendar and policies as they are now. Returns how many clocks changed.
+#[tracing::instrument(name = "recompute", skip_all, fields(?scope))]
 pub async fn recompute(app: &App, scope: &RecomputeScope) -> ActionResult<u64> {
     let count = match scope {
         RecomputeScope::Service(id) => {

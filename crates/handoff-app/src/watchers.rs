@@ -10,6 +10,7 @@ use crate::error::{ActionError, ActionResult};
 use crate::requests::visible;
 
 /// Adds `person` as a watcher of request `id`; returns whether they were new.
+#[tracing::instrument(name = "add_watcher", skip_all, fields(request = id, person = person))]
 pub async fn add(app: &App, actor: &Actor, id: i64, person: i64) -> ActionResult<bool> {
     let (request, watching) = visible(app, actor, id).await?;
     if !actor.can_manage_watchers(&request.facts(watching)) {
@@ -38,6 +39,7 @@ pub async fn add(app: &App, actor: &Actor, id: i64, person: i64) -> ActionResult
 }
 
 /// Removes `person` as a watcher of request `id`; returns whether they were watching.
+#[tracing::instrument(name = "remove_watcher", skip_all, fields(request = id, person = person))]
 pub async fn remove(app: &App, actor: &Actor, id: i64, person: i64) -> ActionResult<bool> {
     let (request, watching) = visible(app, actor, id).await?;
     if person != actor.person_id && !actor.can_manage_watchers(&request.facts(watching)) {

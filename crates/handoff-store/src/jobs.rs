@@ -63,6 +63,7 @@ pub async fn enqueue(tx: &mut Tx, work: &Work, run_at: Timestamp, now: Timestamp
 /// Claims up to `limit` jobs due by `now`, and jobs whose worker's hold ran out, for
 /// `lease`; each claim counts an attempt. Jobs held by another worker's transaction are
 /// skipped, not waited for.
+#[tracing::instrument(name = "store.claim_jobs", skip_all, level = "debug")]
 pub async fn claim(db: &Db, now: Timestamp, lease: SignedDuration, limit: i64) -> Result<Vec<Job>> {
     let skip = match db.engine() {
         Engine::Sqlite => "",

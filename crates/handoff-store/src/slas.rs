@@ -451,6 +451,7 @@ fn due_sql(engine: Engine) -> String {
 /// caller records what they cause and which it commits. A clock is claimed by moving its
 /// schedule on, conditionally on the schedule it was read with: each alarm is raised
 /// exactly once, whatever the number of servers.
+#[tracing::instrument(name = "store.claim_due", skip_all, level = "debug")]
 pub async fn claim_due(db: &Db, now: Timestamp, limit: i64) -> Result<(Tx, Vec<Due>)> {
     let due = due_sql(db.engine());
     let at = to_micros(now);
@@ -526,6 +527,7 @@ type Batch = Vec<ScopedClockRow>;
 /// written. Works in multi-row statements, so that 100,000 requests take about a
 /// second, not minutes. Returns how many clocks it rewrote: those whose due time,
 /// alarms or settings changed and that no event moved meanwhile.
+#[tracing::instrument(name = "store.recompute", skip_all, level = "debug", fields(?scope))]
 pub async fn recompute(
     db: &Db,
     scope: Scope,

@@ -128,6 +128,7 @@ impl Tx {
     /// Moves a request's clocks by `actions`: reads them (locked on PostgreSQL), applies
     /// the actions and writes them with their events. Nothing happens without actions.
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(name = "store.move_clocks", skip_all, level = "debug", fields(request = request_id))]
     pub async fn move_clocks(
         &mut self,
         request_id: i64,
@@ -159,6 +160,7 @@ impl Tx {
     /// Confidentiality is read from the service inside the statement (locked for share on
     /// PostgreSQL), so that a request filed while its service turns confidential cannot
     /// slip through unprotected.
+    #[tracing::instrument(name = "store.file", skip_all, level = "debug", fields(count = filings.len()))]
     pub async fn file(&mut self, filings: &[&Filing]) -> Result<Vec<Request>> {
         if filings.is_empty() {
             return Ok(Vec::new());

@@ -145,6 +145,7 @@ fn push_in<T: Copy>(sql: &mut Sql, column: &str, values: &[T], param: impl Fn(&m
         .list(values, param);
 }
 
+#[tracing::instrument(name = "store.list_requests", skip_all, level = "debug", fields(search = !filter.terms.is_empty()))]
 pub async fn list(
     db: &Db,
     viewer: &Actor,
