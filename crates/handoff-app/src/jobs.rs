@@ -104,6 +104,9 @@ pub async fn step(app: &App) -> ActionResult<Step> {
 
 type Raised = (i64, Target, Alarm, Timestamp, bool);
 
+/// Whom an alarm job told: (request, target, alarm key, people).
+type Told = (i64, Target, String, Vec<i64>);
+
 /// Claims a batch of clocks with alarms due and records each alarm as an event, with a
 /// job to tell people about it, in one transaction.
 async fn raise_alarms(app: &App) -> ActionResult<Vec<Raised>> {
@@ -139,7 +142,7 @@ async fn raise_alarms(app: &App) -> ActionResult<Vec<Raised>> {
 
 /// Runs one claimed job; for an alarm, returns whom it told.
 #[tracing::instrument(name = "job", skip_all, fields(job = job.id, kind = %job.kind, attempt = job.attempts))]
-async fn run(app: &App, job: &Job) -> ActionResult<Option<(i64, Target, String, Vec<i64>)>> {
+async fn run(app: &App, job: &Job) -> ActionResult<Option<Told>> {
     match job.work()? {
         Work::SlaAlarm { request_id, event } => {
             let (Some(target), Some(alarm)) = (event.target(), event.alarm()) else {
