@@ -7,12 +7,15 @@ use std::collections::HashSet;
 use handoff_domain::form::{FieldDef, FieldType};
 use handoff_domain::org::Role;
 use handoff_domain::request::{Priority, RequestEvent, Status};
+use handoff_domain::sla::{ClockAction, Target, on_provider_reply, on_status_change};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Map, Value};
 
 use super::data::{self, DepartmentSpec, Kind, Pool, ServiceSpec, Story};
 use crate::search;
+use crate::sla_policies::{ServicePolicy, applicable};
+use crate::slas::{ClockWrite, StoredClock, Timekeeping};
 
 const MINUTE: i64 = 60_000_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -274,6 +277,8 @@ pub(super) struct Chunk {
     pub comments: Vec<CommentRow>,
     pub search: Vec<SearchRow>,
     pub watchers: Vec<WatcherRow>,
+    /// Each request's SLA clocks as they stand at the end of the history.
+    pub clocks: Vec<(i64, StoredClock)>,
 }
 
 impl Chunk {
@@ -284,6 +289,7 @@ impl Chunk {
         self.comments.clear();
         self.search.clear();
         self.watchers.clear();
+        self.clocks.clear();
     }
 }
 
@@ -368,6 +374,13 @@ struct Words {
     fullname: Option<(&'static str, &'static str)>,
 }
 
+/// The service levels the history runs its clocks under: the office calendar and every
+/// service's policies, as `slas::set_up` stores them.
+pub(super) struct Levels {
+    pub time: Timekeeping,
+    pub policies: Vec<ServicePolicy>,
+}
+
 /// Makes requests one after another.
 pub(super) struct Generator<'o> {
     org: &'o Org,
@@ -386,6 +399,9 @@ pub(super) struct Generator<'o> {
     times: Vec<i64>,
     /// The request's comments so far, in order: whether internal, and the text.
     comments: Vec<(bool, String)>,
+    levels: Option<Levels>,
+    /// The request's SLA clocks so far.
+    clocks: Vec<StoredClock>,
 }
 
 /// What happens to one request, decided before any row is written.
@@ -395,6 +411,7 @@ struct Plan {
     provider: usize,
     assignee: Option<i64>,
     confidential: bool,
+    priority: Priority,
 }
 
 impl<'o> Generator<'o> {
@@ -417,7 +434,15 @@ impl<'o> Generator<'o> {
             path: Vec::new(),
             times: Vec::new(),
             comments: Vec::new(),
+            levels: None,
+            clocks: Vec::new(),
         }
+    }
+
+    /// Runs every request's SLA clocks under `levels` through its history.
+    pub fn with_levels(mut self, levels: Levels) -> Self {
+        self.levels = Some(levels);
+        self
     }
 
     /// Adds request number `index` (0-based, in creation order) to `chunk`.
@@ -457,6 +482,7 @@ impl<'o> Generator<'o> {
             provider: service.department,
             assignee: assigned.then(|| org.people[pick(&mut self.rng, staff)].id),
             confidential: spec.confidential,
+            priority,
         };
         self.build_path(final_status);
         self.schedule(created, priority);
@@ -653,6 +679,7 @@ impl<'o> Generator<'o> {
             out: &mut out,
         };
         ev.history(Some(plan.requester), created, RequestEvent::Filed {});
+        ev.start_clocks(created);
 
         // Before the first move: maybe watchers, maybe a word from the requester.
         let horizon = match ev.generator.times.get(1) {
@@ -769,7 +796,29 @@ impl<'o> Generator<'o> {
                 ev.comment(author, at + (next - at) / 2, body, true);
             }
         }
+        self.keep_clocks(plan.request_id, chunk);
         out
+    }
+
+    /// Hands the request's clocks to the chunk as they stand now. Alarms whose moment
+    /// passed in the history count as raised (the worker of a running server would have
+    /// raised them), so that a demo server does not raise weeks of alarms at its start.
+    fn keep_clocks(&mut self, request_id: i64, chunk: &mut Chunk) {
+        let now = crate::from_micros(self.now);
+        for mut stored in self.clocks.drain(..) {
+            let passed = stored
+                .schedule
+                .iter()
+                .take_while(|(_, at)| *at <= now)
+                .count();
+            let raised: Vec<_> = stored
+                .schedule
+                .drain(..passed)
+                .map(|(alarm, _)| alarm)
+                .collect();
+            stored.raised.extend(raised);
+            chunk.clocks.push((request_id, stored));
+        }
     }
 
     /// One of `templates`, expanded.
@@ -963,6 +1012,43 @@ impl Events<'_, '_, '_> {
         self.out.updated_at = self.out.updated_at.max(at);
     }
 
+    /// Starts the request's clocks under its service's policy for its priority.
+    fn start_clocks(&mut self, at: i64) {
+        let Some(levels) = &self.generator.levels else {
+            return;
+        };
+        let Some(policy) = applicable(&levels.policies, self.plan.priority) else {
+            return;
+        };
+        // The calendar covers the demo's days; a clock it cannot count is left out.
+        let Ok(write) = ClockWrite::start(policy, crate::from_micros(at), &levels.time) else {
+            return;
+        };
+        self.generator.clocks = write.clocks;
+        for event in write.events {
+            self.history(None, at, event);
+        }
+    }
+
+    /// Moves the request's clocks as the application does on an event.
+    fn move_clocks(&mut self, actions: &[(Target, ClockAction)], at: i64) {
+        let Some(levels) = &self.generator.levels else {
+            return;
+        };
+        if self.generator.clocks.is_empty() {
+            return;
+        }
+        let clocks = std::mem::take(&mut self.generator.clocks);
+        let Ok(write) = ClockWrite::apply(clocks, actions, crate::from_micros(at), &levels.time)
+        else {
+            return;
+        };
+        self.generator.clocks = write.clocks;
+        for event in write.events {
+            self.history(None, at, event);
+        }
+    }
+
     /// A status move, with `resolved_at` and `closed_at` kept as the application keeps
     /// them.
     fn status(&mut self, actor: i64, at: i64, from: Status, to: Status) {
@@ -981,6 +1067,7 @@ impl Events<'_, '_, '_> {
             _ => {}
         }
         self.history(Some(actor), at, RequestEvent::StatusChanged { from, to });
+        self.move_clocks(&on_status_change(from, to), at);
     }
 
     fn assign(&mut self, actor: i64, assignee: i64, at: i64) {
@@ -1028,5 +1115,9 @@ impl Events<'_, '_, '_> {
             RequestEvent::Replied { comment_id: id }
         };
         self.history(Some(author), at, event);
+        // A public reply from the providing department answers the request.
+        if !internal && author != self.plan.requester {
+            self.move_clocks(&on_provider_reply(), at);
+        }
     }
 }

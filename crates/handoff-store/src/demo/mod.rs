@@ -18,7 +18,7 @@ use rand::rngs::StdRng;
 use sqlx::query_builder::Separated;
 use sqlx::{Database, Executor, IntoArguments, QueryBuilder, Transaction};
 
-use self::generate::{Bases, Chunk, Generator, Org};
+use self::generate::{Bases, Chunk, Generator, Levels, Org};
 use crate::db::BeginWrite;
 use crate::{Db, Engine, Result, from_micros, on_read, on_write, to_micros};
 
@@ -178,7 +178,19 @@ async fn write_requests(
     } else {
         ProgressBar::hidden()
     };
-    let mut generator = Generator::new(org, rng, now, options.requests, bases);
+    // The history's clocks run in the office calendar under the services' policies, as
+    // `slas::set_up` stores them once the requests are written.
+    let spec = slas::office_calendar()?;
+    let calendar = handoff_domain::calendar::Horizon::around(from_micros(now), 1, 2)
+        .and_then(|h| handoff_domain::calendar::Calendar::new(spec)?.compile(h))
+        .map_err(|e| crate::StoreError::Corrupt(format!("demo calendar: {e}")))?;
+    let levels = Levels {
+        time: crate::slas::Timekeeping {
+            calendar: Some(std::sync::Arc::new(calendar)),
+        },
+        policies: slas::policies().to_vec(),
+    };
+    let mut generator = Generator::new(org, rng, now, options.requests, bases).with_levels(levels);
     let mut chunk = Chunk::default();
     let mut comments = 0u64;
     let mut done = 0u64;
@@ -334,6 +346,7 @@ where
     for<'q> bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     insert_rows(
         tx,
@@ -407,6 +420,42 @@ where
                 .push_bind(w.person_id)
                 .push_bind(w.added_by)
                 .push_bind(w.added_at);
+        },
+    )
+    .await?;
+    // The clocks as `slas` writes them (JSON texts made first: the rows borrow them).
+    let clocks: Vec<(i64, &crate::slas::StoredClock, [String; 3])> = chunk
+        .clocks
+        .iter()
+        .map(|(id, c)| {
+            (
+                *id,
+                c,
+                [c.warn_at_json(), c.schedule_json(), c.raised_json()],
+            )
+        })
+        .collect();
+    insert_rows(
+        tx,
+        engine,
+        crate::slas::INSERT_CLOCKS,
+        13,
+        &clocks,
+        |mut row, (id, stored, texts)| {
+            let c = &stored.clock;
+            row.push_bind(*id)
+                .push_bind(c.target.as_str())
+                .push_bind(c.allowed.as_micros() as i64)
+                .push_bind(c.used.as_micros() as i64)
+                .push_bind(c.running_since.map(to_micros))
+                .push_bind(c.due_at.map(to_micros))
+                .push_bind(c.stopped_at.map(to_micros))
+                .push_bind(c.cycle)
+                .push_bind(stored.calendar_time)
+                .push_bind(texts[0].as_str())
+                .push_bind(texts[1].as_str())
+                .push_bind(stored.next_alarm_at().map(to_micros))
+                .push_bind(texts[2].as_str());
         },
     )
     .await?;

@@ -1,7 +1,7 @@
 //! The demo's service levels: one office calendar that every department works in, and
-//! SLA policies on every service, so that requests filed in the demo run SLA clocks.
-//! (The generated history predates them and has none; `live.rs` adds recent requests
-//! that do.)
+//! SLA policies on every service. The generated history runs its clocks under them as
+//! the application would have (see `generate.rs`), and the live requests of
+//! `handoff_app::demo` are filed under them through the actions.
 
 use handoff_domain::calendar::CalendarSpec;
 use handoff_domain::request::Priority;
@@ -13,7 +13,7 @@ use crate::services::{self, ServiceFilter};
 use crate::sla_policies::{self, ServicePolicy};
 use crate::{Db, Result, StoreError, calendars};
 
-fn office_calendar() -> Result<CalendarSpec> {
+pub(super) fn office_calendar() -> Result<CalendarSpec> {
     let day = serde_json::json!([["09:00", "12:30"], ["13:30", "17:30"]]);
     serde_json::from_value(serde_json::json!({
         "time_zone": "Europe/London",
@@ -44,25 +44,10 @@ fn policy(first_response: i64, resolution: i64, next_update: Option<i64>) -> Pol
     }
 }
 
-/// Creates the office calendar, makes every department use it, and gives every service
-/// a policy: a working day to answer and a week to resolve, faster when urgent.
-pub(super) async fn set_up(db: &Db, now: Timestamp) -> Result<CalendarSpec> {
-    let all = departments::list(db, 0, 1_000).await?;
-    let spec = office_calendar()?;
-    let Some(owner) = all.iter().find(|d| d.handle == "it").or(all.first()) else {
-        return Ok(spec);
-    };
-    let calendar = calendars::create(db, owner.id, "Head office", &spec, now).await?;
-    // The demo's requests have no clocks yet: nothing to recompute.
-    let mut tx = db.begin().await?;
-    for department in &all {
-        let changes = DepartmentChanges {
-            calendar_id: Some(Some(calendar.id)),
-            ..Default::default()
-        };
-        departments::update(&mut tx, department.id, &changes).await?;
-    }
-    let policies = [
+/// Every service's policies: a working day to answer and a week to resolve, faster when
+/// urgent.
+pub(super) fn policies() -> [ServicePolicy; 3] {
+    [
         ServicePolicy {
             priority: None,
             policy: policy(8 * 60, 5 * 8 * 60, None),
@@ -75,7 +60,29 @@ pub(super) async fn set_up(db: &Db, now: Timestamp) -> Result<CalendarSpec> {
             priority: Some(Priority::Urgent),
             policy: policy(30, 8 * 60, Some(2 * 60)),
         },
-    ];
+    ]
+}
+
+/// Creates the office calendar, makes every department use it, and gives every service
+/// a policy: a working day to answer and a week to resolve, faster when urgent.
+pub(super) async fn set_up(db: &Db, now: Timestamp) -> Result<CalendarSpec> {
+    let all = departments::list(db, 0, 1_000).await?;
+    let spec = office_calendar()?;
+    let Some(owner) = all.iter().find(|d| d.handle == "it").or(all.first()) else {
+        return Ok(spec);
+    };
+    let calendar = calendars::create(db, owner.id, "Head office", &spec, now).await?;
+    // The history's clocks were run under this calendar and these policies already:
+    // nothing to recompute.
+    let mut tx = db.begin().await?;
+    for department in &all {
+        let changes = DepartmentChanges {
+            calendar_id: Some(Some(calendar.id)),
+            ..Default::default()
+        };
+        departments::update(&mut tx, department.id, &changes).await?;
+    }
+    let policies = policies();
     for service in services::list(db, &ServiceFilter::default(), 0, 1_000).await? {
         sla_policies::replace(&mut tx, service.id, &policies, now).await?;
     }
