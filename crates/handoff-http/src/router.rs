@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
         .split_for_parts();
+    let mut api = api;
+    crate::openapi::add_error_answers(&mut api);
     let document = Arc::new(api);
     router
         .route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
