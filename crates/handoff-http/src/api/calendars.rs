@@ -211,10 +211,16 @@ pub async fn change(
         .map(|n| text(&mut errors, "name", n, 100));
     errors.into_result(()).map_err(ApiError::invalid)?;
     let mut spec = current.spec;
+    // The field named when the new definition would put a target out of reach: the
+    // working hours when they changed, else the holidays, else the zone.
+    let field = match (&body.week, &body.holidays) {
+        (Some(_), _) => "week",
+        (None, Some(_)) => "holidays",
+        (None, None) => "time_zone",
+    };
     if let Some(zone) = body.time_zone {
         spec.time_zone = zone;
     }
-    let body_changes_hours = body.week.is_some();
     if let Some(week) = body.week {
         spec.week = week;
     }
@@ -223,11 +229,6 @@ pub async fn change(
     }
     let now = state.clock.now();
     let calendar = check_spec(spec, now)?;
-    let field = if body_changes_hours {
-        "week"
-    } else {
-        "holidays"
-    };
     Ok(
         handoff_app::calendars::save(&state.app, id, name.as_deref(), calendar.spec(), field)
             .await?,
