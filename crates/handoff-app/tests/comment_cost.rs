@@ -15,8 +15,8 @@ use handoff_domain::access::Actor;
 use handoff_domain::clock::SystemClock;
 use handoff_domain::org::Role;
 use handoff_domain::request::Priority;
-use handoff_store::scratch::{ScratchDatabase, one_service, test_server};
 use handoff_store::{Db, PoolSize};
+use handoff_test_support::{ScratchDatabase, one_service, test_server};
 use jiff::Timestamp;
 
 const COMMENTS: usize = 3_000;

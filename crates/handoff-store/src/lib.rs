@@ -18,7 +18,6 @@ pub mod notifications;
 pub mod people;
 pub mod reports;
 pub mod requests;
-pub mod scratch;
 pub mod search;
 pub mod services;
 pub mod sessions;

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use handoff_domain::calendar::{Calendar, CalendarSpec, Horizon};
 use handoff_domain::org::Role;
 use handoff_store::departments::{self, NewDepartment};
-use handoff_store::scratch::{ScratchDatabase, one_service, open_service, test_server};
 use handoff_store::slas::{self, Scope, Timekeeping};
 use handoff_store::{Db, PoolSize};
+use handoff_test_support::{ScratchDatabase, one_service, open_service, test_server};
 use jiff::{SignedDuration, Timestamp};
 
 /// More requests than one page the recompute reads at a time, so that it pages.

@@ -9,9 +9,9 @@ use std::time::Instant;
 
 use handoff_domain::calendar::{Calendar, CalendarSpec, Horizon};
 use handoff_domain::org::Role;
-use handoff_store::scratch::{ScratchDatabase, one_service, test_server};
 use handoff_store::slas::{self, Scope, Timekeeping};
 use handoff_store::{Db, PoolSize};
+use handoff_test_support::{ScratchDatabase, one_service, test_server};
 use jiff::Timestamp;
 
 const OPEN_REQUESTS: i64 = 100_000;

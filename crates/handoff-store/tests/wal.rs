@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use handoff_domain::org::Role;
 use handoff_store::requests;
-use handoff_store::scratch::one_service;
 use handoff_store::slas::ClockWrite;
 use handoff_store::{CHECKPOINT_IDLE, Db, PoolSize, WAL_TRUNCATE_AT};
+use handoff_test_support::one_service;
 use jiff::Timestamp;
 
 /// Requests filed in the burst, by this many tasks at once.

@@ -9,8 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use handoff_domain::org::Role;
-use handoff_store::scratch::one_service;
 use handoff_store::{Db, PoolSize, sessions, tokens};
+use handoff_test_support::one_service;
 use jiff::Timestamp;
 use reqwest::StatusCode;
 

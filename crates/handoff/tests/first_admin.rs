@@ -7,8 +7,8 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use handoff_store::scratch::{ScratchDatabase, test_server};
 use handoff_store::{Db, PoolSize, people};
+use handoff_test_support::{ScratchDatabase, test_server};
 
 /// Kills the server however the test ends.
 struct Server(Child);

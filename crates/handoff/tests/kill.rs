@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use handoff_domain::org::Role;
-use handoff_store::scratch::{ScratchDatabase, one_service, test_server};
 use handoff_store::{Db, PoolSize, tokens};
+use handoff_test_support::{ScratchDatabase, one_service, test_server};
 use jiff::Timestamp;
 
 /// Requests acknowledged before the kill.

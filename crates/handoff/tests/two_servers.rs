@@ -8,9 +8,9 @@ use handoff_domain::clock::{Clock, SystemClock};
 use handoff_domain::org::Role;
 use handoff_domain::sla::Policy;
 use handoff_store::requests;
-use handoff_store::scratch::{ScratchDatabase, one_service, test_server};
 use handoff_store::slas::{ClockWrite, Timekeeping};
 use handoff_store::{Db, PoolSize};
+use handoff_test_support::{ScratchDatabase, one_service, test_server};
 use jiff::SignedDuration;
 
 const REQUESTS: i64 = 60;

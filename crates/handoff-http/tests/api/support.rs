@@ -11,8 +11,8 @@ use handoff_domain::org::Role;
 use handoff_http::AppState;
 use handoff_store::departments::{self, NewDepartment};
 use handoff_store::people::{self, NewPerson};
-use handoff_store::scratch::ScratchDatabase;
 use handoff_store::{Db, Engine, PoolSize, tokens};
+use handoff_test_support::ScratchDatabase;
 use http_body_util::BodyExt;
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -87,7 +87,7 @@ impl TestApp {
                 (db, Cleanup::Sqlite(dir))
             }
             Engine::Postgres => {
-                let server = handoff_store::scratch::test_server();
+                let server = handoff_test_support::test_server();
                 let scratch = ScratchDatabase::create(&server, "handoff_test")
                     .await
                     .unwrap_or_else(|e| {

@@ -1,6 +1,6 @@
 //! The demo data is checked the way the application would read it: forms valid, history
 //! consistent with each request, search finding different requests for different words.
-//! On SQLite and on PostgreSQL ([`crate::scratch::test_server`]).
+//! On SQLite and on PostgreSQL ([`handoff_test_support::test_server`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -17,8 +17,8 @@ use serde_json::{Map, Value};
 use super::generate::{Bases, Chunk, Generator, Org};
 use super::{DemoOptions, DemoSummary, fill, is_empty};
 use crate::requests::{self, ListFilter, Sort, SortKey};
-use crate::scratch::ScratchDatabase;
 use crate::{Db, PoolSize, departments, on_read, to_micros};
+use handoff_test_support::ScratchDatabase;
 
 fn now() -> Timestamp {
     "2026-03-02T10:00:00Z".parse().unwrap()
@@ -128,7 +128,7 @@ fn sqlite_gets_a_consistent_organisation() {
 
 #[test]
 fn postgres_gets_a_consistent_organisation() {
-    let url = crate::scratch::test_server();
+    let url = handoff_test_support::test_server();
     sqlx::test_block_on(async {
         let scratch = ScratchDatabase::create(&url, "demo_test").await.unwrap();
         let db = Db::connect(&scratch.url, PoolSize::default())

@@ -6,11 +6,11 @@ use handoff_domain::request::Priority;
 use jiff::Timestamp;
 use rand::RngCore;
 
-use crate::departments::{self, NewDepartment};
-use crate::people::{self, NewPerson};
-use crate::requests::NewRequest;
-use crate::services::{self, NewService};
-use crate::{Db, PoolSize, Result};
+use handoff_store::departments::{self, NewDepartment};
+use handoff_store::people::{self, NewPerson};
+use handoff_store::requests::NewRequest;
+use handoff_store::services::{self, NewService};
+use handoff_store::{Db, PoolSize, Result};
 
 /// The PostgreSQL server tests use: `HANDOFF_TEST_POSTGRES_URL` (scripts/test starts a
 /// throwaway one and sets it), else the local server.
