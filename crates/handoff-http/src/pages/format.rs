@@ -33,24 +33,11 @@ pub fn minutes(m: f64) -> String {
 }
 
 pub fn status(s: Status) -> &'static str {
-    match s {
-        Status::New => "New",
-        Status::Open => "Open",
-        Status::InProgress => "In progress",
-        Status::WaitingOnCustomer => "Waiting on customer",
-        Status::Resolved => "Resolved",
-        Status::Closed => "Closed",
-        Status::Reopened => "Reopened",
-    }
+    s.label()
 }
 
 pub fn priority(p: Priority) -> &'static str {
-    match p {
-        Priority::Low => "Low",
-        Priority::Normal => "Normal",
-        Priority::High => "High",
-        Priority::Urgent => "Urgent",
-    }
+    p.label()
 }
 
 /// The priorities to choose from, `selected` chosen.
@@ -62,11 +49,7 @@ pub fn priorities(selected: Priority) -> Vec<Choice> {
 }
 
 pub fn target(t: Target) -> &'static str {
-    match t {
-        Target::FirstResponse => "First response",
-        Target::Resolution => "Resolution",
-        Target::NextUpdate => "Next update",
-    }
+    t.label()
 }
 
 /// One SLA target of a request, as a page shows it.
