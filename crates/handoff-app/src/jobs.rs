@@ -257,10 +257,11 @@ async fn tell(
         .collect();
     let mut tx = app.db.begin().await?;
     notifications::insert(&mut tx, &rows, to_micros(app.clock.now())).await?;
-    if jobs::finish(&mut tx, job).await? {
-        tx.commit().await?;
+    if !jobs::finish(&mut tx, job).await? {
+        // Another worker took the job over; it tells them instead.
+        return Ok(Vec::new());
     }
-    // Otherwise another worker took the job over; it tells them instead.
+    tx.commit().await?;
     Ok(told.into_iter().map(|(id, _)| id).collect())
 }
 

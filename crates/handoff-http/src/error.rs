@@ -91,30 +91,10 @@ impl ApiError {
     }
 }
 
+/// Storage errors mean what they mean to the actions (see [`ActionError`]'s `From`).
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::NotFound => ApiError::NotFound("resource"),
-            StoreError::Unavailable(e) => {
-                tracing::warn!(error = %e, "database unavailable");
-                ApiError::Unavailable
-            }
-            StoreError::ForeignKey => ApiError::Conflict {
-                code: "in_use",
-                message: "it is referred to by other records, or refers to a missing one"
-                    .to_owned(),
-                fields: FieldErrors::new(),
-            },
-            StoreError::Unique(what) => ApiError::Conflict {
-                code: "already_exists",
-                message: format!("already exists ({what})"),
-                fields: FieldErrors::new(),
-            },
-            other => {
-                tracing::error!(error = %other, "storage failure");
-                ApiError::Internal
-            }
-        }
+        ActionError::from(err).into()
     }
 }
 
@@ -168,21 +148,10 @@ impl From<ActionError> for ApiError {
 
 /// Maps a unique violation on `column` to a field error, passing other errors on.
 pub fn unique_as_field(err: StoreError, column: &str, reason: &str) -> ApiError {
-    if err.is_unique(column) {
-        ApiError::Conflict {
-            code: "already_exists",
-            message: format!("{column}: {reason}"),
-            fields: FieldErrors::single(column, reason),
-        }
-    } else {
-        err.into()
-    }
+    handoff_app::error::unique_as_field(err, column, reason).into()
 }
 
 /// Maps "not found" in storage to a 404 naming `what`, passing other errors on.
 pub fn or_404(what: &'static str) -> impl Fn(StoreError) -> ApiError {
-    move |err| match err {
-        StoreError::NotFound => ApiError::NotFound(what),
-        other => other.into(),
-    }
+    move |err| handoff_app::error::or_404(what)(err).into()
 }
