@@ -189,20 +189,32 @@ impl Driver {
     };
 }
 
-/// Adds the search for `terms` to a list query that selects from requests `r`: the
-/// `FROM` part and the conditions, ending in ` AND `. Every term must occur in one of
-/// the request's pieces that the viewer may read: public pieces always, internal notes
-/// only where `works` (the condition that the viewer works `r`) holds.
+/// Starts a list query that searches for `terms` and selects `columns` from requests
+/// `r`: on PostgreSQL everything up to and including the conditions, on SQLite from the
+/// `FROM` part on; both end in ` AND `. Every term must occur in one of the request's
+/// pieces that the viewer may read: public pieces always, internal notes only where
+/// `works` (the condition that the viewer works `r`) holds.
 ///
 /// On SQLite the index drives: its matches of the first term come out in key order,
 /// which is request order, so a list sorted by id reads no more matches than the page
 /// needs. A request with several matching pieces comes out once per piece: the caller
-/// selects `DISTINCT r.id`, which SQLite checks as the rows stream by. Other terms are
-/// looked up in the request's own key range.
+/// wraps the query to select `DISTINCT r.id`, which SQLite checks as the rows stream by.
+/// Other terms are looked up in the request's own key range.
+///
+/// On PostgreSQL the GIN index finds the first term's matches, within `window` (ids
+/// `[low, high)`) when given, in no useful order. They are gathered first (a
+/// materialised CTE, so that the planner cannot choose to walk the requests in order
+/// instead, testing each: that read most of the table for a word rare among recent
+/// requests), grouped by request, sorted by id the way the list is, and joined to the
+/// requests in that order until the page is full. Other terms are looked up in the
+/// request's own pieces. Put the rarest term first.
 pub(crate) fn push_search(
     sql: &mut Sql,
     engine: Engine,
+    columns: &str,
     terms: &[String],
+    window: Option<(i64, i64)>,
+    descending: bool,
     works: impl Fn(&mut Sql),
 ) -> Driver {
     let readable = |sql: &mut Sql, key: &str| {
@@ -210,9 +222,9 @@ pub(crate) fn push_search(
         works(sql);
         sql.push(")");
     };
+    let (first, rest) = terms.split_first().expect("a search has terms");
     match engine {
         Engine::Sqlite => {
-            let (first, rest) = terms.split_first().expect("a search has terms");
             sql.push("request_search f JOIN requests r ON r.id = f.rowid >> 21 WHERE f.request_search MATCH ")
                 .text(quoted(first))
                 .push(" AND ");
@@ -233,21 +245,63 @@ pub(crate) fn push_search(
             }
         }
         Engine::Postgres => {
-            sql.push("requests r WHERE ");
-            for term in terms {
+            sql.push("WITH m AS MATERIALIZED (SELECT g.key FROM request_search g WHERE g.body @@ ");
+            tsquery(sql, first);
+            if let Some((low, high)) = window {
+                sql.push(" AND g.key >= ").int(request_key(low));
+                sql.push(" AND g.key < ").int(request_key(high));
+            }
+            sql.push(&format!(
+                ") SELECT {columns} FROM (SELECT key >> 21 AS id, bool_or(key & 1 = 0) AS public \
+                 FROM m GROUP BY 1 ORDER BY 1 {}) h JOIN requests r ON r.id = h.id WHERE (h.public OR ",
+                if descending { "DESC" } else { "ASC" }
+            ));
+            works(sql);
+            sql.push(") AND ");
+            for term in rest {
                 // `key >> 21` is indexed: the join is by equality.
-                sql.push(
-                    "EXISTS (SELECT 1 FROM request_search g WHERE g.key >> 21 = r.id \
-                     AND g.body @@ to_tsquery('simple', ",
-                )
-                .text(format!("'{term}'"))
-                .push(") AND ");
+                sql.push("EXISTS (SELECT 1 FROM request_search g WHERE g.key >> 21 = r.id AND g.body @@ ");
+                tsquery(sql, term);
+                sql.push(" AND ");
                 readable(sql, "g.key");
                 sql.push(") AND ");
             }
-            Driver::REQUESTS
+            Driver {
+                id_column: "h.id",
+                keyed: false,
+            }
         }
     }
+}
+
+/// A term as a PostgreSQL text search query of the one word.
+fn tsquery(sql: &mut Sql, term: &str) {
+    sql.push("to_tsquery('simple', ")
+        .text(format!("'{term}'"))
+        .push(")");
+}
+
+/// How many pieces of text PostgreSQL's planner expects to contain `term`, from its
+/// statistics of the words in `request_search`; a search sizes its first window of ids
+/// by it. A term it cannot ask about counts as matching everything.
+pub(crate) async fn estimate(pool: &sqlx::PgPool, term: &str) -> crate::Result<f64> {
+    // EXPLAIN takes no parameters. Terms are letters and digits only
+    // (`handoff_domain::search::terms`), so quoting one cannot be escaped from; the
+    // check keeps it so.
+    if !term.chars().all(char::is_alphanumeric) {
+        return Ok(f64::MAX);
+    }
+    let plan: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "EXPLAIN SELECT 1 FROM request_search WHERE body @@ to_tsquery('simple', '''{term}''')"
+    )))
+    .fetch_all(pool)
+    .await?;
+    Ok(plan
+        .first()
+        .and_then(|line| line.split(" rows=").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|rows| rows.parse().ok())
+        .unwrap_or(f64::MAX))
 }
 
 /// The condition that rows come after request `id` in a list sorted by id, on the

@@ -113,8 +113,13 @@ pub async fn list(
             "Assigned to me"
         }
     };
+    // Newest first; a search by id, as the API's, which its index walks fastest.
     let sort = Sort {
-        key: SortKey::CreatedAt,
+        key: if filter.terms.is_empty() {
+            SortKey::CreatedAt
+        } else {
+            SortKey::Id
+        },
         descending: true,
     };
     let page = requests::list(&state.db, actor, &filter, sort, cursor, PAGE_SIZE).await?;

@@ -122,4 +122,32 @@ both_engines! {
         assert!(d.get("/api/v1/requests?q=kiosk").await.ids().is_empty());
         assert_eq!(d.get("/api/v1/requests?q=totem%20vermilion").await.ids(), vec![kiosk]);
     }
+
+    async fn search_pages_through_many_requests_newest_first_once_each(app: TestApp) {
+        let s = app.scene().await;
+        let d = &s.designer;
+        let mut all = Vec::new();
+        let mut ochre = Vec::new();
+        for n in 0..150 {
+            let subject = if n % 10 == 3 { format!("Batch item {n} in ochre") } else { format!("Batch item {n}") };
+            let id = app.file(&s.requester, s.service, &subject).await;
+            all.push(id);
+            if n % 10 == 3 {
+                ochre.push(id);
+            }
+        }
+        // With statistics, PostgreSQL's planner knows that every request says "batch":
+        // its search looks at the newest ids in small windows first, then wider ones.
+        app.db.execute_raw("ANALYZE").await.unwrap();
+        let newest_first: Vec<i64> = all.iter().rev().copied().collect();
+        assert_eq!(d.all_ids("/api/v1/requests?q=batch&limit=7").await, newest_first);
+        assert_eq!(d.all_ids("/api/v1/requests?q=batch&limit=7&sort=id").await, all);
+        assert_eq!(d.all_ids("/api/v1/requests?q=batch&limit=50").await, newest_first);
+        let ochre_newest_first: Vec<i64> = ochre.iter().rev().copied().collect();
+        assert_eq!(d.all_ids("/api/v1/requests?q=ochre&limit=4").await, ochre_newest_first);
+        assert_eq!(d.all_ids("/api/v1/requests?q=batch%20ochre&limit=4").await, ochre_newest_first);
+        assert_eq!(d.all_ids("/api/v1/requests?q=ochre%20batch&limit=4&sort=id").await, ochre);
+        assert_eq!(d.get("/api/v1/requests?q=batch&limit=3").await.ids(), newest_first[..3].to_vec());
+        assert!(s.outsider.get("/api/v1/requests?q=batch").await.ids().is_empty());
+    }
 }
