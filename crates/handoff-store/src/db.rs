@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 };
 
 use crate::StoreError;
-use crate::requests::FilingQueue;
+use crate::requests::{FilingQueue, Writer};
 
 /// Prepared statements kept per connection (sqlx's cache; lists and searches assemble
 /// their SQL from the filters used, so a few dozen shapes are common).
@@ -36,7 +36,11 @@ pub enum Db {
         /// The connection that checkpoints the write-ahead log.
         checkpointer: SqlitePool,
     },
-    Postgres(PgPool),
+    Postgres {
+        pool: PgPool,
+        /// New requests wait here to be written in groups.
+        filings: FilingQueue,
+    },
 }
 
 impl std::fmt::Debug for Db {
@@ -65,7 +69,7 @@ macro_rules! on_read {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
             $crate::Db::Sqlite { read: $pool, .. } => $body,
-            $crate::Db::Postgres($pool) => $body,
+            $crate::Db::Postgres { pool: $pool, .. } => $body,
         }
     };
 }
@@ -76,7 +80,7 @@ macro_rules! on_write {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
             $crate::Db::Sqlite { write: $pool, .. } => $body,
-            $crate::Db::Postgres($pool) => $body,
+            $crate::Db::Postgres { pool: $pool, .. } => $body,
         }
     };
 }
@@ -96,7 +100,8 @@ impl Db {
                 .connect_with(options)
                 .await
                 .map_err(StoreError::Unavailable)?;
-            Ok(Db::Postgres(pool))
+            let filings = FilingQueue::start(Writer::Postgres(pool.clone()));
+            Ok(Db::Postgres { pool, filings })
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(StoreError::Config)?
@@ -147,7 +152,7 @@ impl Db {
                 )
                 .await
                 .map_err(StoreError::Unavailable)?;
-            let filings = FilingQueue::start(write.clone());
+            let filings = FilingQueue::start(Writer::Sqlite(write.clone()));
             Ok(Db::Sqlite {
                 read,
                 write,
@@ -162,7 +167,7 @@ impl Db {
     pub fn engine(&self) -> Engine {
         match self {
             Db::Sqlite { .. } => Engine::Sqlite,
-            Db::Postgres(_) => Engine::Postgres,
+            Db::Postgres { .. } => Engine::Postgres,
         }
     }
 
@@ -170,7 +175,7 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
             Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Db::Postgres { pool, .. } => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
@@ -196,7 +201,7 @@ impl Db {
                 write.close().await;
                 checkpointer.close().await;
             }
-            Db::Postgres(pool) => pool.close().await,
+            Db::Postgres { pool, .. } => pool.close().await,
         }
     }
 }

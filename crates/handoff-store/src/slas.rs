@@ -651,7 +651,7 @@ async fn read_open_clocks(
             }
             Ok(())
         }
-        Db::Postgres(pool) => {
+        Db::Postgres { pool, .. } => {
             let mut sql = Sql::new(&format!(
                 "SELECT s.request_id, r.priority, {} FROM request_slas s \
                  JOIN requests r ON r.id = s.request_id WHERE s.stopped_at IS NULL AND ",

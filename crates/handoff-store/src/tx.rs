@@ -46,7 +46,7 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
             Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_write().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+            Db::Postgres { pool, .. } => Tx::Postgres(pool.begin_write().await?),
         })
     }
 }

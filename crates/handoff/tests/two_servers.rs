@@ -115,7 +115,7 @@ async fn on_pending(db: &Db) -> i64 {
 
 async fn count(db: &Db, sql: &'static str) -> i64 {
     match db {
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Db::Postgres { pool, .. } => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
         Db::Sqlite { read, .. } => sqlx::query_scalar(sql).fetch_one(read).await.unwrap(),
     }
 }

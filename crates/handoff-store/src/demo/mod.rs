@@ -112,7 +112,7 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
     };
 
     let written = write_requests(db, options, &org, rng, now, bases).await;
-    if let Db::Postgres(pool) = db {
+    if let Db::Postgres { pool, .. } = db {
         // Identity columns do not notice explicit ids: move each sequence past them, or
         // the application's next insert would collide. Also after a failure, so that
         // what was written stays usable.

@@ -187,7 +187,7 @@ async fn check_fill(db: &Db) {
     .await
     .unwrap();
     assert_eq!(department.id as u64, summary.departments + 1);
-    if let Db::Postgres(pool) = db {
+    if let Db::Postgres { pool, .. } = db {
         for table in [
             "departments",
             "people",

@@ -1,7 +1,6 @@
 //! Filing a request: the row, its first events, its search entry and its SLA clocks,
-//! together, through [`Tx::file`](crate::Tx::file) on both engines. On SQLite requests
-//! filed at the same moment are written together by the batcher ([`super::batch`]);
-//! on PostgreSQL each is its own transaction.
+//! together, through [`Tx::file`](crate::Tx::file) on both engines, requests filed at
+//! the same moment in one transaction ([`super::batch`]).
 
 use handoff_domain::request::Priority;
 use jiff::Timestamp;
@@ -9,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::Request;
 use crate::slas::ClockWrite;
-use crate::{Db, Result, StoreError, to_micros};
+use crate::{Db, Result, to_micros};
 
 pub struct NewRequest<'a> {
     pub service_id: i64,
@@ -56,17 +55,10 @@ impl Filing {
     }
 }
 
-/// Files the request and starts its clocks.
+/// Files the request and starts its clocks, in a group with the requests filed at the
+/// same moment ([`super::batch`]); answers once the group is committed.
 pub async fn create(db: &Db, filing: Filing) -> Result<Request> {
     match db {
-        Db::Sqlite { filings, .. } => filings.file(filing).await,
-        Db::Postgres(_) => {
-            let mut tx = db.begin().await?;
-            let mut filed = tx.file(&[&filing]).await?;
-            tx.commit().await?;
-            filed
-                .pop()
-                .ok_or_else(|| StoreError::Corrupt("a filing returned no request".into()))
-        }
+        Db::Sqlite { filings, .. } | Db::Postgres { filings, .. } => filings.file(filing).await,
     }
 }

@@ -7,6 +7,7 @@ pub(crate) mod list;
 mod update;
 
 pub use batch::FilingQueue;
+pub(crate) use batch::Writer;
 pub use create::{Filing, NewRequest, create};
 pub use list::{Cursor, ListFilter, Page, Sort, SortKey, list};
 pub use update::{lock, save};
