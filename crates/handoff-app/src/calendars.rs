@@ -43,7 +43,18 @@ impl CalendarCache {
         department: i64,
         now: Timestamp,
     ) -> ActionResult<Timekeeping> {
-        let Some(stored) = calendars::of_department(db, department).await? else {
+        let stored = calendars::of_department(db, department).await?;
+        self.compiled(stored, now)
+    }
+
+    /// How requests count time in `stored`, a department's calendar as read (none:
+    /// calendar time), compiled once per calendar and kept while it is unchanged.
+    pub fn compiled(
+        &self,
+        stored: Option<calendars::StoredCalendar>,
+        now: Timestamp,
+    ) -> ActionResult<Timekeeping> {
+        let Some(stored) = stored else {
             return Ok(Timekeeping::default());
         };
         if let Some((spec, compiled)) = self

@@ -39,8 +39,9 @@ pub struct FileRequest {
 /// Files a request for `actor` and starts its SLA clocks.
 #[tracing::instrument(name = "file_request", skip_all, fields(service = command.service_id, actor = actor.person_id))]
 pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResult<Request> {
-    let service = match services::get(&app.db, command.service_id).await {
-        Ok(service) if service.active => service,
+    // The service, its policies and its calendar, in one read.
+    let context = match services::for_filing(&app.db, command.service_id).await {
+        Ok(context) if context.service.active => context,
         Ok(_) | Err(StoreError::NotFound) => {
             return Err(ActionError::field(
                 "service_id",
@@ -49,6 +50,7 @@ pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResul
         }
         Err(other) => return Err(other.into()),
     };
+    let service = &context.service;
     if !service.open_to(actor.department_id) {
         return Err(ActionError::forbidden(
             "this service takes requests from listed departments only, and yours is not one of them",
@@ -87,10 +89,9 @@ pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResul
         fields: &fields,
     };
     let now = app.clock.now();
-    let policies = sla_policies::of_service(&app.db, service.id).await?;
-    let clocks = match sla_policies::applicable(&policies, command.priority) {
+    let clocks = match sla_policies::applicable(&context.policies, command.priority) {
         Some(policy) => {
-            let time = app.timekeeping(service.department_id).await?;
+            let time = app.calendars.compiled(context.calendar.clone(), now)?;
             ClockWrite::start(policy, now, &time)?
         }
         None => ClockWrite::default(),

@@ -18,17 +18,17 @@ pub struct StoredCalendar {
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    department_id: i64,
-    name: String,
-    spec: String,
-    created_at: i64,
-    updated_at: i64,
+pub(crate) struct Row {
+    pub(crate) id: i64,
+    pub(crate) department_id: i64,
+    pub(crate) name: String,
+    pub(crate) spec: String,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
 }
 
 impl Row {
-    fn decode(self) -> Result<StoredCalendar> {
+    pub(crate) fn decode(self) -> Result<StoredCalendar> {
         let spec = serde_json::from_str(&self.spec)
             .map_err(|e| StoreError::Corrupt(format!("calendar {}: {e}", self.id)))?;
         Ok(StoredCalendar {

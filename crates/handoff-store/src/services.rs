@@ -4,9 +4,11 @@ use handoff_domain::form::FieldDef;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
+use crate::calendars::{self, StoredCalendar};
 use crate::db::BeginWrite;
+use crate::sla_policies::{self, ServicePolicy};
 use crate::sql::{Sql, bind_all};
-use crate::{Db, Result, StoreError, on_read, on_write, to_micros};
+use crate::{Db, Engine, Result, StoreError, on_read, on_write, to_micros};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -138,6 +140,107 @@ pub async fn get(db: &Db, id: i64) -> Result<Service> {
         (row, audience)
     });
     row.ok_or(StoreError::NotFound)?.into_service(audience)
+}
+
+/// What filing a request to a service reads: the service, its SLA policies and the
+/// calendar its department counts time in.
+#[derive(Debug, Clone)]
+pub struct FilingContext {
+    pub service: Service,
+    pub policies: Vec<ServicePolicy>,
+    pub calendar: Option<StoredCalendar>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FilingRow {
+    #[sqlx(flatten)]
+    service: ServiceRow,
+    /// The audience's department ids, comma-separated.
+    audience: Option<String>,
+    /// The policies as a JSON array of objects.
+    policies: String,
+    calendar_id: Option<i64>,
+    calendar_department_id: Option<i64>,
+    calendar_name: Option<String>,
+    calendar_spec: Option<String>,
+    calendar_created_at: Option<i64>,
+    calendar_updated_at: Option<i64>,
+}
+
+/// Reads what filing a request to service `id` needs in one query (one round trip:
+/// filing is the busiest write, and each round trip counts on PostgreSQL).
+pub async fn for_filing(db: &Db, id: i64) -> Result<FilingContext> {
+    let (audience, policy) = match db.engine() {
+        Engine::Sqlite => (
+            "group_concat(department_id)",
+            "json_group_array(json_object(",
+        ),
+        Engine::Postgres => (
+            "string_agg(department_id::TEXT, ',')",
+            "COALESCE(json_agg(json_build_object(",
+        ),
+    };
+    let policies_end = match db.engine() {
+        Engine::Sqlite => "))",
+        Engine::Postgres => ")), '[]')::TEXT",
+    };
+    let sql = format!(
+        "SELECT s.id, s.department_id, s.name, s.description, s.owner_id, s.open_to_everyone, \
+         s.confidential, s.active, s.fields, s.created_at, s.updated_at, \
+         (SELECT {audience} FROM service_audience WHERE service_id = s.id) AS audience, \
+         (SELECT {policy}'priority', priority, 'first_response_minutes', first_response_minutes, \
+         'resolution_minutes', resolution_minutes, 'next_update_minutes', next_update_minutes, \
+         'calendar_time', calendar_time, 'warn_at', warn_at{policies_end} \
+         FROM sla_policies WHERE service_id = s.id) AS policies, \
+         c.id AS calendar_id, c.department_id AS calendar_department_id, c.name AS calendar_name, c.spec AS calendar_spec, \
+         c.created_at AS calendar_created_at, c.updated_at AS calendar_updated_at \
+         FROM services s JOIN departments d ON d.id = s.department_id \
+         LEFT JOIN calendars c ON c.id = d.calendar_id WHERE s.id = $1"
+    );
+    let row: Option<FilingRow> = on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+    let row = row.ok_or(StoreError::NotFound)?;
+    let mut audience = Vec::new();
+    for department in row.audience.iter().flat_map(|a| a.split(',')) {
+        audience.push(department.parse().map_err(|e| {
+            StoreError::Corrupt(format!("service {id} audience {department}: {e}"))
+        })?);
+    }
+    audience.sort_unstable();
+    let mut policies: Vec<sla_policies::Row> = serde_json::from_str(&row.policies)
+        .map_err(|e| StoreError::Corrupt(format!("service {id} policies: {e}")))?;
+    // As [`sla_policies::of_service`] lists them.
+    policies.sort_by_key(sla_policies::Row::rank);
+    let policies = policies
+        .into_iter()
+        .map(sla_policies::Row::decode)
+        .collect::<Result<Vec<_>>>()?;
+    let calendar = match (
+        row.calendar_id,
+        row.calendar_department_id,
+        row.calendar_name,
+        row.calendar_spec,
+    ) {
+        (Some(id), Some(department_id), Some(name), Some(spec)) => Some(
+            calendars::Row {
+                id,
+                department_id,
+                name,
+                spec,
+                created_at: row.calendar_created_at.unwrap_or_default(),
+                updated_at: row.calendar_updated_at.unwrap_or_default(),
+            }
+            .decode()?,
+        ),
+        _ => None,
+    };
+    Ok(FilingContext {
+        service: row.service.into_service(audience)?,
+        policies,
+        calendar,
+    })
 }
 
 #[derive(Debug, Default)]

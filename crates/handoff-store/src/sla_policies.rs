@@ -16,18 +16,24 @@ pub struct ServicePolicy {
     pub policy: Policy,
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct Row {
     priority: i16,
     first_response_minutes: Option<i64>,
     resolution_minutes: Option<i64>,
     next_update_minutes: Option<i64>,
+    #[serde(deserialize_with = "crate::sql::json_bool")]
     calendar_time: bool,
     warn_at: String,
 }
 
 impl Row {
-    fn decode(self) -> Result<ServicePolicy> {
+    /// The stored rank that policies are listed by.
+    pub(crate) fn rank(&self) -> i16 {
+        self.priority
+    }
+
+    pub(crate) fn decode(self) -> Result<ServicePolicy> {
         let priority = match self.priority {
             ANY_PRIORITY => None,
             rank => Some(

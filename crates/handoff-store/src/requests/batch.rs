@@ -26,7 +26,7 @@ const MAX_GROUP: usize = 16;
 
 /// Groups PostgreSQL writes at once, each holding one of the pool's connections (the
 /// others serve reads).
-const POSTGRES_GROUPS: usize = 3;
+const POSTGRES_GROUPS: usize = 2;
 
 /// The pool the groups are written through.
 #[derive(Debug, Clone)]
