@@ -559,6 +559,9 @@ pub async fn recompute(
     on_write!(db, |pool| {
         // SQLite: the write lock first, so that nothing moves a clock between its
         // reading and its rewriting (see RewriteClocks for PostgreSQL).
+        // One connection stays for the reading.
+        let spare = pool.options().get_max_connections().saturating_sub(1) as usize;
+        let writers = writers.min(spare).max(1);
         let mut transactions = Vec::with_capacity(writers);
         for _ in 0..writers {
             transactions.push(

@@ -159,7 +159,10 @@ pub async fn list(
         Db::Postgres { pool, .. } if !filter.terms.is_empty() && sort.key == SortKey::Id => {
             search_in_windows(db, pool, viewer, filter, sort, after, limit).await?
         }
-        _ => fetch(db, query(engine, viewer, filter, sort, after, limit, None)).await?,
+        _ => {
+            let sql = query(engine, viewer, filter, sort, after, limit, None);
+            fetch(db, sql, !filter.terms.is_empty()).await?
+        }
     };
     let next = if items.len() as i64 > limit {
         items.truncate(limit as usize);
@@ -247,7 +250,7 @@ async fn search_in_windows(
             left,
             Some(window),
         );
-        items.extend(fetch(db, sql).await?);
+        items.extend(fetch(db, sql, true).await?);
         if sort.descending {
             high = window.0;
         } else {
@@ -258,11 +261,12 @@ async fn search_in_windows(
     Ok(items)
 }
 
-async fn fetch(db: &Db, sql: Sql) -> Result<Vec<Request>> {
-    // A search on PostgreSQL is planned for its words and window each time: a statement
-    // kept prepared soon runs a generic plan, made for no word in particular, that read
-    // a common word's every match to find the few in a window (30 ms instead of 2).
-    let keep = !(db.engine() == Engine::Postgres && sql.text.starts_with("WITH m "));
+/// Runs a list query. A search on PostgreSQL is planned for its words and window each
+/// time (`searching`): a statement kept prepared soon runs a generic plan, made for no
+/// word in particular, that read a common word's every match to find the few in a
+/// window (30 ms instead of 2).
+async fn fetch(db: &Db, sql: Sql, searching: bool) -> Result<Vec<Request>> {
+    let keep = !(searching && db.engine() == Engine::Postgres);
     Ok(on_read!(db, |pool| bind_all!(
         sqlx::query_as(AssertSqlSafe(sql.text)),
         &sql.params
