@@ -218,6 +218,10 @@ pub const CHECKPOINT_POLL: Duration = Duration::from_millis(20);
 /// A log that has not grown for this long is emptied: writes have paused.
 pub const CHECKPOINT_IDLE: Duration = Duration::from_millis(250);
 
+/// The longest a checkpointer that found readers on the old log waits before trying
+/// again (it starts at [`CHECKPOINT_POLL`] and doubles).
+pub const CHECKPOINT_MAX_BACKOFF: Duration = Duration::from_secs(2);
+
 /// How long a truncating checkpoint waits for the writer's current transaction and for
 /// readers still on the old log. It holds up the writer meanwhile, so it gives up early
 /// and tries again later rather than stall filing behind a long read.
@@ -275,7 +279,7 @@ async fn checkpoint(pool: SqlitePool, wal: std::path::PathBuf) {
         {
             Ok((0, _, _)) => backoff = CHECKPOINT_POLL,
             Ok(_) => {
-                backoff = (backoff * 2).min(Duration::from_secs(2));
+                backoff = (backoff * 2).min(CHECKPOINT_MAX_BACKOFF);
                 next_try = now + backoff;
                 if current >= 4 * WAL_TRUNCATE_AT {
                     tracing::warn!(wal_bytes = current, "write-ahead log held by a long read");

@@ -26,7 +26,9 @@ pub mod slas;
 pub mod tokens;
 pub mod watchers;
 
-pub use db::{CHECKPOINT_IDLE, CHECKPOINT_POLL, Db, Engine, PoolSize, WAL_TRUNCATE_AT};
+pub use db::{
+    CHECKPOINT_IDLE, CHECKPOINT_MAX_BACKOFF, CHECKPOINT_POLL, Db, Engine, PoolSize, WAL_TRUNCATE_AT,
+};
 pub use error::StoreError;
 pub use time::{from_micros, to_micros};
 pub use tx::Tx;

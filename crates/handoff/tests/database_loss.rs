@@ -3,9 +3,8 @@
 //! itself once PostgreSQL is back. The test runs its own throwaway PostgreSQL
 //! (`scripts/postgres start`), which it pauses and resumes.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use handoff_domain::org::Role;
@@ -14,18 +13,19 @@ use handoff_test_support::one_service;
 use jiff::Timestamp;
 use reqwest::StatusCode;
 
+mod support;
+use support::Served;
+
 /// Stops the server and the PostgreSQL cluster however the test ends.
 struct Running {
-    server: Option<Child>,
+    server: Option<Served>,
     cluster: PathBuf,
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
-        if let Some(server) = &mut self.server {
-            let _ = server.kill();
-            let _ = server.wait();
-        }
+        // The server first, then its database.
+        drop(self.server.take());
         let _ = postgres("stop", &self.cluster);
     }
 }
@@ -90,22 +90,15 @@ async fn the_server_answers_503_while_postgres_is_down_and_recovers() {
         .unwrap();
     db.close().await;
 
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    running.server = Some(
-        Command::new(env!("CARGO_BIN_EXE_handoff"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+    let server = Served::start(|serve| {
+        serve
             .args(["--database-url", &url])
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start handoff serve"),
-    );
+            .stderr(Stdio::inherit());
+    })
+    .await;
+    let base = server.base.clone();
+    running.server = Some(server);
     let client = reqwest::Client::new();
     let api = async || {
         client

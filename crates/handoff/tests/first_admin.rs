@@ -3,22 +3,13 @@
 //! them a token, and the API answers it. Bad input is refused with one readable line.
 
 use std::io::Write;
-use std::net::TcpListener;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
 use handoff_store::{Db, PoolSize, people};
 use handoff_test_support::{ScratchDatabase, test_server};
 
-/// Kills the server however the test ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+mod support;
+use support::Served;
 
 /// Runs `handoff` with `args`, the database options and `stdin`.
 fn handoff(database: &[String], args: &[&str], stdin: &str) -> Output {
@@ -189,29 +180,15 @@ async fn start_from_nothing(database: &[String], url: &str) {
     assert!(!token.is_empty() && !token.contains(char::is_whitespace));
 
     // The API answers the token, and Ann may build the rest of the organisation.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_handoff"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+    let server = Served::start(|serve| {
+        serve
             .args(database)
             .env_remove("HANDOFF_DATABASE_URL")
-            .env_remove("HANDOFF_DATA_DIR")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start handoff serve"),
-    );
+            .env_remove("HANDOFF_DATA_DIR");
+    })
+    .await;
+    let base = &server.base;
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
     let res = client
         .get(format!("{base}/api/v1/people/{ann}"))
         .bearer_auth(&token)

@@ -2,8 +2,6 @@
 //! under load (on SQLite, while its checkpointer empties the write-ahead log) is killed
 //! with SIGKILL, and every request it answered 201 for is in the database afterwards.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -13,19 +11,12 @@ use handoff_store::{Db, PoolSize, tokens};
 use handoff_test_support::{ScratchDatabase, one_service, test_server};
 use jiff::Timestamp;
 
+mod support;
+use support::Served;
+
 /// Requests acknowledged before the kill.
 const ACKNOWLEDGED: usize = 3_000;
 const FILERS: usize = 16;
-
-/// Kills the server however the test ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_requests_survive_a_kill_sqlite() {
@@ -56,27 +47,12 @@ async fn acknowledged_requests_survive_a_kill(url: &str) {
         .unwrap();
     db.close().await;
 
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_handoff"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", url])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start handoff serve"),
-    );
+    let mut server = Served::start(|serve| {
+        serve.args(["--database-url", url]);
+    })
+    .await;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 
     // Filers that record each request the server acknowledged, until it dies.
     let dead = Arc::new(AtomicBool::new(false));
@@ -118,8 +94,7 @@ async fn acknowledged_requests_survive_a_kill(url: &str) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     // SIGKILL, in the middle of the load.
-    server.0.kill().unwrap();
-    server.0.wait().unwrap();
+    server.kill();
     dead.store(true, Ordering::Relaxed);
     while let Some(joined) = filers.join_next().await {
         joined.unwrap();
