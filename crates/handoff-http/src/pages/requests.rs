@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use handoff_domain::request::Status;
 use handoff_domain::search;
-use handoff_store::requests::{self, Cursor, ListFilter, Request, Sort, SortKey};
+use handoff_store::requests::{self, Cursor, ListFilter, Request, Sort};
 use handoff_store::{from_micros, people, services, slas};
 
 use super::form::{Pairs, encode};
@@ -113,15 +113,7 @@ pub async fn list(
             "Assigned to me"
         }
     };
-    // Newest first; a search by id, as the API's, which its index walks fastest.
-    let sort = Sort {
-        key: if filter.terms.is_empty() {
-            SortKey::CreatedAt
-        } else {
-            SortKey::Id
-        },
-        descending: true,
-    };
+    let sort = Sort::default_for(&filter);
     let page = requests::list(&state.db, actor, &filter, sort, cursor, PAGE_SIZE).await?;
     let rows = rows(&state, &viewer, page.items).await?;
     let next = page.next.map(|c| {

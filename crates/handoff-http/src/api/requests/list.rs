@@ -6,7 +6,7 @@ use axum::extract::State;
 use handoff_domain::FieldErrors;
 use handoff_domain::request::{Priority, Status};
 use handoff_domain::search::terms;
-use handoff_store::requests::{self, Cursor, ListFilter, Sort, SortKey};
+use handoff_store::requests::{self, Cursor, ListFilter, Sort};
 use handoff_store::to_micros;
 
 use super::RequestJson;
@@ -109,19 +109,12 @@ pub async fn list(
     if query.get("q").is_some() && filter.terms.is_empty() {
         errors.add("q", "has no words to search for");
     }
-    let default_sort = if filter.terms.is_empty() {
-        "-created_at"
-    } else {
-        "-id"
-    };
-    let sort = match Sort::parse(query.get("sort").unwrap_or(default_sort)) {
-        Some(sort) => sort,
-        None => {
+    let sort = match query.get("sort").map(Sort::parse) {
+        None => Sort::default_for(&filter),
+        Some(Some(sort)) => sort,
+        Some(None) => {
             errors.add("sort", format!("must be one of: {}", Sort::NAMES));
-            Sort {
-                key: SortKey::CreatedAt,
-                descending: true,
-            }
+            Sort::default_for(&filter)
         }
     };
     let cursor = match query.get("cursor") {
