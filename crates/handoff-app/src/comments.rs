@@ -31,8 +31,8 @@ pub struct Commented {
 /// Posts a reply or internal note on request `id` as `actor`.
 #[tracing::instrument(name = "comment", skip_all, fields(request = id, actor = actor.person_id, internal = new.internal))]
 pub async fn post(app: &App, actor: &Actor, id: i64, new: NewComment) -> ActionResult<Commented> {
-    let (request, watching) = visible(app, actor, id).await?;
-    let facts = request.facts(watching);
+    let (request, relation) = visible(app, actor, id).await?;
+    let facts = request.facts(relation);
     if new.internal && !actor.can_see_internal(&facts) {
         return Err(ActionError::forbidden(
             "only the providing department writes internal notes",
@@ -62,17 +62,23 @@ pub async fn post(app: &App, actor: &Actor, id: i64, new: NewComment) -> ActionR
     }];
     let mut clock_actions = Vec::new();
     let mut request_status = None;
+    let mut after = old.clone();
     if from_customer && old.status()? == Status::WaitingOnCustomer {
-        let mut reopened = old.clone();
-        reopened.status = Status::Open.as_str().to_owned();
-        reopened.updated_at = at;
-        requests::save(&mut tx, &old, &reopened).await?;
+        after.status = Status::Open.as_str().to_owned();
         events.push(RequestEvent::StatusChanged {
             from: Status::WaitingOnCustomer,
             to: Status::Open,
         });
         clock_actions.extend(on_status_change(Status::WaitingOnCustomer, Status::Open));
         request_status = Some(Status::Open);
+    }
+    if from_provider && old.first_response_at.is_none() {
+        // The holder's first answer in its stint.
+        after.first_response_at = Some(at);
+    }
+    if after != old {
+        after.updated_at = at;
+        requests::save(&mut tx, &old, &after).await?;
     }
     if from_provider {
         clock_actions.extend(on_provider_reply());

@@ -227,7 +227,7 @@ async fn tell(
     target: Target,
     alarm: Alarm,
 ) -> ActionResult<Vec<i64>> {
-    let (request, _) = requests::get(&app.db, request_id, 0)
+    let (request, _) = requests::get(&app.db, request_id, 0, 0)
         .await
         .map_err(or_404("request"))?;
     let department = match request.assignee_id {

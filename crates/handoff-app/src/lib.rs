@@ -11,6 +11,8 @@ pub mod error;
 pub mod jobs;
 pub mod requests;
 pub mod sla;
+pub mod stints;
+pub mod transfers;
 pub mod watchers;
 
 use std::sync::Arc;

@@ -2,11 +2,12 @@
 
 use handoff_domain::FieldErrors;
 use handoff_domain::access::{Actor, Denied};
-use handoff_domain::form::check_values;
+use handoff_domain::form::{FieldDef, check_values};
 use handoff_domain::request::{BODY_MAX, Priority, RequestEvent, SUBJECT_MAX, Status};
 use handoff_domain::sla::on_status_change;
 use handoff_domain::validation::{optional_text, text};
-use handoff_store::requests::{self, Filing, NewRequest, Request};
+use handoff_store::requests::{self, Filing, NewRequest, Relation, Request};
+use handoff_store::services::FilingContext;
 use handoff_store::slas::ClockWrite;
 use handoff_store::{StoreError, people, services, sla_policies, to_micros};
 use serde_json::{Map, Value};
@@ -14,13 +15,13 @@ use serde_json::{Map, Value};
 use crate::App;
 use crate::error::{ActionError, ActionResult, or_404};
 
-/// A request and whether the actor watches it, when the actor may see it.
-pub async fn visible(app: &App, actor: &Actor, id: i64) -> ActionResult<(Request, bool)> {
-    let (request, watching) = requests::get(&app.db, id, actor.person_id)
+/// A request and how the actor stands to it, when the actor may see it.
+pub async fn visible(app: &App, actor: &Actor, id: i64) -> ActionResult<(Request, Relation)> {
+    let (request, relation) = requests::get(&app.db, id, actor.person_id, actor.department_id)
         .await
         .map_err(or_404("request"))?;
-    if actor.can_view(&request.facts(watching)) {
-        Ok((request, watching))
+    if actor.can_view(&request.facts(relation)) {
+        Ok((request, relation))
     } else {
         Err(ActionError::NotFound("request"))
     }
@@ -39,17 +40,7 @@ pub struct FileRequest {
 /// Files a request for `actor` and starts its SLA clocks.
 #[tracing::instrument(name = "file_request", skip_all, fields(service = command.service_id, actor = actor.person_id))]
 pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResult<Request> {
-    // The service, its policies and its calendar, in one read.
-    let context = match services::for_filing(&app.db, command.service_id).await {
-        Ok(context) if context.service.active => context,
-        Ok(_) | Err(StoreError::NotFound) => {
-            return Err(ActionError::field(
-                "service_id",
-                "no such service in the catalog",
-            ));
-        }
-        Err(other) => return Err(other.into()),
-    };
+    let context = catalog_service(app, command.service_id).await?;
     let service = &context.service;
     if !service.open_to(actor.department_id) {
         return Err(ActionError::forbidden(
@@ -59,24 +50,7 @@ pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResul
     let mut errors = FieldErrors::new();
     let subject = text(&mut errors, "subject", &command.subject, SUBJECT_MAX);
     let description = optional_text(&mut errors, "description", &command.description, BODY_MAX);
-    let fields = match check_values("fields", &service.fields, &command.fields) {
-        Ok(checked) => {
-            let ids: Vec<i64> = checked.people.iter().map(|(_, id)| *id).collect();
-            let active = people::active_among(&app.db, &ids, None).await?;
-            for (path, id) in &checked.people {
-                if !active.contains(id) {
-                    errors.add(path.clone(), "no active person has this id");
-                }
-            }
-            checked.values
-        }
-        Err(form_errors) => {
-            for (field, reason) in form_errors.iter() {
-                errors.add(field, reason);
-            }
-            Map::new()
-        }
-    };
+    let fields = check_form(app, &mut errors, &service.fields, &command.fields).await?;
     errors.into_result(()).map_err(ActionError::Invalid)?;
     let new = NewRequest {
         service_id: service.id,
@@ -97,6 +71,47 @@ pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResul
         None => ClockWrite::default(),
     };
     Ok(requests::create(&app.db, Filing::new(&new, clocks, now)).await?)
+}
+
+/// An active service of the catalog with its policies and calendar, in one read; any
+/// other id is refused as a bad `service_id`.
+pub(crate) async fn catalog_service(app: &App, id: i64) -> ActionResult<FilingContext> {
+    match services::for_filing(&app.db, id).await {
+        Ok(context) if context.service.active => Ok(context),
+        Ok(_) | Err(StoreError::NotFound) => Err(ActionError::field(
+            "service_id",
+            "no such service in the catalog",
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Checks form values against a service's form (every person named must be active),
+/// adding what is wrong to `errors` under `fields.<key>`; the clean values.
+pub(crate) async fn check_form(
+    app: &App,
+    errors: &mut FieldErrors,
+    form: &[FieldDef],
+    values: &Map<String, Value>,
+) -> ActionResult<Map<String, Value>> {
+    Ok(match check_values("fields", form, values) {
+        Ok(checked) => {
+            let ids: Vec<i64> = checked.people.iter().map(|(_, id)| *id).collect();
+            let active = people::active_among(&app.db, &ids, None).await?;
+            for (path, id) in &checked.people {
+                if !active.contains(id) {
+                    errors.add(path.clone(), "no active person has this id");
+                }
+            }
+            checked.values
+        }
+        Err(form_errors) => {
+            for (field, reason) in form_errors.iter() {
+                errors.add(field, reason);
+            }
+            Map::new()
+        }
+    })
 }
 
 /// What to change; `None` leaves an attribute as it is.
@@ -131,7 +146,11 @@ fn apply(old: &Request, change: &ChangeRequest, at: i64) -> (Request, Vec<Reques
     {
         new.status = to.as_str().to_owned();
         match to {
-            Status::Resolved => (new.resolved_at, new.closed_at) = (Some(at), None),
+            Status::Resolved => {
+                (new.resolved_at, new.closed_at) = (Some(at), None);
+                // Resolving answers the request, if nothing did before.
+                new.first_response_at.get_or_insert(at);
+            }
             Status::Closed => new.closed_at = Some(at),
             Status::Reopened => (new.resolved_at, new.closed_at) = (None, None),
             _ => {}
@@ -186,7 +205,7 @@ pub async fn change(
     id: i64,
     mut change: ChangeRequest,
 ) -> ActionResult<(Request, Vec<RequestEvent>)> {
-    let (current, watching) = visible(app, actor, id).await?;
+    let (current, relation) = visible(app, actor, id).await?;
     let mut errors = FieldErrors::new();
     change.subject = change
         .subject
@@ -214,7 +233,7 @@ pub async fn change(
 
     let mut tx = app.db.begin().await?;
     let old = requests::lock(&mut tx, id).await?;
-    let facts = old.facts(watching);
+    let facts = old.facts(relation);
     if !(actor.can_work(&facts) || change.status_only()) {
         return Err(ActionError::forbidden(Denied::NotProvider.to_string()));
     }

@@ -12,8 +12,8 @@ use crate::requests::visible;
 /// Adds `person` as a watcher of request `id`; returns whether they were new.
 #[tracing::instrument(name = "add_watcher", skip_all, fields(request = id, person = person))]
 pub async fn add(app: &App, actor: &Actor, id: i64, person: i64) -> ActionResult<bool> {
-    let (request, watching) = visible(app, actor, id).await?;
-    if !actor.can_manage_watchers(&request.facts(watching)) {
+    let (request, relation) = visible(app, actor, id).await?;
+    if !actor.can_manage_watchers(&request.facts(relation)) {
         return Err(ActionError::forbidden(
             "only the requester and the providing department add watchers",
         ));
@@ -41,8 +41,8 @@ pub async fn add(app: &App, actor: &Actor, id: i64, person: i64) -> ActionResult
 /// Removes `person` as a watcher of request `id`; returns whether they were watching.
 #[tracing::instrument(name = "remove_watcher", skip_all, fields(request = id, person = person))]
 pub async fn remove(app: &App, actor: &Actor, id: i64, person: i64) -> ActionResult<bool> {
-    let (request, watching) = visible(app, actor, id).await?;
-    if person != actor.person_id && !actor.can_manage_watchers(&request.facts(watching)) {
+    let (request, relation) = visible(app, actor, id).await?;
+    if person != actor.person_id && !actor.can_manage_watchers(&request.facts(relation)) {
         return Err(ActionError::forbidden(
             "only the requester and the providing department remove other watchers",
         ));

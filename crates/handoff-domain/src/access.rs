@@ -21,6 +21,10 @@ pub struct RequestFacts {
     pub confidential: bool,
     /// Whether the actor watches the request.
     pub watching: bool,
+    /// When the actor's department held the request before (its stint ended by a
+    /// transfer), the end of its last stint, in microseconds: it keeps reading what
+    /// happened until then.
+    pub held_until: Option<i64>,
 }
 
 /// What the actor may not do to a request they can see.
@@ -50,6 +54,11 @@ impl Actor {
     /// Everything else about a request is answered with "not found", so that a request's
     /// existence is never revealed to someone who may not see it.
     pub fn can_view(&self, facts: &RequestFacts) -> bool {
+        self.sees_all_of(facts) || facts.held_until.is_some()
+    }
+
+    /// Whether the actor sees the request as it stands, not only as a former holder.
+    fn sees_all_of(&self, facts: &RequestFacts) -> bool {
         if self.is_provider(facts) || self.person_id == facts.requester_id || facts.watching {
             return true;
         }
@@ -59,6 +68,17 @@ impl Actor {
             return false;
         }
         self.is_admin() || self.department_id == facts.requester_department_id
+    }
+
+    /// For someone who sees a request only because their department held it before, the
+    /// instant (microseconds) after which its conversation, history and clocks are
+    /// hidden from them; `None` for everyone else.
+    pub fn sees_until(&self, facts: &RequestFacts) -> Option<i64> {
+        if self.sees_all_of(facts) {
+            None
+        } else {
+            facts.held_until
+        }
     }
 
     /// Assigning, prioritising, editing and moving a request through its lifecycle.
@@ -112,6 +132,7 @@ mod tests {
         provider_department_id: 20,
         confidential: false,
         watching: false,
+        held_until: None,
     };
 
     fn actor(person_id: i64, department_id: i64, role: Role) -> Actor {
@@ -150,6 +171,23 @@ mod tests {
             watching: true,
             ..confidential
         }));
+    }
+
+    #[test]
+    fn former_holders_read_up_to_the_end_of_their_stint() {
+        let former = actor(6, 40, Role::Member);
+        let held = RequestFacts {
+            held_until: Some(1_000),
+            confidential: true,
+            ..FACTS
+        };
+        assert!(former.can_view(&held));
+        assert_eq!(former.sees_until(&held), Some(1_000));
+        assert!(!former.can_work(&held));
+        assert!(!former.can_view(&FACTS));
+        // Those who see the request anyway see all of it.
+        let agent = actor(3, 20, Role::Member);
+        assert_eq!(agent.sees_until(&held), None);
     }
 
     #[test]

@@ -16,8 +16,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{
-    calendars, comments, departments, health, history, jobs, notifications, people, reports,
-    request_sla, requests, services, sla, watchers,
+    calendars, comments, departments, handoffs, health, history, jobs, notifications, people,
+    reports, request_sla, requests, services, sla, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(comments::create, comments::list))
         .routes(routes!(history::list))
         .routes(routes!(request_sla::get))
+        .routes(routes!(handoffs::transfer))
+        .routes(routes!(handoffs::stints))
         .routes(routes!(notifications::list))
         .routes(routes!(reports::sla))
         .routes(routes!(reports::breaches))

@@ -70,42 +70,48 @@ pub async fn insert(
     })
 }
 
+/// A request's comments after id `after`, up to the instant `until` (microseconds; a
+/// former holder reads up to the end of its stint), internal notes only `with_internal`.
 pub async fn list(
     db: &Db,
     request_id: i64,
     with_internal: bool,
+    until: Option<i64>,
     after: i64,
     limit: i64,
 ) -> Result<Vec<Comment>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM comments WHERE request_id = $1 AND ($2 OR NOT internal) \
-         AND id > $3 ORDER BY id LIMIT $4"
+         AND id > $3 AND created_at <= $5 ORDER BY id LIMIT $4"
     );
     Ok(on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
         .bind(request_id)
         .bind(with_internal)
         .bind(after)
         .bind(limit)
+        .bind(until.unwrap_or(i64::MAX))
         .fetch_all(pool)
         .await?))
 }
 
-/// The newest `limit` comments of a request, oldest first (for pages).
+/// The newest `limit` comments of a request up to `until`, oldest first (for pages).
 pub async fn latest(
     db: &Db,
     request_id: i64,
     with_internal: bool,
+    until: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Comment>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM (SELECT {COLUMNS} FROM comments \
-         WHERE request_id = $1 AND ($2 OR NOT internal) ORDER BY id DESC LIMIT $3) newest \
-         ORDER BY id"
+         WHERE request_id = $1 AND ($2 OR NOT internal) AND created_at <= $4 \
+         ORDER BY id DESC LIMIT $3) newest ORDER BY id"
     );
     Ok(on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
         .bind(request_id)
         .bind(with_internal)
         .bind(limit)
+        .bind(until.unwrap_or(i64::MAX))
         .fetch_all(pool)
         .await?))
 }

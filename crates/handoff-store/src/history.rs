@@ -1,7 +1,7 @@
 //! The append-only history of a request: every event, who caused it (`None`: Handoff
 //! itself) and when. Events are written by [`crate::Tx::record`]; this module reads them.
 
-use handoff_domain::request::RequestEvent;
+use handoff_domain::request::{RequestEvent, Status};
 
 use crate::{Db, Result, StoreError, on_read};
 
@@ -43,42 +43,49 @@ fn decode(rows: Vec<Row>) -> Result<Vec<Entry>> {
     rows.into_iter().map(Row::decode).collect()
 }
 
+/// A request's entries after id `after`, up to the instant `until` (microseconds; a
+/// former holder reads up to the end of its stint), internal ones only `with_internal`.
 pub async fn list(
     db: &Db,
     request_id: i64,
     with_internal: bool,
+    until: Option<i64>,
     after: i64,
     limit: i64,
 ) -> Result<Vec<Entry>> {
     decode(on_read!(db, |pool| sqlx::query_as(
         "SELECT id, request_id, actor_id, at, kind, payload \
          FROM request_history WHERE request_id = $1 AND ($2 OR NOT internal) AND id > $3 \
-         ORDER BY id LIMIT $4"
+         AND at <= $5 ORDER BY id LIMIT $4"
     )
     .bind(request_id)
     .bind(with_internal)
     .bind(after)
     .bind(limit)
+    .bind(until.unwrap_or(i64::MAX))
     .fetch_all(pool)
     .await?))
 }
 
-/// The newest `limit` entries of a request's history, oldest first (for pages).
+/// The newest `limit` entries of a request's history up to `until`, oldest first (for
+/// pages).
 pub async fn latest(
     db: &Db,
     request_id: i64,
     with_internal: bool,
+    until: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Entry>> {
     decode(on_read!(db, |pool| sqlx::query_as(
         "SELECT id, request_id, actor_id, at, kind, payload FROM \
          (SELECT id, request_id, actor_id, at, kind, payload \
-          FROM request_history WHERE request_id = $1 AND ($2 OR NOT internal) \
+          FROM request_history WHERE request_id = $1 AND ($2 OR NOT internal) AND at <= $4 \
           ORDER BY id DESC LIMIT $3) newest ORDER BY id"
     )
     .bind(request_id)
     .bind(with_internal)
     .bind(limit)
+    .bind(until.unwrap_or(i64::MAX))
     .fetch_all(pool)
     .await?))
 }
@@ -90,13 +97,32 @@ pub async fn of_clocks(db: &Db, request_id: i64) -> Result<Vec<Entry>> {
         .into_iter()
         .filter(|k| k.starts_with("clock_") || k.starts_with("sla_") || *k == "warning_missed")
         .collect();
+    of_kinds(db, request_id, &kinds).await
+}
+
+/// The status moves of a request, oldest first: each instant (microseconds) and the
+/// status it moved to, its filing included.
+pub async fn status_moves(db: &Db, request_id: i64) -> Result<Vec<(i64, Status)>> {
+    let entries = of_kinds(db, request_id, &["filed", "status_changed"]).await?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|e| match e.event {
+            RequestEvent::Filed {} => Some((e.at, Status::New)),
+            RequestEvent::StatusChanged { to, .. } => Some((e.at, to)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The events of some kinds of a request, oldest first.
+async fn of_kinds(db: &Db, request_id: i64, kinds: &[&str]) -> Result<Vec<Entry>> {
     let mut sql = crate::sql::Sql::new(
         "SELECT id, request_id, actor_id, at, kind, payload FROM request_history \
          WHERE request_id = ",
     );
     sql.int(request_id)
         .push(" AND kind IN ")
-        .list(&kinds, |sql, kind| {
+        .list(kinds, |sql, kind| {
             sql.text(kind);
         })
         .push(" ORDER BY id");

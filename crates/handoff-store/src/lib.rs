@@ -23,6 +23,7 @@ pub mod services;
 pub mod sessions;
 pub mod sla_policies;
 pub mod slas;
+pub mod stints;
 pub mod tokens;
 pub mod watchers;
 

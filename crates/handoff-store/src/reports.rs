@@ -40,7 +40,9 @@ struct Row {
     clock: ClockRow,
 }
 
-/// Clocks of the requests `viewer` may see, filed in `[from, to)`.
+/// Clocks of the requests `viewer` may see, filed in `[from, to)`: each stint's own,
+/// attributed to the department and service that held the request then (a stint ended
+/// by a transfer keeps its clocks as they stood at the transfer).
 pub async fn clock_facts(
     db: &Db,
     viewer: &Actor,
@@ -51,15 +53,21 @@ pub async fn clock_facts(
         "SELECT r.id AS request_id, r.subject, r.service_id, sv.name AS service_name, \
          r.provider_department_id, r.requester_department_id, r.created_at, {} \
          FROM request_slas s JOIN requests r ON r.id = s.request_id \
-         JOIN services sv ON sv.id = r.service_id WHERE r.created_at >= ",
+         JOIN services sv ON sv.id = r.service_id WHERE ",
         slas::clock_columns("s")
     ));
-    sql.int(to_micros(from))
-        .push(" AND r.created_at < ")
-        .int(to_micros(to))
-        .push(" AND ");
-    push_visible(&mut sql, viewer);
-    sql.push(" ORDER BY r.id, s.target");
+    push_period(&mut sql, viewer, from, to);
+    sql.push(&format!(
+        " UNION ALL SELECT r.id, r.subject, st.service_id, sv.name, st.department_id, \
+         r.requester_department_id, r.created_at, {} \
+         FROM request_stint_clocks c \
+         JOIN request_stints st ON st.request_id = c.request_id AND st.seq = c.seq \
+         JOIN requests r ON r.id = c.request_id JOIN services sv ON sv.id = st.service_id \
+         WHERE ",
+        slas::clock_columns("c")
+    ));
+    push_period(&mut sql, viewer, from, to);
+    sql.push(" ORDER BY request_id, provider_department_id, target");
     let rows: Vec<Row> = on_read!(db, |pool| bind_all!(
         sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
         &sql.params
@@ -82,6 +90,16 @@ pub async fn clock_facts(
             })
         })
         .collect()
+}
+
+/// "r was filed in [from, to) and the viewer may see it".
+fn push_period(sql: &mut Sql, viewer: &Actor, from: Timestamp, to: Timestamp) {
+    sql.push("r.created_at >= ")
+        .int(to_micros(from))
+        .push(" AND r.created_at < ")
+        .int(to_micros(to))
+        .push(" AND ");
+    push_visible(sql, viewer);
 }
 
 /// The events of one clock of a request, oldest first: when it started, paused,

@@ -55,7 +55,7 @@ async fn the_log_stays_bounded_under_a_burst_and_empties_after_it() {
             let mut id = r;
             while !stop.load(Ordering::Relaxed) {
                 id = id % 5_000 + 1;
-                let _ = requests::get(&db, id, desk.person_id).await;
+                let _ = requests::get(&db, id, desk.person_id, desk.department_id).await;
                 reads.fetch_add(1, Ordering::Relaxed);
             }
         });

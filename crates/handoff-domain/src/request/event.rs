@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{Priority, Status};
 use crate::sla::{Alarm, Phase, Target};
@@ -94,6 +94,30 @@ pub enum RequestEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         due_at: Option<Timestamp>,
     },
+    /// Passed from one department's service to another's: the old holder's stint ends.
+    Transferred {
+        from: Box<Holder>,
+        to: Box<Holder>,
+        reason: String,
+        /// Form values the new service's form does not know, kept here.
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        dropped_fields: Map<String, Value>,
+    },
+}
+
+/// A department and the service of it that holds a request, named as they were then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    pub department_id: i64,
+    pub department: String,
+    pub service_id: i64,
+    pub service: String,
+}
+
+impl std::fmt::Display for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.department, self.service)
+    }
 }
 
 /// A stored event that cannot be read back.
@@ -112,7 +136,7 @@ pub struct Words<'a> {
 
 impl RequestEvent {
     /// Every kind, as stored.
-    pub const KINDS: [&'static str; 18] = [
+    pub const KINDS: [&'static str; 19] = [
         "filed",
         "status_changed",
         "assigned",
@@ -131,6 +155,7 @@ impl RequestEvent {
         "sla_warning",
         "warning_missed",
         "sla_breached",
+        "transferred",
     ];
 
     /// The event's kind as stored.
@@ -155,6 +180,7 @@ impl RequestEvent {
             SlaWarning { .. } => "sla_warning",
             SlaWarningMissed { .. } => "warning_missed",
             SlaBreached { .. } => "sla_breached",
+            Transferred { .. } => "transferred",
         }
     }
 
@@ -270,6 +296,22 @@ impl RequestEvent {
                 (words.time)(*due_at)
             ),
             SlaBreached { target, .. } => format!("{} target breached", target.label()),
+            Transferred {
+                from,
+                to,
+                reason,
+                dropped_fields,
+            } => {
+                let mut line = format!("transferred it from {from} to {to}: {reason}");
+                if !dropped_fields.is_empty() {
+                    let keys: Vec<&str> = dropped_fields.keys().map(String::as_str).collect();
+                    line.push_str(&format!(
+                        " (values the new form does not ask for, kept here: {})",
+                        keys.join(", ")
+                    ));
+                }
+                line
+            }
         }
     }
 
@@ -306,6 +348,11 @@ impl RequestEvent {
                 target, percent, ..
             } => (sla(target), None, Some(format!("missed_warning_{percent}"))),
             SlaBreached { target, .. } => (sla(target), None, Some(Alarm::Breach.key())),
+            Transferred { from, to, .. } => (
+                "provider_department_id".into(),
+                Some(from.department_id.to_string()),
+                Some(to.department_id.to_string()),
+            ),
         }
     }
 }
@@ -375,6 +422,22 @@ mod tests {
             SlaBreached {
                 target: Target::Resolution,
                 due_at: Some(t),
+            },
+            Transferred {
+                from: Box::new(Holder {
+                    department_id: 2,
+                    department: "IT".into(),
+                    service_id: 3,
+                    service: "Laptop".into(),
+                }),
+                to: Box::new(Holder {
+                    department_id: 4,
+                    department: "Finance".into(),
+                    service_id: 5,
+                    service: "Purchase approval".into(),
+                }),
+                reason: "needs a budget approval".into(),
+                dropped_fields: Map::from_iter([("model".to_owned(), Value::from("X1"))]),
             },
         ]
     }

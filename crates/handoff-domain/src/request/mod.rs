@@ -3,10 +3,12 @@
 mod event;
 mod priority;
 mod status;
+pub mod stint;
 
-pub use event::{RequestEvent, UnreadableEvent, Words};
+pub use event::{Holder, RequestEvent, UnreadableEvent, Words};
 pub use priority::Priority;
 pub use status::{IllegalMove, Status};
+pub use stint::{StintEnd, StintTime};
 
 /// Longest subject, in characters.
 pub const SUBJECT_MAX: usize = 200;

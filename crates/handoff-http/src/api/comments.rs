@@ -111,8 +111,10 @@ pub async fn list(
     let limit = query.limit(&mut errors, DEFAULT_LIMIT, MAX_LIMIT);
     let after = query.id_cursor(&mut errors);
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let (request, watching) = visible(&state, &actor, id).await?;
-    let internal = actor.can_see_internal(&request.facts(watching));
-    let rows = comments::list(&state.db, id, internal, after, limit).await?;
+    let (request, relation) = visible(&state, &actor, id).await?;
+    let facts = request.facts(relation);
+    let internal = actor.can_see_internal(&facts);
+    let until = actor.sees_until(&facts);
+    let rows = comments::list(&state.db, id, internal, until, after, limit).await?;
     Ok(Json(id_page(rows, limit, |c| c.id, CommentJson::from)))
 }

@@ -3,6 +3,7 @@
 pub mod calendars;
 pub mod comments;
 pub mod departments;
+pub mod handoffs;
 pub mod health;
 pub mod history;
 pub mod jobs;

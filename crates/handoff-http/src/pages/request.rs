@@ -91,8 +91,8 @@ async fn page(
     status_code: StatusCode,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    let (request, watching) = visible(state, actor, id).await?;
-    let facts = request.facts(watching);
+    let (request, relation) = visible(state, actor, id).await?;
+    let facts = request.facts(relation);
     let can_work = actor.can_work(&facts);
     let can_see_internal = actor.can_see_internal(&facts);
     let status = request.status()?;
@@ -116,8 +116,9 @@ async fn page(
     read.sort_by_key(|s| Target::ALL.iter().position(|t| *t == s.target));
     let slas = read.iter().map(|s| SlaView::new(s, &viewer.zone)).collect();
 
-    let comment_rows = comments::latest(&state.db, id, can_see_internal, SHOWN).await?;
-    let entries = history::latest(&state.db, id, can_see_internal, SHOWN).await?;
+    let until = actor.sees_until(&facts);
+    let comment_rows = comments::latest(&state.db, id, can_see_internal, until, SHOWN).await?;
+    let entries = history::latest(&state.db, id, can_see_internal, until, SHOWN).await?;
     let earlier_hidden = comment_rows.len() as i64 == SHOWN || entries.len() as i64 == SHOWN;
     let mut person_ids = vec![request.requester_id];
     person_ids.extend(request.assignee_id);

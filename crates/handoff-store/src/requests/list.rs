@@ -131,6 +131,13 @@ pub(crate) fn push_visible(sql: &mut Sql, viewer: &Actor) {
     )
     .int(viewer.person_id)
     .push(")");
+    // A department that held the request before keeps reading it.
+    sql.push(
+        " OR EXISTS (SELECT 1 FROM request_stints st WHERE st.request_id = r.id \
+         AND st.department_id = ",
+    )
+    .int(viewer.department_id)
+    .push(")");
     if viewer.is_admin() {
         sql.push(" OR NOT r.confidential)");
     } else {

@@ -37,6 +37,16 @@ pub struct Request {
     pub updated_at: i64,
     pub resolved_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// How many times it was passed to another department.
+    pub transfers: i32,
+    /// Transferred back to a department that held it before, or three times or more.
+    pub ping_pong: bool,
+    /// When the current holder's stint began; `None`: at filing.
+    pub stint_started_at: Option<i64>,
+    /// The current holder's first public reply or resolution, in its stint.
+    pub first_response_at: Option<i64>,
+    /// The request this one was filed on behalf of.
+    pub parent_id: Option<i64>,
 }
 
 impl Request {
@@ -55,47 +65,73 @@ impl Request {
             .map_err(|e| StoreError::Corrupt(format!("request {} fields: {e}", self.id)))
     }
 
-    /// The facts that decide access, for someone who does or does not watch it.
-    pub fn facts(&self, watching: bool) -> RequestFacts {
+    /// The facts that decide access, for a viewer in `relation` to it.
+    pub fn facts(&self, relation: Relation) -> RequestFacts {
         RequestFacts {
             requester_id: self.requester_id,
             requester_department_id: self.requester_department_id,
             provider_department_id: self.provider_department_id,
             confidential: self.confidential,
-            watching,
+            watching: relation.watching,
+            held_until: relation.held_until,
         }
     }
+
+    /// When the current holder's stint began, in microseconds.
+    pub fn stint_start(&self) -> i64 {
+        self.stint_started_at.unwrap_or(self.created_at)
+    }
+}
+
+/// How one viewer stands to a request, beyond its own columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Relation {
+    pub watching: bool,
+    /// The end of the last stint in which the viewer's department held it, when it did
+    /// before (microseconds).
+    pub held_until: Option<i64>,
 }
 
 /// The columns of [`Request`], for `RETURNING`.
 pub(crate) const COLUMNS: &str = "id, service_id, provider_department_id, requester_id, \
      requester_department_id, confidential, subject, description, priority, status, \
-     assignee_id, fields, created_at, updated_at, resolved_at, closed_at";
+     assignee_id, fields, created_at, updated_at, resolved_at, closed_at, transfers, ping_pong, \
+     stint_started_at, first_response_at, parent_id";
 
 /// The same columns of the table aliased `r`, for queries that join.
 pub(crate) static R_COLUMNS: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| format!("r.{}", COLUMNS.replace(", ", ", r.")));
 
 #[derive(sqlx::FromRow)]
-struct WithWatching {
+struct WithRelation {
     #[sqlx(flatten)]
     request: Request,
     watching: bool,
+    held_until: Option<i64>,
 }
 
-/// A request, and whether `viewer` watches it.
-pub async fn get(db: &Db, id: i64, viewer: i64) -> Result<(Request, bool)> {
+/// A request, and how `person` of `department` stands to it.
+pub async fn get(db: &Db, id: i64, person: i64, department: i64) -> Result<(Request, Relation)> {
     let sql = format!(
         "SELECT {}, EXISTS (SELECT 1 FROM request_watchers w \
-         WHERE w.request_id = r.id AND w.person_id = $2) AS watching \
+         WHERE w.request_id = r.id AND w.person_id = $2) AS watching, \
+         (SELECT MAX(st.ended_at) FROM request_stints st \
+         WHERE st.request_id = r.id AND st.department_id = $3) AS held_until \
          FROM requests r WHERE r.id = $1",
         *R_COLUMNS
     );
-    let row: Option<WithWatching> = on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+    let row: Option<WithRelation> = on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
-        .bind(viewer)
+        .bind(person)
+        .bind(department)
         .fetch_optional(pool)
         .await?);
-    row.map(|r| (r.request, r.watching))
-        .ok_or(StoreError::NotFound)
+    row.map(|r| {
+        let relation = Relation {
+            watching: r.watching,
+            held_until: r.held_until,
+        };
+        (r.request, relation)
+    })
+    .ok_or(StoreError::NotFound)
 }

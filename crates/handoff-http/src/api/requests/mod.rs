@@ -12,7 +12,7 @@ pub use update::*;
 
 use handoff_domain::access::Actor;
 use handoff_domain::request::{Priority, Status};
-use handoff_store::requests::Request;
+use handoff_store::requests::{Relation, Request};
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -48,6 +48,13 @@ pub struct RequestJson {
     pub resolved_at: Option<Timestamp>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub closed_at: Option<Timestamp>,
+    /// How many times it was passed to another department.
+    pub transfers: i32,
+    /// Transferred back to a department that held it before, or three times or more.
+    pub ping_pong: bool,
+    /// The request it was filed on behalf of (`GET /requests/{id}/links`), when the
+    /// caller may see that one.
+    pub parent_id: Option<i64>,
 }
 
 impl TryFrom<Request> for RequestJson {
@@ -71,6 +78,9 @@ impl TryFrom<Request> for RequestJson {
             updated_at: time(r.updated_at),
             resolved_at: r.resolved_at.map(time),
             closed_at: r.closed_at.map(time),
+            transfers: r.transfers,
+            ping_pong: r.ping_pong,
+            parent_id: r.parent_id,
         })
     }
 }
@@ -80,6 +90,6 @@ pub(crate) async fn visible(
     state: &AppState,
     actor: &Actor,
     id: i64,
-) -> Result<(Request, bool), ApiError> {
+) -> Result<(Request, Relation), ApiError> {
     Ok(handoff_app::requests::visible(&state.app, actor, id).await?)
 }

@@ -1,0 +1,338 @@
+//! Handoffs between departments: transfers, who sees what afterwards, and a clock per
+//! team (stints).
+
+use axum::http::StatusCode;
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+
+use crate::support::{Client, Scene, TestApp, both_engines, with_policy};
+
+/// Finance, with a New York calendar (Monday to Friday 09:00-17:00), a purchase approval
+/// service open to everyone and `policy` on it; its manager and an agent.
+struct Finance {
+    id: i64,
+    service: i64,
+    manager: Client,
+    agent: Client,
+}
+
+async fn finance(app: &TestApp, policy: Value) -> Finance {
+    let id = app.department("fin").await;
+    let manager = app.manager(id).await;
+    let day = json!([["09:00", "17:00"]]);
+    let res = manager
+        .post(
+            "/api/v1/calendars",
+            json!({
+                "department_id": id, "name": "New York", "time_zone": "America/New_York",
+                "week": {"mon": day, "tue": day, "wed": day, "thu": day, "fri": day}
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    manager
+        .patch(
+            &format!("/api/v1/departments/{id}"),
+            json!({"calendar_id": res.id()}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    let res = manager
+        .post(
+            "/api/v1/services",
+            json!({
+                "department_id": id, "name": "Purchase approval",
+                "description": "Approves spending over the budget line.",
+                "fields": [
+                    {"key": "amount", "label": "Amount", "type": "number", "required": true},
+                    {"key": "brief", "label": "What it is for", "type": "long_text"}
+                ]
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    let service = res.id();
+    manager
+        .put(
+            &format!("/api/v1/services/{service}/sla"),
+            json!({"policies": [policy]}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    app.work().await;
+    Finance {
+        id,
+        service,
+        agent: app.member(id).await,
+        manager,
+    }
+}
+
+async fn stints(client: &Client, id: i64) -> Value {
+    let res = client.get(&format!("/api/v1/requests/{id}/stints")).await;
+    res.assert(StatusCode::OK);
+    res.body
+}
+
+fn target<'a>(stint: &'a Value, name: &str) -> &'a Value {
+    stint["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["target"] == name)
+        .unwrap_or_else(|| panic!("no {name} target in {stint}"))
+}
+
+fn transfer_body(f: &Finance) -> Value {
+    json!({"service_id": f.service, "reason": "Needs a budget approval first", "fields": {"amount": 1200}})
+}
+
+async fn transferred(s: &Scene, f: &Finance, id: i64) -> Value {
+    let res = s
+        .designer
+        .post(&format!("/api/v1/requests/{id}/transfer"), transfer_body(f))
+        .await;
+    res.assert(StatusCode::OK);
+    res.body
+}
+
+both_engines! {
+    async fn a_transfer_passes_the_request_and_ends_the_holders_stint(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+        let f = finance(&app, json!({"first_response_minutes": 120, "resolution_minutes": 960})).await;
+        let res = s.requester.post("/api/v1/requests", json!({
+            "service_id": s.service, "subject": "Poster for the fair",
+            "fields": {"format": "poster", "brief": "A0, two colours"}
+        })).await;
+        res.assert(StatusCode::CREATED);
+        let id = res.id();
+        let path = format!("/api/v1/requests/{id}");
+        let designer_id = s.designer.person_id;
+        s.designer.patch(&path, json!({"status": "open", "assignee_id": designer_id})).await.assert(StatusCode::OK);
+        app.clock.advance(SignedDuration::from_mins(30));
+        s.designer.post(&format!("{path}/comments"), json!({"body": "Looking at it"})).await.assert(StatusCode::CREATED);
+        app.clock.advance(SignedDuration::from_mins(30));
+
+        // A required value of the new form is asked for, never invented.
+        let res = s.designer.post(&format!("{path}/transfer"), json!({"service_id": f.service, "reason": "Budget"})).await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.field_error("fields.amount"), Some("is required"), "{}", res.body);
+        let res = s.designer.post(&format!("{path}/transfer"), json!({"service_id": f.service, "reason": "  ", "fields": {"amount": 5}})).await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("reason").is_some(), "{}", res.body);
+        // Nothing was changed by the refusals.
+        let still = s.designer.get(&path).await;
+        assert_eq!(still.body["transfers"], 0);
+        assert_eq!(still.body["provider_department_id"], s.design);
+
+        let moved = transferred(&s, &f, id).await;
+        assert_eq!(moved["id"], id);
+        assert_eq!(moved["provider_department_id"], f.id);
+        assert_eq!(moved["service_id"], f.service);
+        assert_eq!(moved["status"], "new");
+        assert!(moved["assignee_id"].is_null());
+        assert_eq!(moved["transfers"], 1);
+        assert_eq!(moved["ping_pong"], false);
+        // The brief is a field of both forms and follows; the format is kept in the history.
+        assert_eq!(moved["fields"], json!({"amount": 1200, "brief": "A0, two colours"}));
+
+        // The first stint ended by the transfer, with its own clocks as they stood.
+        let body = stints(&f.agent, id).await;
+        let items = body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{body}");
+        let first = &items[0];
+        assert_eq!(first["seq"], 1);
+        assert_eq!(first["department_id"], s.design);
+        assert_eq!(first["from"], "2026-11-23T09:00:00Z");
+        assert_eq!(first["to"], "2026-11-23T10:00:00Z");
+        assert_eq!(first["ended_by"], "transferred");
+        assert_eq!(first["business_minutes_held"], 60.0);
+        assert_eq!(first["business_minutes_paused"], 0.0);
+        assert_eq!(first["first_response_at"], "2026-11-23T09:30:00Z");
+        assert_eq!(first["reason"], "Needs a budget approval first");
+        assert_eq!(target(first, "first_response")["met"], true);
+        assert_eq!(target(first, "first_response")["used_minutes"], 30.0);
+        let resolution = target(first, "resolution");
+        assert_eq!(resolution["met"], true);
+        assert_eq!(resolution["used_minutes"], 60.0);
+        assert_eq!(resolution["allowed_minutes"], 480.0);
+        // Finance's stint runs under its own policy and calendar: 10:00 UTC is 05:00 in
+        // New York, whose day starts at 09:00 (14:00 UTC); two hours end at 16:00 UTC.
+        let second = &items[1];
+        assert_eq!(second["seq"], 2);
+        assert_eq!(second["department_id"], f.id);
+        assert_eq!(second["from"], "2026-11-23T10:00:00Z");
+        assert!(second["to"].is_null());
+        assert!(second["ended_by"].is_null());
+        let fr = target(second, "first_response");
+        assert_eq!(fr["allowed_minutes"], 120.0);
+        assert_eq!(fr["due_at"], "2026-11-23T16:00:00Z");
+        assert!(fr["met"].is_null());
+        assert_eq!(body["end_to_end"]["from"], "2026-11-23T09:00:00Z");
+        assert_eq!(body["end_to_end"]["elapsed_minutes"], 60.0);
+
+        // The requester reads who has it now; the history keeps what the form dropped.
+        let comments = s.requester.get(&format!("{path}/comments")).await;
+        let last = comments.body["items"].as_array().unwrap().last().unwrap().clone();
+        assert!(last["body"].as_str().unwrap().contains("FIN now handles this request"), "{last}");
+        let history = s.requester.get(&format!("{path}/history")).await;
+        let event = history.body["items"].as_array().unwrap().iter()
+            .find(|e| e["kind"] == "transferred").cloned().expect("a transferred event");
+        assert_eq!(event["data"]["dropped_fields"], json!({"format": "poster"}));
+        assert_eq!(event["data"]["to"]["department_id"], f.id);
+        let notes = s.requester.get("/api/v1/notifications").await;
+        assert!(notes.body["items"].as_array().unwrap().iter().any(|n| n["kind"] == "transferred"), "{}", notes.body);
+
+        // The new department works it; the old one reads what happened in its time only.
+        app.clock.advance(SignedDuration::from_mins(5));
+        f.agent.post(&format!("{path}/comments"), json!({"body": "Approved up to 1,000"})).await.assert(StatusCode::CREATED);
+        let queue = s.designer.all_ids(&format!("/api/v1/requests?provider_department_id={}", s.design)).await;
+        assert!(!queue.contains(&id));
+        let seen = s.designer.get(&path).await;
+        seen.assert(StatusCode::OK);
+        let their = s.designer.get(&format!("{path}/comments")).await;
+        let bodies: Vec<&str> = their.body["items"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
+        assert!(bodies.contains(&"Looking at it"));
+        assert!(!bodies.contains(&"Approved up to 1,000"), "{bodies:?}");
+        let theirs = stints(&s.designer, id).await;
+        assert!(theirs["end_to_end"].is_null());
+        s.designer.patch(&path, json!({"status": "resolved"})).await.assert(StatusCode::FORBIDDEN);
+        s.designer.post(&format!("{path}/transfer"), transfer_body(&f)).await.assert(StatusCode::FORBIDDEN);
+
+        // Passed back to Design: ping-pong, flagged.
+        let res = f.agent.post(&format!("{path}/transfer"), json!({
+            "service_id": s.service, "reason": "Approved; back to you", "fields": {"format": "banner"}
+        })).await;
+        res.assert(StatusCode::OK);
+        assert_eq!(res.body["ping_pong"], true);
+        assert_eq!(res.body["transfers"], 2);
+        let body = stints(&s.designer, id).await;
+        assert_eq!(body["items"].as_array().unwrap().len(), 3);
+        assert!(!body["end_to_end"].is_null());
+        let _ = f.manager;
+    }
+
+    async fn bad_transfers_are_refused_and_change_nothing(app: TestApp) {
+        let s = app.scene().await;
+        let f = finance(&app, json!({"first_response_minutes": 120})).await;
+        let id = app.file(&s.requester, s.service, "Poster").await;
+        let path = format!("/api/v1/requests/{id}");
+        // Another service of the holding department is not a transfer.
+        let res = s.design_manager.post("/api/v1/services", json!({
+            "department_id": s.design, "name": "Photography", "description": "Photos."
+        })).await;
+        res.assert(StatusCode::CREATED);
+        let same = res.id();
+        let res = s.designer.post(&format!("{path}/transfer"), json!({"service_id": same, "reason": "Photos instead"})).await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("service_id").unwrap().contains("already with this department"));
+        // A service the requester's department may not use.
+        let res = f.manager.post("/api/v1/services", json!({
+            "department_id": f.id, "name": "Payroll corrections", "description": "Finance only.",
+            "open_to_everyone": false
+        })).await;
+        res.assert(StatusCode::CREATED);
+        let closed_service = res.id();
+        let res = s.designer.post(&format!("{path}/transfer"), json!({"service_id": closed_service, "reason": "Payroll"})).await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("service_id").unwrap().contains("may not use"), "{}", res.body);
+        let res = s.designer.post(&format!("{path}/transfer"), json!({"service_id": 999_999, "reason": "Nowhere"})).await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        // Only the holding department passes it on; others do not even see it.
+        s.requester.post(&format!("{path}/transfer"), transfer_body(&f)).await.assert(StatusCode::FORBIDDEN);
+        s.colleague.post(&format!("{path}/transfer"), transfer_body(&f)).await.assert(StatusCode::FORBIDDEN);
+        s.outsider.post(&format!("{path}/transfer"), transfer_body(&f)).await.assert(StatusCode::NOT_FOUND);
+        f.agent.post(&format!("{path}/transfer"), transfer_body(&f)).await.assert(StatusCode::NOT_FOUND);
+        app.admin().post(&format!("{path}/transfer"), transfer_body(&f)).await.assert(StatusCode::FORBIDDEN);
+        let res = s.designer.post(&format!("{path}/transfer"), json!({"service_id": f.service})).await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        // Resolved or closed requests stay where they are.
+        s.designer.patch(&path, json!({"status": "resolved"})).await.assert(StatusCode::OK);
+        let res = s.designer.post(&format!("{path}/transfer"), transfer_body(&f)).await;
+        res.assert(StatusCode::CONFLICT);
+        assert!(res.body["error"]["message"].as_str().unwrap().contains("reopen it first"));
+        s.requester.patch(&path, json!({"status": "closed"})).await.assert(StatusCode::OK);
+        let res = s.designer.post(&format!("{path}/transfer"), transfer_body(&f)).await;
+        res.assert(StatusCode::CONFLICT);
+        assert!(res.body["error"]["message"].as_str().unwrap().contains("closed request"));
+        let after = s.designer.get(&path).await;
+        assert_eq!(after.body["transfers"], 0);
+        assert_eq!(after.body["provider_department_id"], s.design);
+        assert_eq!(stints(&s.designer, id).await["items"].as_array().unwrap().len(), 1);
+        s.designer.get("/api/v1/requests/999999/stints").await.assert(StatusCode::NOT_FOUND);
+        s.outsider.get(&format!("{path}/stints")).await.assert(StatusCode::NOT_FOUND);
+    }
+
+    // Hand-computed: Design works in London (Mon 09:00-12:30 and 13:30-17:30, Tue-Fri
+    // 09:00-17:30), Finance in New York (Mon-Fri 09:00-17:00). Filed Friday 23 October
+    // 2026 15:00 London (BST); passed on Monday 26 October 10:00 London (GMT since
+    // Sunday); New York leaves daylight time on Sunday 1 November; resolved Monday
+    // 2 November 10:00 New York (EST).
+    async fn stints_count_each_teams_business_time_across_zones_a_weekend_and_dst(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+        let f = finance(&app, json!({"first_response_minutes": 480, "resolution_minutes": 2400})).await;
+        app.clock.set("2026-10-23T14:00:00Z".parse().unwrap());
+        let id = app.file(&s.requester, s.service, "Poster").await;
+        let path = format!("/api/v1/requests/{id}");
+        // Design: Friday 15:00-17:30 BST (150) and Monday 09:00-10:00 GMT (60).
+        app.clock.set("2026-10-26T10:00:00Z".parse().unwrap());
+        transferred(&s, &f, id).await;
+        // Finance: Monday from 09:00 EDT (13:00 UTC); a reply at 16:00 EDT is 420 minutes in.
+        app.clock.set("2026-10-26T20:00:00Z".parse().unwrap());
+        f.agent.post(&format!("{path}/comments"), json!({"body": "Which budget line?"})).await.assert(StatusCode::CREATED);
+        f.agent.patch(&path, json!({"status": "open"})).await.assert(StatusCode::OK);
+        // Waiting on the requester Wednesday 13:00-15:00 EDT.
+        app.clock.set("2026-10-28T17:00:00Z".parse().unwrap());
+        f.agent.patch(&path, json!({"status": "waiting_on_customer"})).await.assert(StatusCode::OK);
+        app.clock.set("2026-10-28T19:00:00Z".parse().unwrap());
+        s.requester.post(&format!("{path}/comments"), json!({"body": "Marketing events"})).await.assert(StatusCode::CREATED);
+        // Resolved Monday 2 November 10:00 EST (15:00 UTC).
+        app.clock.set("2026-11-02T15:00:00Z".parse().unwrap());
+        f.agent.patch(&path, json!({"status": "resolved"})).await.assert(StatusCode::OK);
+        app.clock.set("2026-11-05T12:00:00Z".parse().unwrap());
+
+        let body = stints(&s.requester, id).await;
+        let items = body["items"].as_array().unwrap();
+        let design = &items[0];
+        assert_eq!(design["business_minutes_held"], 210.0, "{design}");
+        assert_eq!(design["business_minutes_paused"], 0.0);
+        // Nobody answered in Design's time: its first response is breached, its
+        // resolution target met at the transfer.
+        assert_eq!(target(design, "first_response")["met"], false);
+        assert_eq!(target(design, "first_response")["used_minutes"], 210.0);
+        assert_eq!(target(design, "resolution")["met"], true);
+        assert!(design["first_response_at"].is_null());
+
+        // Finance: Monday 480, Tuesday to Friday 4 x 480, Monday 60 = 2,460, of which
+        // 120 waiting on the customer.
+        let fin = &items[1];
+        assert_eq!(fin["from"], "2026-10-26T10:00:00Z");
+        assert_eq!(fin["to"], "2026-11-02T15:00:00Z");
+        assert_eq!(fin["ended_by"], "resolved");
+        assert_eq!(fin["business_minutes_held"], 2340.0, "{fin}");
+        assert_eq!(fin["business_minutes_paused"], 120.0);
+        assert_eq!(fin["first_response_at"], "2026-10-26T20:00:00Z");
+        assert_eq!(target(fin, "first_response")["used_minutes"], 420.0);
+        assert_eq!(target(fin, "first_response")["met"], true);
+        assert_eq!(target(fin, "resolution")["used_minutes"], 2340.0);
+        assert_eq!(target(fin, "resolution")["met"], true);
+        // The requester's side: Friday 14:00 UTC to Monday week 15:00 UTC, in plain time
+        // (Marketing has no calendar).
+        assert_eq!(body["end_to_end"]["elapsed_minutes"], 14_460.0);
+        assert_eq!(body["end_to_end"]["business_minutes"], 14_460.0);
+        assert_eq!(body["end_to_end"]["to"], "2026-11-02T15:00:00Z");
+
+        // The SLA report attributes each stint's figures to the team that held it: the
+        // breached first response is Design's, Finance's was met.
+        let res = s.design_manager.get("/api/v1/reports/sla?group_by=provider_department&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z").await;
+        res.assert(StatusCode::OK);
+        let rows = res.body["rows"].as_array().unwrap();
+        let row = |dept: i64| rows.iter().find(|r| r["key"].as_str() == Some(dept.to_string().as_str())).unwrap_or_else(|| panic!("no row {dept} in {}", res.body));
+        assert_eq!(row(s.design)["first_response"]["breached"], 1, "{}", res.body);
+        assert_eq!(row(s.design)["first_response"]["met"], 0);
+        assert_eq!(row(f.id)["first_response"]["met"], 1);
+        assert_eq!(row(f.id)["first_response"]["breached"], 0);
+    }
+}
