@@ -84,6 +84,7 @@ pub async fn post(app: &App, actor: &Actor, id: i64, new: NewComment) -> ActionR
         clock_actions.extend(on_provider_reply());
     }
     tx.record(id, author, at, &events).await?;
+    crate::links::hold_for_links(app, &mut tx, &after, &mut clock_actions).await?;
     let moved = tx
         .move_clocks(id, author, &clock_actions, now, &time)
         .await?;

@@ -9,6 +9,7 @@ pub mod comments;
 pub mod demo;
 pub mod error;
 pub mod jobs;
+pub mod links;
 pub mod requests;
 pub mod sla;
 pub mod stints;

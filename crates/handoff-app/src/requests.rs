@@ -40,6 +40,16 @@ pub struct FileRequest {
 /// Files a request for `actor` and starts its SLA clocks.
 #[tracing::instrument(name = "file_request", skip_all, fields(service = command.service_id, actor = actor.person_id))]
 pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResult<Request> {
+    let filing = prepare(app, actor, command).await?;
+    Ok(requests::create(&app.db, filing).await?)
+}
+
+/// Checks what `actor` files and plans its row and clocks, writing nothing.
+pub(crate) async fn prepare(
+    app: &App,
+    actor: &Actor,
+    command: FileRequest,
+) -> ActionResult<Filing> {
     let context = catalog_service(app, command.service_id).await?;
     let service = &context.service;
     if !service.open_to(actor.department_id) {
@@ -70,7 +80,7 @@ pub async fn file(app: &App, actor: &Actor, command: FileRequest) -> ActionResul
         }
         None => ClockWrite::default(),
     };
-    Ok(requests::create(&app.db, Filing::new(&new, clocks, now)).await?)
+    Ok(Filing::new(&new, clocks, now))
 }
 
 /// An active service of the catalog with its policies and calendar, in one read; any
@@ -260,16 +270,13 @@ pub async fn change(
     if let (Ok(from), Ok(to)) = (old.status(), saved.status())
         && from != to
     {
+        let mut actions = on_status_change(from, to);
+        crate::links::hold_for_links(app, &mut tx, &saved, &mut actions).await?;
         let moved = tx
-            .move_clocks(
-                id,
-                Some(actor.person_id),
-                &on_status_change(from, to),
-                now,
-                &time,
-            )
+            .move_clocks(id, Some(actor.person_id), &actions, now, &time)
             .await?;
         events.extend(moved);
+        crate::links::on_child_moved(app, &mut tx, &saved, from.is_active(), now).await?;
     }
     tx.commit().await?;
     Ok((saved, events))

@@ -4,7 +4,7 @@
 
 use handoff_domain::access::Actor;
 use handoff_domain::request::stint::split_time;
-use handoff_domain::request::{Status, StintEnd, StintTime};
+use handoff_domain::request::{RequestEvent, Status, StintEnd, StintTime};
 use handoff_store::slas::{self, StoredClock, Timekeeping};
 use handoff_store::{StoreError, from_micros, history, stints};
 use jiff::{SignedDuration, Timestamp};
@@ -49,6 +49,28 @@ pub struct Stints {
     pub end_to_end: Option<EndToEnd>,
 }
 
+/// The status moves and the waits on linked requests, from the holding events.
+type Waits = Vec<(Timestamp, Option<Timestamp>)>;
+fn holding(entries: Vec<history::Entry>) -> (Vec<(Timestamp, Status)>, Waits) {
+    let mut moves = Vec::new();
+    let mut waits: Waits = Vec::new();
+    for entry in entries {
+        let at = from_micros(entry.at);
+        match entry.event {
+            RequestEvent::Filed {} => moves.push((at, Status::New)),
+            RequestEvent::StatusChanged { to, .. } => moves.push((at, to)),
+            RequestEvent::LinkWaitStarted {} => waits.push((at, None)),
+            RequestEvent::LinksResolved { .. } => {
+                if let Some(open) = waits.last_mut().filter(|(_, end)| end.is_none()) {
+                    open.1 = Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    (moves, waits)
+}
+
 fn arithmetic(err: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("stint arithmetic: {err}"))
 }
@@ -61,18 +83,14 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
     let cutoff = actor.sees_until(&request.facts(relation));
     let now = app.clock.now();
     let past = stints::past(&app.db, id).await?;
-    let moves: Vec<(Timestamp, Status)> = history::status_moves(&app.db, id)
-        .await?
-        .into_iter()
-        .map(|(at, status)| (from_micros(at), status))
-        .collect();
+    let (moves, waits) = holding(history::of_holding(&app.db, id).await?);
 
     let mut items = Vec::with_capacity(past.len() + 1);
     for (stint, clocks) in past {
         let timekeeping = app.timekeeping(stint.department_id).await?;
         let (from, to) = (from_micros(stint.started_at), from_micros(stint.ended_at));
         let time =
-            split_time(&moves, &[], from, to, timekeeping.work(false)).map_err(arithmetic)?;
+            split_time(&moves, &waits, from, to, timekeeping.work(false)).map_err(arithmetic)?;
         items.push(StintView {
             seq: stint.seq,
             department_id: stint.department_id,
@@ -97,7 +115,7 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
     let from = from_micros(request.stint_start());
     let time = split_time(
         &moves,
-        &[],
+        &waits,
         from,
         resolved_at.unwrap_or(now).max(from),
         timekeeping.work(false),

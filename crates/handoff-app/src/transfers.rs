@@ -199,6 +199,8 @@ pub async fn transfer(
         assignee_id: None,
         fields: Value::Object(fields).to_string(),
         transfers,
+        // What was confidential stays so; a confidential service makes it so.
+        confidential: old.confidential || service.confidential,
         ping_pong: old.ping_pong || is_ping_pong(&holders, service.department_id, transfers),
         stint_started_at: Some(at),
         first_response_at: None,

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(request_sla::get))
         .routes(routes!(handoffs::transfer))
         .routes(routes!(handoffs::stints))
+        .routes(routes!(handoffs::link, handoffs::links))
         .routes(routes!(notifications::list))
         .routes(routes!(reports::sla))
         .routes(routes!(reports::breaches))

@@ -1,7 +1,7 @@
 //! The append-only history of a request: every event, who caused it (`None`: Handoff
 //! itself) and when. Events are written by [`crate::Tx::record`]; this module reads them.
 
-use handoff_domain::request::{RequestEvent, Status};
+use handoff_domain::request::RequestEvent;
 
 use crate::{Db, Result, StoreError, on_read};
 
@@ -100,18 +100,20 @@ pub async fn of_clocks(db: &Db, request_id: i64) -> Result<Vec<Entry>> {
     of_kinds(db, request_id, &kinds).await
 }
 
-/// The status moves of a request, oldest first: each instant (microseconds) and the
-/// status it moved to, its filing included.
-pub async fn status_moves(db: &Db, request_id: i64) -> Result<Vec<(i64, Status)>> {
-    let entries = of_kinds(db, request_id, &["filed", "status_changed"]).await?;
-    Ok(entries
-        .into_iter()
-        .filter_map(|e| match e.event {
-            RequestEvent::Filed {} => Some((e.at, Status::New)),
-            RequestEvent::StatusChanged { to, .. } => Some((e.at, to)),
-            _ => None,
-        })
-        .collect())
+/// What decides whether a request was in its holder's hands, oldest first: its filing,
+/// status moves and waits on linked requests.
+pub async fn of_holding(db: &Db, request_id: i64) -> Result<Vec<Entry>> {
+    of_kinds(
+        db,
+        request_id,
+        &[
+            "filed",
+            "status_changed",
+            "link_wait_started",
+            "links_resolved",
+        ],
+    )
+    .await
 }
 
 /// The events of some kinds of a request, oldest first.

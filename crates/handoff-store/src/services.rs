@@ -23,6 +23,9 @@ pub struct Service {
     pub confidential: bool,
     pub active: bool,
     pub fields: Vec<FieldDef>,
+    /// Whether a request's resolution clock pauses while it waits on its linked
+    /// requests.
+    pub pause_on_links: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -48,6 +51,7 @@ struct ServiceRow {
     confidential: bool,
     active: bool,
     fields: String,
+    pause_on_links: bool,
     created_at: i64,
     updated_at: i64,
 }
@@ -67,6 +71,7 @@ impl ServiceRow {
             confidential: self.confidential,
             active: self.active,
             fields,
+            pause_on_links: self.pause_on_links,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -74,7 +79,7 @@ impl ServiceRow {
 }
 
 const COLUMNS: &str = "id, department_id, name, description, owner_id, open_to_everyone, \
-     confidential, active, fields, created_at, updated_at";
+     confidential, active, fields, pause_on_links, created_at, updated_at";
 
 pub struct NewService<'a> {
     pub department_id: i64,
@@ -85,6 +90,7 @@ pub struct NewService<'a> {
     pub audience: &'a [i64],
     pub confidential: bool,
     pub fields: &'a [FieldDef],
+    pub pause_on_links: bool,
 }
 
 fn fields_json(fields: &[FieldDef]) -> String {
@@ -95,8 +101,8 @@ fn fields_json(fields: &[FieldDef]) -> String {
 pub async fn create(db: &Db, new: &NewService<'_>, now: Timestamp) -> Result<Service> {
     let sql = format!(
         "INSERT INTO services (department_id, name, description, owner_id, open_to_everyone, \
-         confidential, active, fields, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8, $8) RETURNING {COLUMNS}"
+         confidential, active, fields, created_at, updated_at, pause_on_links) \
+         VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8, $8, $9) RETURNING {COLUMNS}"
     );
     let row: ServiceRow = on_write!(db, |pool| {
         let mut tx = pool.begin_write().await?;
@@ -109,6 +115,7 @@ pub async fn create(db: &Db, new: &NewService<'_>, now: Timestamp) -> Result<Ser
             .bind(new.confidential)
             .bind(fields_json(new.fields))
             .bind(to_micros(now))
+            .bind(new.pause_on_links)
             .fetch_one(&mut *tx)
             .await?;
         for department in new.audience {
@@ -186,7 +193,7 @@ pub async fn for_filing(db: &Db, id: i64) -> Result<FilingContext> {
     };
     let sql = format!(
         "SELECT s.id, s.department_id, s.name, s.description, s.owner_id, s.open_to_everyone, \
-         s.confidential, s.active, s.fields, s.created_at, s.updated_at, \
+         s.confidential, s.active, s.fields, s.pause_on_links, s.created_at, s.updated_at, \
          (SELECT {audience} FROM service_audience WHERE service_id = s.id) AS audience, \
          (SELECT {policy}'priority', priority, 'first_response_minutes', first_response_minutes, \
          'resolution_minutes', resolution_minutes, 'next_update_minutes', next_update_minutes, \
@@ -313,6 +320,7 @@ pub struct ServiceChanges<'a> {
     pub confidential: Option<bool>,
     pub active: Option<bool>,
     pub fields: Option<&'a [FieldDef]>,
+    pub pause_on_links: Option<bool>,
 }
 
 /// Applies the changes in one transaction.
@@ -325,7 +333,8 @@ pub async fn update(
     let sql = "UPDATE services SET name = COALESCE($2, name), description = COALESCE($3, description), \
          owner_id = CASE WHEN $4 THEN $5 ELSE owner_id END, \
          open_to_everyone = COALESCE($6, open_to_everyone), confidential = COALESCE($7, confidential), \
-         active = COALESCE($8, active), fields = COALESCE($9, fields), updated_at = $10 \
+         active = COALESCE($8, active), fields = COALESCE($9, fields), updated_at = $10, \
+         pause_on_links = COALESCE($11, pause_on_links) \
          WHERE id = $1 RETURNING id";
     on_write!(db, |pool| {
         let mut tx = pool.begin_write().await?;
@@ -340,6 +349,7 @@ pub async fn update(
             .bind(changes.active)
             .bind(changes.fields.map(fields_json))
             .bind(to_micros(now))
+            .bind(changes.pause_on_links)
             .fetch_optional(&mut *tx)
             .await?;
         if updated.is_none() {

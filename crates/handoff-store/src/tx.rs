@@ -193,7 +193,7 @@ impl Tx {
             let mut rows = QueryBuilder::new(
                 "INSERT INTO requests (id, service_id, provider_department_id, requester_id, \
                  requester_department_id, confidential, subject, description, priority, status, \
-                 assignee_id, fields, created_at, updated_at) ",
+                 assignee_id, fields, created_at, updated_at, parent_id) ",
             );
             rows.push_values(filings.iter().zip(&ids), |mut b, (f, id)| {
                 b.push_bind(*id)
@@ -211,7 +211,8 @@ impl Tx {
                     .push("NULL")
                     .push_bind(f.fields.as_str())
                     .push_bind(f.at)
-                    .push_bind(f.at);
+                    .push_bind(f.at)
+                    .push_bind(f.parent_id);
             });
             rows.push(" RETURNING ").push(COLUMNS);
             rows.build_query_as().fetch_all(conn).await?

@@ -89,6 +89,7 @@ pub async fn open_service(
         audience: &[],
         confidential: false,
         fields: &[],
+        pause_on_links: false,
     };
     services::create(db, &service, now).await
 }

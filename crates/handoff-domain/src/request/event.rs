@@ -103,6 +103,19 @@ pub enum RequestEvent {
         #[serde(default, skip_serializing_if = "Map::is_empty")]
         dropped_fields: Map<String, Value>,
     },
+    /// A request was filed to another department on this one's behalf.
+    LinkFiled {
+        child_id: i64,
+        department_id: i64,
+        department: String,
+    },
+    /// The resolution clock waits on the linked requests (their service says so).
+    LinkWaitStarted {},
+    /// Every linked request is resolved; the last one was held by `department_id`,
+    /// the team this request ended up waiting on.
+    LinksResolved {
+        last_department_id: i64,
+    },
 }
 
 /// A department and the service of it that holds a request, named as they were then.
@@ -136,7 +149,7 @@ pub struct Words<'a> {
 
 impl RequestEvent {
     /// Every kind, as stored.
-    pub const KINDS: [&'static str; 19] = [
+    pub const KINDS: [&'static str; 22] = [
         "filed",
         "status_changed",
         "assigned",
@@ -156,6 +169,9 @@ impl RequestEvent {
         "warning_missed",
         "sla_breached",
         "transferred",
+        "link_filed",
+        "link_wait_started",
+        "links_resolved",
     ];
 
     /// The event's kind as stored.
@@ -181,6 +197,9 @@ impl RequestEvent {
             SlaWarningMissed { .. } => "warning_missed",
             SlaBreached { .. } => "sla_breached",
             Transferred { .. } => "transferred",
+            LinkFiled { .. } => "link_filed",
+            LinkWaitStarted {} => "link_wait_started",
+            LinksResolved { .. } => "links_resolved",
         }
     }
 
@@ -312,6 +331,13 @@ impl RequestEvent {
                 }
                 line
             }
+            LinkFiled {
+                child_id,
+                department,
+                ..
+            } => format!("filed #{child_id} to {department} on its behalf"),
+            LinkWaitStarted {} => "Resolution clock waits on the linked requests".to_owned(),
+            LinksResolved { .. } => "Every linked request is resolved".to_owned(),
         }
     }
 
@@ -353,6 +379,9 @@ impl RequestEvent {
                 Some(from.department_id.to_string()),
                 Some(to.department_id.to_string()),
             ),
+            LinkFiled { child_id, .. } => ("links".into(), None, Some(child_id.to_string())),
+            LinkWaitStarted {} => ("links".into(), None, s("waiting")),
+            LinksResolved { .. } => ("links".into(), s("waiting"), s("resolved")),
         }
     }
 }
@@ -438,6 +467,15 @@ mod tests {
                 }),
                 reason: "needs a budget approval".into(),
                 dropped_fields: Map::from_iter([("model".to_owned(), Value::from("X1"))]),
+            },
+            LinkFiled {
+                child_id: 14,
+                department_id: 4,
+                department: "Finance".into(),
+            },
+            LinkWaitStarted {},
+            LinksResolved {
+                last_department_id: 4,
             },
         ]
     }

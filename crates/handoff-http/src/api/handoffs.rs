@@ -1,20 +1,26 @@
 //! Handoffs between departments: `POST /api/v1/requests/{id}/transfer` passes a request
 //! to another department's service; `GET /api/v1/requests/{id}/stints` shows each
-//! department's stretch of it with its own clocks.
+//! department's stretch of it with its own clocks; `/api/v1/requests/{id}/links` files
+//! and lists the requests filed to other departments on its behalf.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use handoff_app::links::Linked;
+use handoff_app::requests::FileRequest;
 use handoff_app::stints::{StintView, Stints};
 use handoff_app::transfers::Transfer;
 use handoff_domain::request::StintEnd;
 use handoff_domain::sla::Target;
+use handoff_store::departments;
+use handoff_store::requests::Request;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::request_sla::{minutes, read_clocks};
-use super::requests::RequestJson;
+use super::requests::{CreateRequest, RequestJson};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -164,4 +170,98 @@ pub async fn stints(
 ) -> Result<Json<StintList>, ApiError> {
     let stints = handoff_app::stints::of_request(&state.app, &actor, id).await?;
     Ok(Json(stint_list(id, stints, state.clock.now())?))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/links", tag = "requests",
+    params(("id" = i64, Path)), request_body = CreateRequest,
+    responses((status = 201, body = RequestJson, description = "The linked request, filed"),
+              (status = 403, body = crate::error::ErrorBody, description = "Not an agent of the department holding the request"),
+              (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "The request is resolved or closed"),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub async fn link(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CreateRequest>,
+) -> Result<(StatusCode, Json<RequestJson>), ApiError> {
+    let command = FileRequest {
+        service_id: body.service_id,
+        subject: body.subject,
+        description: body.description,
+        priority: body.priority,
+        fields: body.fields,
+    };
+    let child = handoff_app::links::file_linked(&state.app, &actor, id, command).await?;
+    Ok((StatusCode::CREATED, Json(child.try_into()?)))
+}
+
+/// A linked request and who holds it; its subject only for those who may open it.
+#[derive(Serialize, ToSchema)]
+pub struct LinkJson {
+    pub id: i64,
+    pub status: handoff_domain::request::Status,
+    /// The department holding it.
+    pub provider_department_id: i64,
+    pub provider_department: String,
+    pub service_id: i64,
+    pub assignee_id: Option<i64>,
+    /// Whether the caller may open it; otherwise `subject` is `null`.
+    pub visible: bool,
+    pub subject: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Links {
+    /// The request this one was filed on behalf of, when the caller may see it.
+    pub parent: Option<LinkJson>,
+    pub children: Vec<LinkJson>,
+}
+
+/// The links of a request in their JSON form; shared by the API and the pages.
+pub async fn links_of(
+    state: &AppState,
+    actor: &handoff_domain::access::Actor,
+    id: i64,
+) -> Result<Links, ApiError> {
+    let (parent, children) = handoff_app::links::of_request(&state.app, actor, id).await?;
+    let mut ids: Vec<i64> = children
+        .iter()
+        .map(|c| c.request.provider_department_id)
+        .collect();
+    ids.extend(parent.iter().map(|p| p.provider_department_id));
+    let names = departments::names(&state.db, &ids).await?;
+    let json = |r: Request, visible: bool| -> Result<LinkJson, ApiError> {
+        Ok(LinkJson {
+            status: r.status()?,
+            provider_department: names
+                .get(&r.provider_department_id)
+                .cloned()
+                .unwrap_or_default(),
+            id: r.id,
+            provider_department_id: r.provider_department_id,
+            service_id: r.service_id,
+            assignee_id: r.assignee_id,
+            visible,
+            subject: visible.then_some(r.subject),
+        })
+    };
+    Ok(Links {
+        parent: parent.map(|p| json(p, true)).transpose()?,
+        children: children
+            .into_iter()
+            .map(|Linked { request, visible }| json(request, visible))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}/links", tag = "requests",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Links), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn links(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Links>, ApiError> {
+    Ok(Json(links_of(&state, &actor, id).await?))
 }

@@ -34,6 +34,8 @@ pub struct ServiceJson {
     pub confidential: bool,
     pub active: bool,
     pub fields: Vec<FieldDef>,
+    /// A request's resolution clock pauses while it waits on its linked requests.
+    pub pause_on_links: bool,
     /// Whether the caller may file a request to it.
     pub requestable: bool,
     #[schema(value_type = String, format = DateTime)]
@@ -56,6 +58,7 @@ impl ServiceJson {
             confidential: s.confidential,
             active: s.active,
             fields: s.fields,
+            pause_on_links: s.pause_on_links,
             created_at: time(s.created_at),
             updated_at: time(s.updated_at),
         }
@@ -79,6 +82,10 @@ pub struct CreateService {
     pub confidential: bool,
     #[serde(default)]
     pub fields: Vec<FieldDef>,
+    /// Pause a request's resolution clock while it waits on its linked requests
+    /// (default off).
+    #[serde(default)]
+    pub pause_on_links: bool,
 }
 
 fn yes() -> bool {
@@ -99,6 +106,7 @@ pub struct UpdateService {
     /// `false` archives the service: it leaves the catalog and takes no new requests.
     pub active: Option<bool>,
     pub fields: Option<Vec<FieldDef>>,
+    pub pause_on_links: Option<bool>,
 }
 
 fn may_manage(caller: &Caller, department: i64) -> Result<(), ApiError> {
@@ -182,6 +190,7 @@ pub async fn create(
         audience: &body.audience,
         confidential: body.confidential,
         fields: &body.fields,
+        pause_on_links: body.pause_on_links,
     };
     let service = services::create(&state.db, &new, state.clock.now())
         .await
@@ -297,6 +306,7 @@ pub async fn update(
         confidential: body.confidential,
         active: body.active,
         fields: body.fields.as_deref(),
+        pause_on_links: body.pause_on_links,
     };
     let service = services::update(&state.db, id, &changes, state.clock.now())
         .await

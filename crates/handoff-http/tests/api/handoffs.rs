@@ -336,3 +336,125 @@ both_engines! {
         assert_eq!(row(f.id)["first_response"]["breached"], 0);
     }
 }
+
+async fn link(client: &Client, parent: i64, f: &Finance, subject: &str) -> crate::support::Res {
+    client
+        .post(
+            &format!("/api/v1/requests/{parent}/links"),
+            json!({
+                "service_id": f.service, "subject": subject, "fields": {"amount": 300}
+            }),
+        )
+        .await
+}
+
+both_engines! {
+    async fn linked_requests_hold_the_parents_clock_and_tell_its_assignee(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
+        s.design_manager.patch(&format!("/api/v1/services/{}", s.service), json!({"pause_on_links": true})).await.assert(StatusCode::OK);
+        let f = finance(&app, json!({"resolution_minutes": 960})).await;
+        let parent = app.file(&s.requester, s.service, "Print run").await;
+        let path = format!("/api/v1/requests/{parent}");
+        s.designer.patch(&path, json!({"status": "in_progress", "assignee_id": s.designer.person_id})).await.assert(StatusCode::OK);
+
+        // Only the holder files on its behalf, to another department.
+        link(&s.requester, parent, &f, "Approve the print budget").await.assert(StatusCode::FORBIDDEN);
+        link(&s.outsider, parent, &f, "Approve the print budget").await.assert(StatusCode::NOT_FOUND);
+        let res = s.designer.post(&format!("{path}/links"), json!({"service_id": s.service, "subject": "Ourselves", "fields": {"format": "banner"}})).await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("service_id").is_some());
+
+        app.clock.advance(SignedDuration::from_mins(60));
+        let res = link(&s.designer, parent, &f, "Approve the print budget").await;
+        res.assert(StatusCode::CREATED);
+        let child = res.id();
+        assert_eq!(res.body["provider_department_id"], f.id);
+        assert_eq!(res.body["requester_id"], s.designer.person_id);
+        assert_eq!(res.body["requester_department_id"], s.design);
+
+        // The parent shows who holds each; the requester sees that it waits, not on what.
+        let links = s.designer.get(&format!("{path}/links")).await;
+        links.assert(StatusCode::OK);
+        assert!(links.body["parent"].is_null());
+        assert_eq!(links.body["children"][0]["id"], child);
+        assert_eq!(links.body["children"][0]["provider_department"], "FIN");
+        assert_eq!(links.body["children"][0]["subject"], "Approve the print budget");
+        let theirs = s.requester.get(&format!("{path}/links")).await;
+        assert_eq!(theirs.body["children"][0]["visible"], false);
+        assert!(theirs.body["children"][0]["subject"].is_null());
+        assert_eq!(theirs.body["children"][0]["provider_department_id"], f.id);
+        // The child shows its parent to those who may see both.
+        let up = s.designer.get(&format!("/api/v1/requests/{child}/links")).await;
+        assert_eq!(up.body["parent"]["id"], parent);
+        let up = f.agent.get(&format!("/api/v1/requests/{child}/links")).await;
+        up.assert(StatusCode::OK);
+        assert!(up.body["parent"].is_null(), "{}", up.body);
+
+        // The parent's resolution clock waits while Finance holds the child.
+        let sla = s.designer.get(&format!("{path}/sla")).await;
+        let resolution = sla.body["items"].as_array().unwrap().iter().find(|c| c["target"] == "resolution").unwrap().clone();
+        assert_eq!(resolution["phase"], "paused");
+        assert_eq!(resolution["used_minutes"], 60.0);
+        // Waiting on the customer and back does not resume it while the link is open.
+        s.designer.patch(&path, json!({"status": "waiting_on_customer"})).await.assert(StatusCode::OK);
+        s.requester.post(&format!("{path}/comments"), json!({"body": "Any news?"})).await.assert(StatusCode::CREATED);
+        let sla = s.designer.get(&format!("{path}/sla")).await;
+        assert!(sla.body["items"].as_array().unwrap().iter().any(|c| c["target"] == "resolution" && c["phase"] == "paused"), "{}", sla.body);
+
+        app.clock.advance(SignedDuration::from_mins(120));
+        f.agent.patch(&format!("/api/v1/requests/{child}"), json!({"status": "resolved"})).await.assert(StatusCode::OK);
+        let notes = s.designer.get("/api/v1/notifications").await;
+        let note = notes.body["items"].as_array().unwrap().iter().find(|n| n["kind"] == "links_resolved").cloned().expect("the assignee is told");
+        assert_eq!(note["request_id"], parent);
+        app.clock.advance(SignedDuration::from_mins(30));
+        let sla = s.designer.get(&format!("{path}/sla")).await;
+        let resolution = sla.body["items"].as_array().unwrap().iter().find(|c| c["target"] == "resolution").unwrap().clone();
+        assert_eq!(resolution["phase"], "running");
+        assert_eq!(resolution["used_minutes"], 90.0);
+        // The stint counts the wait as paused: 09:00-10:00 and 12:00-12:30 held.
+        let body = stints(&s.designer, parent).await;
+        assert_eq!(body["items"][0]["business_minutes_held"], 90.0, "{body}");
+        assert_eq!(body["items"][0]["business_minutes_paused"], 120.0);
+        let history = s.designer.get(&format!("{path}/history")).await;
+        let kinds: Vec<&str> = history.body["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+        for kind in ["link_filed", "link_wait_started", "links_resolved"] {
+            assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+        }
+
+        // A resolved request takes no new links.
+        s.designer.patch(&path, json!({"status": "resolved"})).await.assert(StatusCode::OK);
+        link(&s.designer, parent, &f, "Too late").await.assert(StatusCode::CONFLICT);
+    }
+
+    async fn a_confidential_parent_never_shows_through_its_children(app: TestApp) {
+        let s = app.scene().await;
+        let res = s.design_manager.post("/api/v1/services", json!({
+            "department_id": s.design, "name": "Sensitive artwork review",
+            "description": "For what may not circulate.", "confidential": true,
+            "fields": [{"key": "format", "label": "Format", "type": "choice", "options": ["banner", "poster"]}]
+        })).await;
+        res.assert(StatusCode::CREATED);
+        let confidential = res.id();
+        let f = finance(&app, json!({"first_response_minutes": 120})).await;
+        let parent = app.file(&s.requester, confidential, "Redundancy letters").await;
+        let res = link(&s.designer, parent, &f, "Cost of the print run").await;
+        res.assert(StatusCode::CREATED);
+        let child = res.id();
+        // Finance and the administrator see the child, never its parent.
+        for client in [&f.agent, app.admin()] {
+            let up = client.get(&format!("/api/v1/requests/{child}/links")).await;
+            up.assert(StatusCode::OK);
+            assert!(up.body["parent"].is_null(), "{}", up.body);
+            let got = client.get(&format!("/api/v1/requests/{child}")).await;
+            got.assert(StatusCode::OK);
+            assert!(!got.body.to_string().contains("Redundancy"), "{}", got.body);
+            client.get(&format!("/api/v1/requests/{parent}")).await.assert(StatusCode::NOT_FOUND);
+        }
+        // The requester's colleague sees neither.
+        s.colleague.get(&format!("/api/v1/requests/{parent}/links")).await.assert(StatusCode::NOT_FOUND);
+        // The designer, who sees both, sees the link both ways.
+        let up = s.designer.get(&format!("/api/v1/requests/{child}/links")).await;
+        assert_eq!(up.body["parent"]["id"], parent);
+    }
+}

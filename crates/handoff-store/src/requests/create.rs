@@ -35,6 +35,8 @@ pub struct Filing {
     pub clocks: ClockWrite,
     /// Microseconds.
     pub at: i64,
+    /// The request it is filed on behalf of (a linked request).
+    pub parent_id: Option<i64>,
 }
 
 impl Filing {
@@ -51,6 +53,7 @@ impl Filing {
             fields: Value::Object(new.fields.clone()).to_string(),
             clocks,
             at: to_micros(now),
+            parent_id: None,
         }
     }
 }

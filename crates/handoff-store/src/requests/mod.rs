@@ -135,3 +135,23 @@ pub async fn get(db: &Db, id: i64, person: i64, department: i64) -> Result<(Requ
     })
     .ok_or(StoreError::NotFound)
 }
+
+/// The requests filed on behalf of `parent`, oldest first.
+pub async fn children(db: &Db, parent: i64) -> Result<Vec<Request>> {
+    let sql = format!("SELECT {COLUMNS} FROM requests WHERE parent_id = $1 ORDER BY id");
+    Ok(on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(parent)
+        .fetch_all(pool)
+        .await?))
+}
+
+/// How many requests filed on behalf of `parent` still need work, inside a transaction.
+pub async fn open_children(tx: &mut crate::Tx, parent: i64) -> Result<i64> {
+    Ok(crate::on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM requests WHERE parent_id = $1 \
+         AND status NOT IN ('resolved', 'closed')"
+    )
+    .bind(parent)
+    .fetch_one(conn)
+    .await?))
+}

@@ -24,15 +24,16 @@ pub async fn lock(tx: &mut Tx, id: i64) -> Result<Request> {
 
 /// Writes what an action may change of a request: status, assignee, priority, subject,
 /// description, the times of its moves, and what a transfer changes (service, holder,
-/// form values, stint); reindexes its text when that changed from `before`. Its
-/// confidentiality is read from its service, so that it stays in step with it.
+/// form values, stint); reindexes its text when that changed from `before`. A request
+/// becomes confidential when its service is (read here, so that a service turning
+/// confidential meanwhile is seen), and what was confidential stays so.
 pub async fn save(tx: &mut Tx, before: &Request, after: &Request) -> Result<Request> {
     let update = format!(
         "UPDATE requests SET status = $2, assignee_id = $3, priority = $4, subject = $5, \
          description = $6, updated_at = $7, resolved_at = $8, closed_at = $9, \
          service_id = $10, provider_department_id = $11, fields = $12, transfers = $13, \
          ping_pong = $14, stint_started_at = $15, first_response_at = $16, \
-         confidential = (SELECT confidential FROM services WHERE id = $10) \
+         confidential = ($17 OR (SELECT confidential FROM services WHERE id = $10)) \
          WHERE id = $1 RETURNING {COLUMNS}"
     );
     let saved: Request = on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(update.as_str()))
@@ -52,6 +53,7 @@ pub async fn save(tx: &mut Tx, before: &Request, after: &Request) -> Result<Requ
         .bind(after.ping_pong)
         .bind(after.stint_started_at)
         .bind(after.first_response_at)
+        .bind(after.confidential)
         .fetch_one(conn)
         .await?);
     if saved.subject != before.subject || saved.description != before.description {

@@ -52,9 +52,6 @@ pub struct RequestJson {
     pub transfers: i32,
     /// Transferred back to a department that held it before, or three times or more.
     pub ping_pong: bool,
-    /// The request it was filed on behalf of (`GET /requests/{id}/links`), when the
-    /// caller may see that one.
-    pub parent_id: Option<i64>,
 }
 
 impl TryFrom<Request> for RequestJson {
@@ -80,7 +77,6 @@ impl TryFrom<Request> for RequestJson {
             closed_at: r.closed_at.map(time),
             transfers: r.transfers,
             ping_pong: r.ping_pong,
-            parent_id: r.parent_id,
         })
     }
 }
