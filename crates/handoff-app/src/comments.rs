@@ -33,6 +33,11 @@ pub struct Commented {
 pub async fn post(app: &App, actor: &Actor, id: i64, new: NewComment) -> ActionResult<Commented> {
     let (request, relation) = visible(app, actor, id).await?;
     let facts = request.facts(relation);
+    if actor.sees_until(&facts).is_some() {
+        return Err(ActionError::forbidden(
+            "your department passed this request on: it reads what happened while it held it, and writes no more",
+        ));
+    }
     if new.internal && !actor.can_see_internal(&facts) {
         return Err(ActionError::forbidden(
             "only the providing department writes internal notes",

@@ -114,6 +114,8 @@ struct FilePage {
     /// The service's SLA per priority, in words.
     levels: Vec<(String, String)>,
     error: Option<String>,
+    /// The request this one is filed on behalf of (a linked request), and its subject.
+    on_behalf_of: Option<(i64, String)>,
 }
 
 /// The service, if the viewer may file a request to it.
@@ -126,13 +128,30 @@ async fn requestable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Servi
     }
 }
 
+/// The request named by `on_behalf_of`, when the viewer may see it.
+async fn on_behalf_of(
+    state: &AppState,
+    viewer: &Viewer,
+    form: &Pairs,
+) -> Result<Option<(i64, String)>, PageError> {
+    let Some(id) = form.filled("on_behalf_of") else {
+        return Ok(None);
+    };
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let (parent, _) = requests::visible(state, &viewer.actor, id).await?;
+    Ok(Some((parent.id, parent.subject)))
+}
+
 pub async fn form(
     State(state): State<AppState>,
     viewer: Viewer,
     PageId(id): PageId,
+    query: Pairs,
 ) -> Result<Response, PageError> {
     let service = requestable(&state, &viewer, id).await?;
-    let page = file_page(&state, &viewer, &service, &Pairs::default(), None).await?;
+    let parent = on_behalf_of(&state, &viewer, &query).await?;
+    let mut page = file_page(&state, &viewer, &service, &Pairs::default(), None).await?;
+    page.on_behalf_of = parent;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -143,6 +162,7 @@ pub async fn file(
     form: Pairs,
 ) -> Result<Response, PageError> {
     let service = requestable(&state, &viewer, id).await?;
+    let parent = on_behalf_of(&state, &viewer, &form).await?;
     let priority = match form.filled("priority") {
         Some(p) => Priority::parse(p),
         None => Some(Priority::default()),
@@ -156,9 +176,24 @@ pub async fn file(
                 priority,
                 fields: values(&service.fields, &form),
             };
-            requests::file(&state, &viewer.actor, input)
-                .await
-                .map(|r| r.id)
+            match &parent {
+                Some((parent, _)) => {
+                    let command = handoff_app::requests::FileRequest {
+                        service_id: input.service_id,
+                        subject: input.subject,
+                        description: input.description,
+                        priority: input.priority,
+                        fields: input.fields,
+                    };
+                    handoff_app::links::file_linked(&state.app, &viewer.actor, *parent, command)
+                        .await
+                        .map(|r| r.id)
+                        .map_err(ApiError::from)
+                }
+                None => requests::file(&state, &viewer.actor, input)
+                    .await
+                    .map(|r| r.id),
+            }
         }
         None => Err(ApiError::field("priority", "unknown priority")),
     };
@@ -166,8 +201,16 @@ pub async fn file(
         Ok(id) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(ApiError::Invalid { fields, .. }) => {
             let errors: HashMap<String, String> = fields.into_map().into_iter().collect();
-            let page = file_page(&state, &viewer, &service, &form, Some(errors)).await?;
+            let mut page = file_page(&state, &viewer, &service, &form, Some(errors)).await?;
+            page.on_behalf_of = parent;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(refused @ (ApiError::Forbidden(_) | ApiError::Conflict { .. })) => {
+            let (status, _) = refused.status_and_code();
+            let mut page = file_page(&state, &viewer, &service, &form, None).await?;
+            page.error = Some(refused.to_string());
+            page.on_behalf_of = parent;
+            Ok(render(status, &page))
         }
         Err(other) => Err(other.into()),
     }
@@ -176,7 +219,7 @@ pub async fn file(
 /// The form's values as the API takes them: numbers and people as JSON numbers when they
 /// parse (else as typed, for the form check to name), multi-choice as lists, blanks left
 /// out so that "required" is what reports them.
-fn values(fields: &[FieldDef], form: &Pairs) -> Map<String, Value> {
+pub(super) fn values(fields: &[FieldDef], form: &Pairs) -> Map<String, Value> {
     let mut out = Map::new();
     for def in fields {
         let name = format!("field.{}", def.key);
@@ -213,38 +256,14 @@ fn values(fields: &[FieldDef], form: &Pairs) -> Map<String, Value> {
     out
 }
 
-fn kind_name(kind: FieldType) -> &'static str {
-    match kind {
-        FieldType::Text => "text",
-        FieldType::LongText => "long_text",
-        FieldType::Number => "number",
-        FieldType::Date => "date",
-        FieldType::Choice => "choice",
-        FieldType::MultiChoice => "multi_choice",
-        FieldType::Person => "person",
-    }
-}
-
-async fn file_page(
+/// The service's form fields with what `form` holds for each and what is wrong with it;
+/// shared by filing and transfers.
+pub(super) async fn input_fields(
     state: &AppState,
-    viewer: &Viewer,
     service: &Service,
     form: &Pairs,
-    errors: Option<HashMap<String, String>>,
-) -> Result<FilePage, PageError> {
-    let errors = errors.unwrap_or_default();
-    let department = departments::names(&state.db, &[service.department_id])
-        .await?
-        .remove(&service.department_id)
-        .unwrap_or_default();
-    let levels = sla_policies::of_service(&state.db, service.id)
-        .await?
-        .iter()
-        .map(|p| {
-            let who = p.priority.map_or("Any priority", format::priority);
-            (who.to_owned(), summary(&p.policy))
-        })
-        .collect();
+    errors: &HashMap<String, String>,
+) -> Result<Vec<InputField>, PageError> {
     let needs_people = service.fields.iter().any(|f| f.kind == FieldType::Person);
     let everyone = if needs_people {
         let filter = PeopleFilter {
@@ -256,7 +275,7 @@ async fn file_page(
     } else {
         Vec::new()
     };
-    let fields = service
+    Ok(service
         .fields
         .iter()
         .map(|def| {
@@ -289,7 +308,42 @@ async fn file_page(
                 options,
             }
         })
+        .collect())
+}
+
+fn kind_name(kind: FieldType) -> &'static str {
+    match kind {
+        FieldType::Text => "text",
+        FieldType::LongText => "long_text",
+        FieldType::Number => "number",
+        FieldType::Date => "date",
+        FieldType::Choice => "choice",
+        FieldType::MultiChoice => "multi_choice",
+        FieldType::Person => "person",
+    }
+}
+
+async fn file_page(
+    state: &AppState,
+    viewer: &Viewer,
+    service: &Service,
+    form: &Pairs,
+    errors: Option<HashMap<String, String>>,
+) -> Result<FilePage, PageError> {
+    let errors = errors.unwrap_or_default();
+    let department = departments::names(&state.db, &[service.department_id])
+        .await?
+        .remove(&service.department_id)
+        .unwrap_or_default();
+    let levels = sla_policies::of_service(&state.db, service.id)
+        .await?
+        .iter()
+        .map(|p| {
+            let who = p.priority.map_or("Any priority", format::priority);
+            (who.to_owned(), summary(&p.policy))
+        })
         .collect();
+    let fields = input_fields(state, service, form, &errors).await?;
     let chosen = form
         .filled("priority")
         .and_then(Priority::parse)
@@ -320,5 +374,6 @@ async fn file_page(
                 other_errors.join("; ")
             }
         }),
+        on_behalf_of: None,
     })
 }

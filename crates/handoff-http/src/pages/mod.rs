@@ -7,6 +7,7 @@ mod calendars;
 mod catalog;
 mod form;
 mod format;
+mod handoffs;
 mod jobs;
 mod notifications;
 mod reports;
@@ -38,6 +39,11 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}", get(request::show))
         .route("/requests/{id}/comments", post(request::comment))
         .route("/requests/{id}/update", post(request::update))
+        .route(
+            "/requests/{id}/transfer",
+            get(handoffs::transfer_form).post(handoffs::transfer),
+        )
+        .route("/requests/{id}/ask", get(handoffs::ask))
         .route("/catalog", get(catalog::list))
         .route("/catalog/{id}", get(catalog::form).post(catalog::file))
         .route(

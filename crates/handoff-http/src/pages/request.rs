@@ -71,6 +71,7 @@ struct RequestPage {
     draft: String,
     /// Only the newest comments and history entries are shown.
     earlier_hidden: bool,
+    handoffs: super::handoffs::HandoffsView,
 }
 
 pub async fn show(
@@ -216,6 +217,8 @@ async fn page(
         Vec::new()
     };
     let priorities = format::priorities(priority);
+    let handoffs =
+        super::handoffs::view(state, actor, &request, until.is_some(), &viewer.zone).await?;
 
     let page = RequestPage {
         frame: Frame::new(viewer, "request"),
@@ -250,6 +253,7 @@ async fn page(
         error,
         draft,
         earlier_hidden,
+        handoffs,
     };
     Ok(render(status_code, &page))
 }

@@ -61,6 +61,9 @@ pub struct Row {
     /// The clock that most needs attention, if any runs.
     pub sla: Option<SlaView>,
     pub updated: String,
+    /// Passed back to a department that held it, or three times or more.
+    pub ping_pong: bool,
+    pub transfers: i32,
 }
 
 #[derive(Template)]
@@ -191,6 +194,8 @@ async fn rows(
             assignee: r.assignee_id.and_then(|a| names.get(&a).cloned()),
             sla,
             updated: format::time(from_micros(r.updated_at), &viewer.zone),
+            ping_pong: r.ping_pong,
+            transfers: r.transfers,
             subject: r.subject,
         });
     }

@@ -199,6 +199,9 @@ both_engines! {
         assert!(theirs["end_to_end"].is_null());
         s.designer.patch(&path, json!({"status": "resolved"})).await.assert(StatusCode::FORBIDDEN);
         s.designer.post(&format!("{path}/transfer"), transfer_body(&f)).await.assert(StatusCode::FORBIDDEN);
+        s.designer.post(&format!("{path}/comments"), json!({"body": "Still here"})).await.assert(StatusCode::FORBIDDEN);
+        let sla = s.designer.get(&format!("{path}/sla")).await;
+        assert_eq!(sla.body["items"], json!([]), "Finance's clocks are not Design's to read");
 
         // Passed back to Design: ping-pong, flagged.
         let res = f.agent.post(&format!("{path}/transfer"), json!({
@@ -456,5 +459,73 @@ both_engines! {
         // The designer, who sees both, sees the link both ways.
         let up = s.designer.get(&format!("/api/v1/requests/{child}/links")).await;
         assert_eq!(up.body["parent"]["id"], parent);
+    }
+}
+
+both_engines! {
+    async fn pages_pass_a_request_on_and_ask_another_department(app: TestApp) {
+        let s = app.scene().await;
+        let f = finance(&app, json!({"first_response_minutes": 120})).await;
+        let res = s.requester.post("/api/v1/requests", json!({
+            "service_id": s.service, "subject": "Stand for the fair",
+            "fields": {"format": "poster", "brief": "Two metres wide"}
+        })).await;
+        res.assert(StatusCode::CREATED);
+        let id = res.id();
+        let mut designer = app.signed_in(&s.designer).await;
+        let page = designer.get(&format!("/requests/{id}")).await;
+        page.assert(StatusCode::OK)
+            .assert_has(r#"id="stints""#)
+            .assert_has(r#"id="transfer-service""#)
+            .assert_has("FIN: Purchase approval")
+            .assert_has(r#"id="ask-service""#);
+        // The requester may not pass it on: no such form for them.
+        let mut requester = app.signed_in(&s.requester).await;
+        requester.get(&format!("/requests/{id}")).await.assert(StatusCode::OK).assert_lacks(r#"id="transfer-service""#);
+
+        // The new form comes filled with what the request has under the same keys.
+        let form = designer.get(&format!("/requests/{id}/transfer?service_id={}", f.service)).await;
+        form.assert(StatusCode::OK).assert_has("Two metres wide").assert_has(r#"name="field.amount""#);
+        let service = f.service.to_string();
+        let missing = designer.form(&format!("/requests/{id}/transfer"), &[
+            ("service_id", &service), ("reason", "Budget first"), ("field.brief", "Two metres wide"),
+        ]).await;
+        missing.assert(StatusCode::UNPROCESSABLE_ENTITY).assert_has(r#"data-field="field.amount""#);
+        let done = designer.form(&format!("/requests/{id}/transfer"), &[
+            ("service_id", &service), ("reason", "Budget first"), ("field.amount", "900"), ("field.brief", "Two metres wide"),
+        ]).await;
+        done.assert(StatusCode::SEE_OTHER);
+        let after = designer.get(&format!("/requests/{id}")).await;
+        after.assert(StatusCode::OK)
+            .assert_has(r#"id="former-holder""#)
+            .assert_lacks(r#"id="reply-body""#)
+            .assert_lacks(r#"id="transfer-service""#);
+        requester.get(&format!("/requests/{id}")).await
+            .assert_has("FIN now handles this request")
+            .assert_has(r#"data-seq="2""#);
+
+        // Finance asks Design on its behalf through the catalog's form.
+        let mut agent = app.signed_in(&f.agent).await;
+        let ask = agent.get(&format!("/requests/{id}/ask?service_id={}", s.service)).await;
+        ask.assert(StatusCode::SEE_OTHER);
+        let to = ask.location.clone().unwrap();
+        assert_eq!(to, format!("/catalog/{}?on_behalf_of={id}", s.service));
+        agent.get(&to).await.assert(StatusCode::OK).assert_has(r#"id="on-behalf-of""#);
+        let parent = id.to_string();
+        let filed = agent.form(&format!("/catalog/{}", s.service), &[
+            ("on_behalf_of", &parent), ("subject", "Artwork for the quote"), ("field.format", "banner"), ("priority", "normal"),
+        ]).await;
+        filed.assert(StatusCode::SEE_OTHER);
+        let child: i64 = filed.location.unwrap().trim_start_matches("/requests/").parse().unwrap();
+        agent.get(&format!("/requests/{id}")).await.assert_has(r#"id="linked""#).assert_has("Artwork for the quote");
+        agent.get(&format!("/requests/{child}")).await.assert_has(r#"id="parent""#);
+
+        // Back to Design: flagged in the page and in the queue.
+        let back = agent.form(&format!("/requests/{id}/transfer"), &[
+            ("service_id", &s.service.to_string()), ("reason", "Approved"), ("field.format", "poster"),
+        ]).await;
+        back.assert(StatusCode::SEE_OTHER);
+        designer.get(&format!("/requests/{id}")).await.assert_has(r#"id="ping-pong""#);
+        designer.get("/requests?view=queue").await.assert_has("Ping-pong · 2 transfers");
     }
 }

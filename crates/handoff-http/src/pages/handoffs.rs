@@ -1,0 +1,405 @@
+//! The handoff parts of the pages: a request's stints and linked requests with the forms
+//! to pass it on or ask another department (shown on `/requests/{id}`), the transfer
+//! form at `/requests/{id}/transfer`, and the ping-pong report at `/reports/handoffs`.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use handoff_domain::access::Actor;
+use handoff_store::departments;
+use handoff_store::requests::Request;
+use handoff_store::services::{self, Service, ServiceFilter};
+use jiff::tz::TimeZone;
+use serde_json::Value;
+
+use super::catalog::{InputField, input_fields, values};
+use super::form::{PageId, Pairs};
+use super::{Choice, Frame, PageError, Viewer, format, render};
+use crate::AppState;
+use crate::api::handoffs::{Links, TransferRequest, links_of, stint_list};
+use crate::api::requests::visible;
+use crate::error::ApiError;
+
+/// One department's stretch of a request, as the page shows it.
+pub struct StintRow {
+    pub seq: i32,
+    pub department: String,
+    pub service: String,
+    pub from: String,
+    pub to: String,
+    pub ended: &'static str,
+    pub held: String,
+    pub paused: String,
+    pub first_response: String,
+    /// "First response met · Resolution breached".
+    pub targets: String,
+    pub breached: bool,
+}
+
+pub struct LinkRow {
+    pub id: i64,
+    pub visible: bool,
+    pub subject: String,
+    pub holder: String,
+    pub status: &'static str,
+}
+
+/// What `/requests/{id}` shows of handoffs.
+pub struct HandoffsView {
+    pub stints: Vec<StintRow>,
+    pub end_to_end: Option<String>,
+    pub transfers: i32,
+    pub ping_pong: bool,
+    /// Shown to someone who sees the request only because their department held it.
+    pub former_holder: bool,
+    pub parent: Option<LinkRow>,
+    pub children: Vec<LinkRow>,
+    /// Services of other departments the request may be passed to (the holder only).
+    pub transfer_to: Vec<Choice>,
+    /// Services of other departments the holder may ask on the request's behalf.
+    pub ask: Vec<Choice>,
+}
+
+/// Active services of departments other than `holder`, open to `customer`, named with
+/// their department.
+async fn other_services(
+    state: &AppState,
+    holder: i64,
+    customer: i64,
+) -> Result<Vec<Choice>, PageError> {
+    let filter = ServiceFilter {
+        department_id: None,
+        active: Some(true),
+        requestable_by: Some(customer),
+    };
+    let mut all: Vec<Service> = Vec::new();
+    let mut after = 0;
+    loop {
+        let batch = services::list(&state.db, &filter, after, 200).await?;
+        let full = batch.len() == 200;
+        after = batch.last().map_or(after, |s| s.id);
+        all.extend(batch.into_iter().filter(|s| s.department_id != holder));
+        if !full {
+            break;
+        }
+    }
+    let ids: Vec<i64> = all.iter().map(|s| s.department_id).collect();
+    let names = departments::names(&state.db, &ids).await?;
+    let mut choices: Vec<Choice> = all
+        .into_iter()
+        .map(|s| {
+            let department = names.get(&s.department_id).cloned().unwrap_or_default();
+            Choice::new(s.id.to_string(), format!("{department}: {}", s.name), false)
+        })
+        .collect();
+    choices.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(choices)
+}
+
+fn link_row(link: crate::api::handoffs::LinkJson) -> LinkRow {
+    LinkRow {
+        id: link.id,
+        visible: link.visible,
+        subject: link.subject.unwrap_or_default(),
+        holder: link.provider_department,
+        status: format::status(link.status),
+    }
+}
+
+/// The handoff parts of a request's page for `actor`.
+pub async fn view(
+    state: &AppState,
+    actor: &Actor,
+    request: &Request,
+    former_holder: bool,
+    zone: &TimeZone,
+) -> Result<HandoffsView, PageError> {
+    let now = state.clock.now();
+    let stints = handoff_app::stints::of_request(&state.app, actor, request.id)
+        .await
+        .map_err(ApiError::from)?;
+    let list = stint_list(request.id, stints, now)?;
+    let mut department_ids: Vec<i64> = list.items.iter().map(|s| s.department_id).collect();
+    department_ids.push(request.provider_department_id);
+    let departments = departments::names(&state.db, &department_ids).await?;
+    let service_ids: Vec<i64> = list.items.iter().map(|s| s.service_id).collect();
+    let service_names = services::names(&state.db, &service_ids).await?;
+    let stints = list
+        .items
+        .into_iter()
+        .map(|s| {
+            let targets: Vec<String> = s
+                .targets
+                .iter()
+                .map(|t| {
+                    let state = match t.met {
+                        Some(true) => "met",
+                        Some(false) => "breached",
+                        None => "running",
+                    };
+                    format!("{} {state}", format::target(t.target))
+                })
+                .collect();
+            StintRow {
+                seq: s.seq,
+                department: departments
+                    .get(&s.department_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                service: service_names
+                    .get(&s.service_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                from: format::time(s.from, zone),
+                to: s
+                    .to
+                    .map_or_else(|| "now".to_owned(), |t| format::time(t, zone)),
+                ended: match s.ended_by {
+                    Some(handoff_domain::request::StintEnd::Transferred) => "passed on",
+                    Some(handoff_domain::request::StintEnd::Resolved) => "resolved",
+                    None => "holding",
+                },
+                held: format::minutes(s.business_minutes_held),
+                paused: format::minutes(s.business_minutes_paused),
+                first_response: s
+                    .first_response_at
+                    .map_or_else(|| "–".to_owned(), |t| format::time(t, zone)),
+                breached: s.targets.iter().any(|t| t.met == Some(false)),
+                targets: if targets.is_empty() {
+                    "no SLA".to_owned()
+                } else {
+                    targets.join(" · ")
+                },
+            }
+        })
+        .collect();
+    let end_to_end = list.end_to_end.map(|e| {
+        format!(
+            "{} from filing{} ({} elapsed)",
+            format::minutes(e.business_minutes),
+            if e.to.is_some() {
+                " to resolution"
+            } else {
+                " so far"
+            },
+            format::minutes(e.elapsed_minutes)
+        )
+    });
+    let Links { parent, children } = links_of(state, actor, request.id).await?;
+    let holds = actor.department_id == request.provider_department_id;
+    let active = request.status()?.is_active();
+    let (transfer_to, ask) = if holds && active {
+        (
+            other_services(
+                state,
+                request.provider_department_id,
+                request.requester_department_id,
+            )
+            .await?,
+            other_services(state, request.provider_department_id, actor.department_id).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(HandoffsView {
+        stints,
+        end_to_end,
+        transfers: request.transfers,
+        ping_pong: request.ping_pong,
+        former_holder,
+        parent: parent.map(link_row),
+        children: children.into_iter().map(link_row).collect(),
+        transfer_to,
+        ask,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "transfer.html")]
+struct TransferPage {
+    frame: Frame,
+    id: i64,
+    subject: String,
+    service_id: i64,
+    service: String,
+    department: String,
+    reason: String,
+    reason_error: Option<String>,
+    fields: Vec<InputField>,
+    error: Option<String>,
+}
+
+/// The request's current form values as a form would post them, to prefill the new
+/// service's fields that share their keys.
+fn current_values(request: &Request) -> Result<Pairs, PageError> {
+    let mut pairs = Vec::new();
+    for (key, value) in request.field_values()? {
+        let name = format!("field.{key}");
+        match value {
+            Value::Array(items) => {
+                for item in items {
+                    pairs.push((
+                        name.clone(),
+                        item.as_str()
+                            .map_or_else(|| item.to_string(), str::to_owned),
+                    ));
+                }
+            }
+            Value::String(s) => pairs.push((name, s)),
+            other => pairs.push((name, other.to_string())),
+        }
+    }
+    Ok(Pairs(pairs))
+}
+
+async fn transfer_page(
+    state: &AppState,
+    viewer: &Viewer,
+    request: &Request,
+    service: &Service,
+    form: &Pairs,
+    errors: HashMap<String, String>,
+    refusal: Option<String>,
+) -> Result<TransferPage, PageError> {
+    let department = departments::names(&state.db, &[service.department_id])
+        .await?
+        .remove(&service.department_id)
+        .unwrap_or_default();
+    let fields = input_fields(state, service, form, &errors).await?;
+    let other: Vec<String> = errors
+        .iter()
+        .filter(|(k, _)| !k.starts_with("fields.") && k.as_str() != "reason")
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    Ok(TransferPage {
+        frame: Frame::new(viewer, "request"),
+        id: request.id,
+        subject: request.subject.clone(),
+        service_id: service.id,
+        service: service.name.clone(),
+        department,
+        reason: form.get("reason").unwrap_or_default().to_owned(),
+        reason_error: errors.get("reason").cloned(),
+        fields,
+        error: refusal.or_else(|| {
+            (!errors.is_empty()).then(|| {
+                if other.is_empty() {
+                    "Some fields need attention; see below.".to_owned()
+                } else {
+                    other.join("; ")
+                }
+            })
+        }),
+    })
+}
+
+/// The service chosen on the request's page (`service_id`), if it exists.
+async fn chosen_service(state: &AppState, form: &Pairs) -> Result<Option<Service>, PageError> {
+    let Some(id) = form
+        .filled("service_id")
+        .and_then(|v| v.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    match services::get(&state.db, id).await {
+        Ok(service) => Ok(Some(service)),
+        Err(handoff_store::StoreError::NotFound) => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `GET /requests/{id}/transfer?service_id=N`: the new service's form, filled with the
+/// values the request has, and the reason to give.
+pub async fn transfer_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageId(id): PageId,
+    query: Pairs,
+) -> Result<Response, PageError> {
+    let (request, _) = visible(&state, &viewer.actor, id).await?;
+    let Some(service) = chosen_service(&state, &query).await? else {
+        return Ok(Redirect::to(&format!("/requests/{id}")).into_response());
+    };
+    let prefill = current_values(&request)?;
+    let page = transfer_page(
+        &state,
+        &viewer,
+        &request,
+        &service,
+        &prefill,
+        HashMap::new(),
+        None,
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// `POST /requests/{id}/transfer`: passes the request on; the form again with what is
+/// wrong beside its fields.
+pub async fn transfer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageId(id): PageId,
+    form: Pairs,
+) -> Result<Response, PageError> {
+    let (request, _) = visible(&state, &viewer.actor, id).await?;
+    let Some(service) = chosen_service(&state, &form).await? else {
+        return Ok(Redirect::to(&format!("/requests/{id}")).into_response());
+    };
+    let body = TransferRequest {
+        service_id: service.id,
+        reason: form.get("reason").unwrap_or_default().to_owned(),
+        fields: values(&service.fields, &form),
+    };
+    let command = handoff_app::transfers::Transfer {
+        service_id: body.service_id,
+        reason: body.reason,
+        fields: body.fields,
+    };
+    match handoff_app::transfers::transfer(&state.app, &viewer.actor, id, command).await {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#handoffs")).into_response()),
+        Err(err) => match ApiError::from(err) {
+            ApiError::Invalid { fields, .. } => {
+                let errors: HashMap<String, String> = fields.into_map().into_iter().collect();
+                let page =
+                    transfer_page(&state, &viewer, &request, &service, &form, errors, None).await?;
+                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            }
+            refused @ (ApiError::Conflict { .. } | ApiError::Forbidden(_)) => {
+                let (status, _) = refused.status_and_code();
+                let message = Some(refused.to_string());
+                let page = transfer_page(
+                    &state,
+                    &viewer,
+                    &request,
+                    &service,
+                    &form,
+                    HashMap::new(),
+                    message,
+                )
+                .await?;
+                Ok(render(status, &page))
+            }
+            other => Err(other.into()),
+        },
+    }
+}
+
+/// `GET /requests/{id}/ask?service_id=N`: the chosen service's form, to file a request on
+/// this one's behalf.
+pub async fn ask(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageId(id): PageId,
+    query: Pairs,
+) -> Result<Response, PageError> {
+    visible(&state, &viewer.actor, id).await?;
+    Ok(match chosen_service(&state, &query).await? {
+        Some(service) => Redirect::to(&format!("/catalog/{}?on_behalf_of={id}", service.id)),
+        None => Redirect::to(&format!("/requests/{id}")),
+    }
+    .into_response())
+}
