@@ -6,7 +6,7 @@ use handoff_domain::access::Actor;
 use handoff_domain::request::stint::split_time;
 use handoff_domain::request::{RequestEvent, Status, StintEnd, StintTime};
 use handoff_store::slas::{self, StoredClock, Timekeeping};
-use handoff_store::{StoreError, from_micros, history, stints};
+use handoff_store::{StoreError, from_micros, history, stints, to_micros};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::App;
@@ -51,7 +51,8 @@ pub struct Stints {
 
 /// The status moves and the waits on linked requests, from the holding events.
 type Waits = Vec<(Timestamp, Option<Timestamp>)>;
-fn holding(entries: Vec<history::Entry>) -> (Vec<(Timestamp, Status)>, Waits) {
+type Holding = (Vec<(Timestamp, Status)>, Waits);
+fn holding(entries: Vec<history::Entry>) -> Holding {
     let mut moves = Vec::new();
     let mut waits: Waits = Vec::new();
     for entry in entries {
@@ -159,4 +160,88 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
         }
     };
     Ok(Stints { items, end_to_end })
+}
+
+/// Transfers between one pair of departments over a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairTransfers {
+    pub from_department_id: i64,
+    pub to_department_id: i64,
+    pub transfers: u64,
+    /// Requests flagged ping-pong with at least one transfer between the pair.
+    pub ping_pong_requests: u64,
+    /// In ping-pong requests: the business time the passing department held the request
+    /// (open, not paused) before passing it on: work that ended elsewhere.
+    pub lost: SignedDuration,
+}
+
+pub struct TransferReport {
+    pub requests_transferred: u64,
+    pub ping_pong_requests: u64,
+    /// Most time lost first.
+    pub pairs: Vec<PairTransfers>,
+}
+
+/// Transfers and ping-pong over the requests `actor` may see, filed in `[from, to)`,
+/// per ordered pair of departments.
+#[tracing::instrument(name = "transfer_report", skip_all)]
+pub async fn transfer_report(
+    app: &App,
+    actor: &Actor,
+    from: Timestamp,
+    to: Timestamp,
+) -> ActionResult<TransferReport> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let facts = stints::transfers(&app.db, actor, to_micros(from), to_micros(to)).await?;
+    let mut pairs: BTreeMap<(i64, i64), PairTransfers> = BTreeMap::new();
+    let mut requests = BTreeSet::new();
+    let mut bouncing = BTreeSet::new();
+    let mut pair_bouncing: BTreeSet<(i64, i64, i64)> = BTreeSet::new();
+    let mut holding_of: Option<(i64, Holding)> = None;
+    for fact in facts {
+        requests.insert(fact.request_id);
+        let key = (fact.from_department_id, fact.to_department_id);
+        let pair = pairs.entry(key).or_insert_with(|| PairTransfers {
+            from_department_id: key.0,
+            to_department_id: key.1,
+            transfers: 0,
+            ping_pong_requests: 0,
+            lost: SignedDuration::ZERO,
+        });
+        pair.transfers += 1;
+        if !fact.ping_pong {
+            continue;
+        }
+        bouncing.insert(fact.request_id);
+        if pair_bouncing.insert((key.0, key.1, fact.request_id)) {
+            pair.ping_pong_requests += 1;
+        }
+        // The request's history is read once for all its stints (facts come by request).
+        if holding_of
+            .as_ref()
+            .is_none_or(|(id, _)| *id != fact.request_id)
+        {
+            let read = holding(history::of_holding(&app.db, fact.request_id).await?);
+            holding_of = Some((fact.request_id, read));
+        }
+        if let Some((_, (moves, waits))) = &holding_of {
+            let time = app.timekeeping(fact.from_department_id).await?;
+            let held = split_time(
+                moves,
+                waits,
+                from_micros(fact.started_at),
+                from_micros(fact.ended_at),
+                time.work(false),
+            )
+            .map_err(arithmetic)?;
+            pair.lost += held.held;
+        }
+    }
+    let mut pairs: Vec<PairTransfers> = pairs.into_values().collect();
+    pairs.sort_by(|a, b| b.lost.cmp(&a.lost).then(b.transfers.cmp(&a.transfers)));
+    Ok(TransferReport {
+        requests_transferred: requests.len() as u64,
+        ping_pong_requests: bouncing.len() as u64,
+        pairs,
+    })
 }

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(notifications::list))
         .routes(routes!(reports::sla))
         .routes(routes!(reports::breaches))
+        .routes(routes!(handoffs::report))
         .routes(routes!(watchers::list, watchers::add))
         .routes(routes!(watchers::remove))
         .routes(routes!(jobs::list))

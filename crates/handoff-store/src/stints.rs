@@ -136,3 +136,46 @@ pub async fn past(db: &Db, request_id: i64) -> Result<Vec<(PastStint, Vec<Stored
     }
     Ok(out)
 }
+
+/// One transfer: the stint it ended and where the request went.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TransferFact {
+    pub request_id: i64,
+    pub seq: i32,
+    pub from_department_id: i64,
+    pub to_department_id: i64,
+    pub ping_pong: bool,
+    /// The passing department's stint, microseconds.
+    pub started_at: i64,
+    pub ended_at: i64,
+}
+
+/// The transfers of the requests `viewer` may see, filed in `[from, to)` (microseconds),
+/// by request and stint.
+pub async fn transfers(
+    db: &Db,
+    viewer: &handoff_domain::access::Actor,
+    from: i64,
+    to: i64,
+) -> Result<Vec<TransferFact>> {
+    let mut sql = crate::sql::Sql::new(
+        "SELECT st.request_id, st.seq, st.department_id AS from_department_id, \
+         COALESCE(nx.department_id, r.provider_department_id) AS to_department_id, \
+         r.ping_pong, st.started_at, st.ended_at \
+         FROM request_stints st JOIN requests r ON r.id = st.request_id \
+         LEFT JOIN request_stints nx ON nx.request_id = st.request_id AND nx.seq = st.seq + 1 \
+         WHERE r.created_at >= ",
+    );
+    sql.int(from)
+        .push(" AND r.created_at < ")
+        .int(to)
+        .push(" AND ");
+    crate::requests::list::push_visible(&mut sql, viewer);
+    sql.push(" ORDER BY st.request_id, st.seq");
+    Ok(on_read!(db, |pool| crate::sql::bind_all!(
+        sqlx::query_as(AssertSqlSafe(sql.text)),
+        &sql.params
+    )
+    .fetch_all(pool)
+    .await?))
+}

@@ -265,3 +265,83 @@ pub async fn links(
 ) -> Result<Json<Links>, ApiError> {
     Ok(Json(links_of(&state, &actor, id).await?))
 }
+
+/// Transfers between one ordered pair of departments.
+#[derive(Serialize, ToSchema)]
+pub struct PairJson {
+    pub from_department_id: i64,
+    pub from_department: String,
+    pub to_department_id: i64,
+    pub to_department: String,
+    pub transfers: u64,
+    /// Requests flagged ping-pong (passed back to a department that held them, or three
+    /// times or more) with a transfer between the pair.
+    pub ping_pong_requests: u64,
+    /// In those requests: business minutes (the passing department's) that it held the
+    /// request, open and not paused, before passing it on.
+    pub business_minutes_lost: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HandoffReport {
+    #[schema(value_type = String, format = DateTime)]
+    pub from: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub to: Timestamp,
+    pub requests_transferred: u64,
+    pub ping_pong_requests: u64,
+    /// Most time lost first.
+    pub pairs: Vec<PairJson>,
+}
+
+/// The handoff report over `[from, to)`; shared by the API and the pages.
+pub async fn handoff_report(
+    state: &AppState,
+    actor: &handoff_domain::access::Actor,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<HandoffReport, ApiError> {
+    let report = handoff_app::stints::transfer_report(&state.app, actor, from, to).await?;
+    let ids: Vec<i64> = report
+        .pairs
+        .iter()
+        .flat_map(|p| [p.from_department_id, p.to_department_id])
+        .collect();
+    let names = departments::names(&state.db, &ids).await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    Ok(HandoffReport {
+        from,
+        to,
+        requests_transferred: report.requests_transferred,
+        ping_pong_requests: report.ping_pong_requests,
+        pairs: report
+            .pairs
+            .into_iter()
+            .map(|p| PairJson {
+                from_department: name(p.from_department_id),
+                to_department: name(p.to_department_id),
+                from_department_id: p.from_department_id,
+                to_department_id: p.to_department_id,
+                transfers: p.transfers,
+                ping_pong_requests: p.ping_pong_requests,
+                business_minutes_lost: minutes(p.lost),
+            })
+            .collect(),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/handoffs", tag = "reports",
+    params(("from" = Option<String>, Query, description = "RFC 3339; requests filed from then (default 90 days before `to`)"),
+           ("to" = Option<String>, Query, description = "RFC 3339; requests filed before then (default now)")),
+    responses((status = 200, body = HandoffReport), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn report(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    query: crate::extract::QueryMap,
+) -> Result<Json<HandoffReport>, ApiError> {
+    query.only(&["from", "to"])?;
+    let mut errors = handoff_domain::FieldErrors::new();
+    let (from, to) = super::reports::period(&query, &mut errors, state.clock.now());
+    errors.into_result(()).map_err(ApiError::invalid)?;
+    Ok(Json(handoff_report(&state, &actor, from, to).await?))
+}

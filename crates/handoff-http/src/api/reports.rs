@@ -104,7 +104,11 @@ impl<'a> Reader<'a> {
 }
 
 /// The period of a report: `from` and `to` (RFC 3339), by default the last 90 days.
-fn period(query: &QueryMap, errors: &mut FieldErrors, now: Timestamp) -> (Timestamp, Timestamp) {
+pub(crate) fn period(
+    query: &QueryMap,
+    errors: &mut FieldErrors,
+    now: Timestamp,
+) -> (Timestamp, Timestamp) {
     let to = query.timestamp(errors, "to").unwrap_or(now);
     let from = query.timestamp(errors, "from").unwrap_or_else(|| {
         to.saturating_sub(SignedDuration::from_hours(24 * 90))

@@ -403,3 +403,66 @@ pub async fn ask(
     }
     .into_response())
 }
+
+pub struct PairRow {
+    pub from: String,
+    pub to: String,
+    pub transfers: u64,
+    pub ping_pong: u64,
+    pub lost: String,
+}
+
+#[derive(Template)]
+#[template(path = "handoff_report.html")]
+struct ReportPage {
+    frame: Frame,
+    from: String,
+    to: String,
+    requests_transferred: u64,
+    ping_pong_requests: u64,
+    pairs: Vec<PairRow>,
+}
+
+/// `/reports/handoffs`: transfers and ping-pong per pair of departments over a period.
+pub async fn report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    query: Pairs,
+) -> Result<Response, PageError> {
+    let zone = &viewer.zone;
+    let now = state.clock.now();
+    let to = super::reports::day_start(query.filled("to"), zone, true)?.unwrap_or(now);
+    let from = super::reports::day_start(query.filled("from"), zone, false)?.unwrap_or_else(|| {
+        to.saturating_sub(jiff::SignedDuration::from_hours(24 * 90))
+            .unwrap_or(to)
+    });
+    if from >= to {
+        return Err(PageError::Rejected(
+            StatusCode::BAD_REQUEST,
+            "the period must start before it ends".to_owned(),
+        ));
+    }
+    let report = crate::api::handoffs::handoff_report(&state, &viewer.actor, from, to).await?;
+    let last_day = to
+        .saturating_sub(jiff::SignedDuration::from_secs(1))
+        .unwrap_or(to);
+    let page = ReportPage {
+        frame: Frame::new(&viewer, "reports"),
+        from: from.to_zoned_datetime(zone.clone()).date().to_string(),
+        to: last_day.to_zoned_datetime(zone.clone()).date().to_string(),
+        requests_transferred: report.requests_transferred,
+        ping_pong_requests: report.ping_pong_requests,
+        pairs: report
+            .pairs
+            .into_iter()
+            .map(|p| PairRow {
+                from: p.from_department,
+                to: p.to_department,
+                transfers: p.transfers,
+                ping_pong: p.ping_pong_requests,
+                lost: format::minutes(p.business_minutes_lost),
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}

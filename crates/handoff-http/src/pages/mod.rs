@@ -60,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/jobs", get(jobs::list))
         .route("/jobs/{id}/retry", post(jobs::retry))
         .route("/reports/sla", get(reports::sla))
+        .route("/reports/handoffs", get(handoffs::report))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/static/handoff.css", get(stylesheet))
         .layer(middleware::from_fn(same_origin_writes))

@@ -74,7 +74,7 @@ fn cell(s: &TargetSummary) -> Cell {
 
 /// A date typed in the form, as the start of that day (or with `next_day`, of the day
 /// after: days are 23 or 25 hours long when the clocks change) in the viewer's zone.
-fn day_start(
+pub(super) fn day_start(
     raw: Option<&str>,
     zone: &TimeZone,
     next_day: bool,

@@ -37,7 +37,8 @@ both_engines! {
             "/api/v1/services/{id}/sla", "/api/v1/calendars",
             "/api/v1/calendars/{id}", "/api/v1/calendars/{id}/holidays/import",
             "/api/v1/calendars/{id}/due", "/api/v1/notifications", "/api/v1/reports/sla",
-            "/api/v1/reports/sla/breaches", "/api/v1/jobs", "/api/v1/jobs/{id}/retry",
+            "/api/v1/reports/sla/breaches", "/api/v1/reports/handoffs", "/api/v1/jobs",
+            "/api/v1/jobs/{id}/retry",
         ] {
             assert!(paths.contains_key(path), "missing {path}");
         }

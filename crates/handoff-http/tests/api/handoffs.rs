@@ -213,7 +213,32 @@ both_engines! {
         let body = stints(&s.designer, id).await;
         assert_eq!(body["items"].as_array().unwrap().len(), 3);
         assert!(!body["end_to_end"].is_null());
-        let _ = f.manager;
+
+        // The handoffs report counts it, with the time each passing team held it: Design
+        // an hour; Finance none (05:00 in New York, before its day).
+        let res = f.manager.get("/api/v1/reports/handoffs?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z").await;
+        res.assert(StatusCode::OK);
+        assert_eq!(res.body["requests_transferred"], 1, "{}", res.body);
+        assert_eq!(res.body["ping_pong_requests"], 1);
+        let pairs = res.body["pairs"].as_array().unwrap();
+        assert_eq!(pairs.len(), 2);
+        assert_eq!(pairs[0]["from_department_id"], s.design);
+        assert_eq!(pairs[0]["to_department_id"], f.id);
+        assert_eq!(pairs[0]["transfers"], 1);
+        assert_eq!(pairs[0]["ping_pong_requests"], 1);
+        assert_eq!(pairs[0]["business_minutes_lost"], 60.0);
+        assert_eq!(pairs[1]["from_department_id"], f.id);
+        assert_eq!(pairs[1]["business_minutes_lost"], 0.0);
+        let res = f.manager.get("/api/v1/reports/handoffs?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z").await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        // Outsiders see nothing of it.
+        let res = s.outsider.get("/api/v1/reports/handoffs?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z").await;
+        assert_eq!(res.body["requests_transferred"], 0);
+        let mut page = app.signed_in(&f.manager).await;
+        page.get("/reports/handoffs?from=2026-11-01&to=2026-11-30").await
+            .assert(StatusCode::OK)
+            .assert_has(r#"id="pairs""#)
+            .assert_has("DESIGN");
     }
 
     async fn bad_transfers_are_refused_and_change_nothing(app: TestApp) {
