@@ -734,3 +734,87 @@ async fn a_person_signs_in_and_replies_with_the_keyboard_alone() {
     person.web.clone().quit().await.unwrap();
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_is_passed_on_and_another_department_asked_in_the_browser() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let s = app.scene().await;
+    let fin = app.department("fin").await;
+    let agent = app.manager(fin).await;
+    let res = agent
+        .post("/api/v1/services", json!({
+            "department_id": fin, "name": "Purchase approval", "description": "Spending over budget.",
+            "fields": [{"key": "amount", "label": "Amount", "type": "number", "required": true}]
+        }))
+        .await;
+    res.assert(StatusCode::CREATED);
+    let purchase = res.id();
+    let id = app
+        .file(&s.requester, s.service, "Stand for the fair")
+        .await;
+    app.signed_in(&s.designer).await;
+    app.signed_in(&agent).await;
+    let (_driver, person) = open_browser(&app).await;
+
+    // Design passes it to Finance: the new form asks for the amount first.
+    person
+        .sign_in(&email(&app, s.designer.person_id).await)
+        .await;
+    person.open(&format!("/requests/{id}")).await;
+    assert!(person.text("#stints").await.contains("DESIGN"));
+    person
+        .select("#transfer-service", &purchase.to_string())
+        .await;
+    person.follow("#pass-on").await;
+    person
+        .type_into("#transfer-reason", "Needs a budget approval first")
+        .await;
+    person.follow("#transfer").await;
+    assert!(person.text("#form-error").await.contains("attention"));
+    person
+        .type_into("input[name=\"field.amount\"]", "1200")
+        .await;
+    person
+        .type_into("#transfer-reason", "Needs a budget approval first")
+        .await;
+    person.follow("#transfer").await;
+    person.wait_for_path(&format!("/requests/{id}")).await;
+    person.find("#former-holder").await;
+    assert!(
+        person
+            .text("#conversation")
+            .await
+            .contains("FIN now handles this request")
+    );
+    person.sign_out().await;
+
+    // Finance asks Design for artwork on its behalf, then reads the handoffs report.
+    person.sign_in(&email(&app, agent.person_id).await).await;
+    person.open(&format!("/requests/{id}")).await;
+    person.select("#ask-service", &s.service.to_string()).await;
+    person.follow("#ask").await;
+    person.find("#on-behalf-of").await;
+    person.type_into("#subject", "Artwork for the quote").await;
+    person
+        .select("select[name=\"field.format\"]", "banner")
+        .await;
+    person.follow("#file").await;
+    person.find("#parent").await;
+    person.open(&format!("/requests/{id}")).await;
+    assert!(
+        person
+            .text("#linked")
+            .await
+            .contains("Artwork for the quote")
+    );
+    app.clock.advance(SignedDuration::from_mins(5));
+    person.open("/reports/handoffs").await;
+    assert!(
+        person
+            .text("#handoff-totals")
+            .await
+            .starts_with("Requests passed on: 1;")
+    );
+    person.web.clone().quit().await.unwrap();
+    app.cleanup().await;
+}
