@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use handoff_domain::access::Actor;
-use handoff_domain::clock::ManualClock;
+use handoff_domain::clock::{Clock, ManualClock};
 use handoff_domain::form::{FieldDef, FieldType};
 use handoff_domain::request::{Priority, Status};
 use handoff_store::Db;
@@ -122,6 +122,40 @@ pub async fn file_live(db: &Db, now: Timestamp) -> ActionResult<(u64, u64)> {
             ..ChangeRequest::default()
         };
         requests::change(&app, &agent_actor, request.id, change(Status::InProgress)).await?;
+        // Some are passed to another department (a few of them back again), some ask
+        // another department for its part.
+        let elsewhere = services.iter().find(|s| {
+            s.department_id != service.department_id
+                && s.open_to(requester.department_id)
+                && s.open_to(agent.department_id)
+                && !s.confidential
+        });
+        if let (1 | 4, Some(other)) = (i % 6, elsewhere) {
+            clock.set(picked_up.saturating_add(age / 8).unwrap_or(now));
+            if i % 6 == 1 {
+                pass_on(
+                    &app,
+                    &agent_actor,
+                    request.id,
+                    other,
+                    service,
+                    &people,
+                    i,
+                    &clock,
+                )
+                .await?;
+            } else {
+                let command = FileRequest {
+                    service_id: other.id,
+                    subject: format!("Needed for #{}: {}", request.id, other.name.to_lowercase()),
+                    description: "Filed on behalf of a request we hold.".to_owned(),
+                    priority: Priority::Normal,
+                    fields: values(&other.fields, agent.id, filed_at),
+                };
+                crate::links::file_linked(&app, &agent_actor, request.id, command).await?;
+            }
+            continue;
+        }
         if i % 3 == 2 {
             let reply = NewComment {
                 body: "Looking into it; could you tell us which team this is for?".to_owned(),
@@ -144,4 +178,38 @@ pub async fn file_live(db: &Db, now: Timestamp) -> ActionResult<(u64, u64)> {
         }
     }
     Ok((filed, replies))
+}
+
+/// Passes request `id` from `from` to `to`'s department; every other one goes back again
+/// (ping-pong), passed by a member of the department that received it.
+#[allow(clippy::too_many_arguments)]
+async fn pass_on(
+    app: &App,
+    agent: &Actor,
+    id: i64,
+    to: &services::Service,
+    from: &services::Service,
+    people: &[people::Person],
+    i: usize,
+    clock: &ManualClock,
+) -> ActionResult<()> {
+    let transfer = |service: &services::Service, reason: &str| crate::transfers::Transfer {
+        service_id: service.id,
+        reason: reason.to_owned(),
+        fields: values(&service.fields, agent.person_id, clock.now()),
+    };
+    let first = transfer(to, "This is theirs to answer, not ours");
+    crate::transfers::transfer(app, agent, id, first).await?;
+    let receiver = people.iter().find(|p| p.department_id == to.department_id);
+    if let (0, Some(receiver)) = (i % 12 / 6, receiver) {
+        clock.set(
+            clock
+                .now()
+                .saturating_add(SignedDuration::from_mins(45))
+                .unwrap_or(clock.now()),
+        );
+        let back = transfer(from, "Not ours after all: it needs the original team");
+        crate::transfers::transfer(app, &receiver.actor()?, id, back).await?;
+    }
+    Ok(())
 }
