@@ -32,6 +32,9 @@ pub struct StintView {
     /// Who passed it on, and why, when a transfer ended it.
     pub transferred_by: Option<i64>,
     pub reason: Option<String>,
+    /// Of the paused time, what was spent waiting on linked requests, per department
+    /// waited on (the holder of the last one resolved; `None` while still waiting).
+    pub waited_on: Vec<(Option<i64>, SignedDuration)>,
 }
 
 /// The request from its requester's side: filing to resolution (or now).
@@ -49,27 +52,68 @@ pub struct Stints {
     pub end_to_end: Option<EndToEnd>,
 }
 
+/// A stretch during which the request waited on its linked requests: from, to (`None`:
+/// still waiting) and the department of the last one resolved, which it ended up
+/// waiting on.
+#[derive(Debug, Clone, Copy)]
+struct Wait {
+    from: Timestamp,
+    to: Option<Timestamp>,
+    on: Option<i64>,
+}
+
 /// The status moves and the waits on linked requests, from the holding events.
-type Waits = Vec<(Timestamp, Option<Timestamp>)>;
-type Holding = (Vec<(Timestamp, Status)>, Waits);
+type Holding = (Vec<(Timestamp, Status)>, Vec<Wait>);
 fn holding(entries: Vec<history::Entry>) -> Holding {
     let mut moves = Vec::new();
-    let mut waits: Waits = Vec::new();
+    let mut waits: Vec<Wait> = Vec::new();
     for entry in entries {
         let at = from_micros(entry.at);
         match entry.event {
             RequestEvent::Filed {} => moves.push((at, Status::New)),
             RequestEvent::StatusChanged { to, .. } => moves.push((at, to)),
-            RequestEvent::LinkWaitStarted {} => waits.push((at, None)),
-            RequestEvent::LinksResolved { .. } => {
-                if let Some(open) = waits.last_mut().filter(|(_, end)| end.is_none()) {
-                    open.1 = Some(at);
+            RequestEvent::LinkWaitStarted {} => waits.push(Wait {
+                from: at,
+                to: None,
+                on: None,
+            }),
+            RequestEvent::LinksResolved { last_department_id } => {
+                if let Some(open) = waits.last_mut().filter(|w| w.to.is_none()) {
+                    open.to = Some(at);
+                    open.on = Some(last_department_id);
                 }
             }
             _ => {}
         }
     }
     (moves, waits)
+}
+
+fn spans(waits: &[Wait]) -> Vec<(Timestamp, Option<Timestamp>)> {
+    waits.iter().map(|w| (w.from, w.to)).collect()
+}
+
+/// The business time of `[from, to)` spent waiting on linked requests, per department
+/// waited on (`None`: still waiting).
+fn waited_on(
+    waits: &[Wait],
+    from: Timestamp,
+    to: Timestamp,
+    work: handoff_domain::sla::Clockwork,
+) -> Result<Vec<(Option<i64>, SignedDuration)>, StoreError> {
+    let mut out: Vec<(Option<i64>, SignedDuration)> = Vec::new();
+    for wait in waits {
+        let (a, b) = (wait.from.max(from), wait.to.unwrap_or(to).min(to));
+        if b <= a {
+            continue;
+        }
+        let time = work.between(a, b).map_err(arithmetic)?;
+        match out.iter_mut().find(|(on, _)| *on == wait.on) {
+            Some((_, total)) => *total += time,
+            None => out.push((wait.on, time)),
+        }
+    }
+    Ok(out)
 }
 
 fn arithmetic(err: impl std::fmt::Display) -> StoreError {
@@ -90,8 +134,9 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
     for (stint, clocks) in past {
         let timekeeping = app.timekeeping(stint.department_id).await?;
         let (from, to) = (from_micros(stint.started_at), from_micros(stint.ended_at));
-        let time =
-            split_time(&moves, &waits, from, to, timekeeping.work(false)).map_err(arithmetic)?;
+        let work = timekeeping.work(false);
+        let time = split_time(&moves, &spans(&waits), from, to, work).map_err(arithmetic)?;
+        let waited_on = waited_on(&waits, from, to, work)?;
         items.push(StintView {
             seq: stint.seq,
             department_id: stint.department_id,
@@ -105,6 +150,7 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
             timekeeping,
             transferred_by: stint.transferred_by,
             reason: Some(stint.reason),
+            waited_on,
         });
     }
     let status = request.status()?;
@@ -114,14 +160,10 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
         .map(from_micros);
     let timekeeping = app.timekeeping(request.provider_department_id).await?;
     let from = from_micros(request.stint_start());
-    let time = split_time(
-        &moves,
-        &waits,
-        from,
-        resolved_at.unwrap_or(now).max(from),
-        timekeeping.work(false),
-    )
-    .map_err(arithmetic)?;
+    let until = resolved_at.unwrap_or(now).max(from);
+    let work = timekeeping.work(false);
+    let time = split_time(&moves, &spans(&waits), from, until, work).map_err(arithmetic)?;
+    let waited = waited_on(&waits, from, until, work)?;
     items.push(StintView {
         seq: request.transfers + 1,
         department_id: request.provider_department_id,
@@ -135,6 +177,7 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
         timekeeping,
         transferred_by: None,
         reason: None,
+        waited_on: waited,
     });
 
     let end_to_end = match cutoff {
@@ -228,7 +271,7 @@ pub async fn transfer_report(
             let time = app.timekeeping(fact.from_department_id).await?;
             let held = split_time(
                 moves,
-                waits,
+                &spans(waits),
                 from_micros(fact.started_at),
                 from_micros(fact.ended_at),
                 time.work(false),

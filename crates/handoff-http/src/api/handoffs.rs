@@ -96,6 +96,16 @@ pub struct StintJson {
     /// Why the department passed it on, when a transfer ended the stint.
     pub reason: Option<String>,
     pub transferred_by: Option<i64>,
+    /// Of the paused time, what was spent waiting on linked requests (when the service
+    /// pauses for them), per department waited on: the one holding the last linked
+    /// request resolved; `null` while still waiting.
+    pub waiting_on_linked: Vec<WaitJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WaitJson {
+    pub department_id: Option<i64>,
+    pub business_minutes: f64,
 }
 
 /// The whole request as its requester lived it.
@@ -142,6 +152,14 @@ pub fn stint_json(id: i64, stint: StintView, now: Timestamp) -> Result<StintJson
         targets,
         reason: stint.reason,
         transferred_by: stint.transferred_by,
+        waiting_on_linked: stint
+            .waited_on
+            .into_iter()
+            .map(|(department_id, time)| WaitJson {
+                department_id,
+                business_minutes: minutes(time),
+            })
+            .collect(),
     })
 }
 

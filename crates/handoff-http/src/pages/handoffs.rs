@@ -37,6 +37,8 @@ pub struct StintRow {
     /// "First response met · Resolution breached".
     pub targets: String,
     pub breached: bool,
+    /// "2 h 00 min waiting on FIN", when it waited on linked requests.
+    pub waited: String,
 }
 
 pub struct LinkRow {
@@ -123,6 +125,11 @@ pub async fn view(
         .map_err(ApiError::from)?;
     let list = stint_list(request.id, stints, now)?;
     let mut department_ids: Vec<i64> = list.items.iter().map(|s| s.department_id).collect();
+    department_ids.extend(
+        list.items
+            .iter()
+            .flat_map(|s| s.waiting_on_linked.iter().filter_map(|w| w.department_id)),
+    );
     department_ids.push(request.provider_department_id);
     let departments = departments::names(&state.db, &department_ids).await?;
     let service_ids: Vec<i64> = list.items.iter().map(|s| s.service_id).collect();
@@ -143,7 +150,20 @@ pub async fn view(
                     format!("{} {state}", format::target(t.target))
                 })
                 .collect();
+            let waited = s
+                .waiting_on_linked
+                .iter()
+                .map(|w| {
+                    let on = w.department_id.map_or_else(
+                        || "linked requests still open".to_owned(),
+                        |d| departments.get(&d).cloned().unwrap_or_default(),
+                    );
+                    format!("{} waiting on {on}", format::minutes(w.business_minutes))
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
             StintRow {
+                waited,
                 seq: s.seq,
                 department: departments
                     .get(&s.department_id)

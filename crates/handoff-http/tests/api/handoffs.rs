@@ -444,6 +444,8 @@ both_engines! {
         let body = stints(&s.designer, parent).await;
         assert_eq!(body["items"][0]["business_minutes_held"], 90.0, "{body}");
         assert_eq!(body["items"][0]["business_minutes_paused"], 120.0);
+        // The wait is Finance's: it held the linked request.
+        assert_eq!(body["items"][0]["waiting_on_linked"], json!([{"department_id": f.id, "business_minutes": 120.0}]));
         let history = s.designer.get(&format!("{path}/history")).await;
         let kinds: Vec<&str> = history.body["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
         for kind in ["link_filed", "link_wait_started", "links_resolved"] {
