@@ -203,6 +203,16 @@ pub async fn of_request(
     id: i64,
 ) -> ActionResult<(Option<Request>, Vec<Linked>)> {
     let (request, _) = visible(app, actor, id).await?;
+    read(app, actor, &request).await
+}
+
+/// The links of `request`, which `actor` may see.
+pub async fn read(
+    app: &App,
+    actor: &Actor,
+    request: &Request,
+) -> ActionResult<(Option<Request>, Vec<Linked>)> {
+    let id = request.id;
     let parent = match request.parent_id {
         Some(parent) => match visible(app, actor, parent).await {
             Ok((parent, _)) => Some(parent),

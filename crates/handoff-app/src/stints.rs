@@ -5,6 +5,7 @@
 use handoff_domain::access::Actor;
 use handoff_domain::request::stint::split_time;
 use handoff_domain::request::{RequestEvent, Status, StintEnd, StintTime};
+use handoff_store::requests::{Relation, Request};
 use handoff_store::slas::{self, StoredClock, Timekeeping};
 use handoff_store::{StoreError, from_micros, history, stints, to_micros};
 use jiff::{SignedDuration, Timestamp};
@@ -125,9 +126,30 @@ fn arithmetic(err: impl std::fmt::Display) -> StoreError {
 #[tracing::instrument(name = "request_stints", skip_all, fields(request = id))]
 pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stints> {
     let (request, relation) = visible(app, actor, id).await?;
+    read(app, actor, &request, relation, None).await
+}
+
+/// The holder's current clocks as already read, and how its department counts time.
+pub type Current = (Vec<StoredClock>, Timekeeping);
+
+/// The stints of `request`, which `actor` (in `relation` to it) may see; `current`
+/// saves reading again what the caller has read.
+pub async fn read(
+    app: &App,
+    actor: &Actor,
+    request: &Request,
+    relation: Relation,
+    current: Option<Current>,
+) -> ActionResult<Stints> {
+    let id = request.id;
     let cutoff = actor.sees_until(&request.facts(relation));
     let now = app.clock.now();
-    let past = stints::past(&app.db, id).await?;
+    // A request never passed on has no past stint to read.
+    let past = if request.transfers > 0 {
+        stints::past(&app.db, id).await?
+    } else {
+        Vec::new()
+    };
     let (moves, waits) = holding(history::of_holding(&app.db, id).await?);
 
     let mut items = Vec::with_capacity(past.len() + 1);
@@ -158,7 +180,13 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
         .resolved_at
         .filter(|_| matches!(status, Status::Resolved | Status::Closed))
         .map(from_micros);
-    let timekeeping = app.timekeeping(request.provider_department_id).await?;
+    let (clocks, timekeeping) = match current {
+        Some(current) => current,
+        None => (
+            slas::of_request(&app.db, id).await?,
+            app.timekeeping(request.provider_department_id).await?,
+        ),
+    };
     let from = from_micros(request.stint_start());
     let until = resolved_at.unwrap_or(now).max(from);
     let work = timekeeping.work(false);
@@ -173,8 +201,8 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
         ended_by: resolved_at.map(|_| StintEnd::Resolved),
         time,
         first_response_at: request.first_response_at.map(from_micros),
-        clocks: slas::of_request(&app.db, id).await?,
-        timekeeping,
+        clocks,
+        timekeeping: timekeeping.clone(),
         transferred_by: None,
         reason: None,
         waited_on: waited,
@@ -187,7 +215,12 @@ pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stint
             None
         }
         None => {
-            let requester_time = app.timekeeping(request.requester_department_id).await?;
+            let requester_time =
+                if request.requester_department_id == request.provider_department_id {
+                    timekeeping
+                } else {
+                    app.timekeeping(request.requester_department_id).await?
+                };
             let from = from_micros(request.created_at);
             let end = resolved_at.unwrap_or(now).max(from);
             Some(EndToEnd {

@@ -240,9 +240,15 @@ pub struct Links {
 pub async fn links_of(
     state: &AppState,
     actor: &handoff_domain::access::Actor,
-    id: i64,
+    request: &Request,
 ) -> Result<Links, ApiError> {
-    let (parent, children) = handoff_app::links::of_request(&state.app, actor, id).await?;
+    let (parent, children) = handoff_app::links::read(&state.app, actor, request).await?;
+    if parent.is_none() && children.is_empty() {
+        return Ok(Links {
+            parent: None,
+            children: Vec::new(),
+        });
+    }
     let mut ids: Vec<i64> = children
         .iter()
         .map(|c| c.request.provider_department_id)
@@ -281,7 +287,8 @@ pub async fn links(
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Links>, ApiError> {
-    Ok(Json(links_of(&state, &actor, id).await?))
+    let (request, _) = super::requests::visible(&state, &actor, id).await?;
+    Ok(Json(links_of(&state, &actor, &request).await?))
 }
 
 /// Transfers between one ordered pair of departments.

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use handoff_domain::access::Actor;
 use handoff_store::departments;
-use handoff_store::requests::Request;
+use handoff_store::requests::{Relation, Request};
 use handoff_store::services::{self, Service, ServiceFilter};
 use jiff::tz::TimeZone;
 use serde_json::Value;
@@ -112,17 +112,33 @@ fn link_row(link: crate::api::handoffs::LinkJson) -> LinkRow {
 }
 
 /// The handoff parts of a request's page for `actor`.
+/// What the request's page has already read, so that its handoff parts read it once.
+pub struct Known {
+    pub relation: Relation,
+    pub current: handoff_app::stints::Current,
+    /// Names of the departments the page shows (holder, requester).
+    pub departments: HashMap<i64, String>,
+    pub service_name: String,
+}
+
 pub async fn view(
     state: &AppState,
     actor: &Actor,
     request: &Request,
-    former_holder: bool,
+    known: Known,
     zone: &TimeZone,
 ) -> Result<HandoffsView, PageError> {
     let now = state.clock.now();
-    let stints = handoff_app::stints::of_request(&state.app, actor, request.id)
-        .await
-        .map_err(ApiError::from)?;
+    let former_holder = actor.sees_until(&request.facts(known.relation)).is_some();
+    let stints = handoff_app::stints::read(
+        &state.app,
+        actor,
+        request,
+        known.relation,
+        Some(known.current),
+    )
+    .await
+    .map_err(ApiError::from)?;
     let list = stint_list(request.id, stints, now)?;
     let mut department_ids: Vec<i64> = list.items.iter().map(|s| s.department_id).collect();
     department_ids.extend(
@@ -130,10 +146,23 @@ pub async fn view(
             .iter()
             .flat_map(|s| s.waiting_on_linked.iter().filter_map(|w| w.department_id)),
     );
-    department_ids.push(request.provider_department_id);
-    let departments = departments::names(&state.db, &department_ids).await?;
-    let service_ids: Vec<i64> = list.items.iter().map(|s| s.service_id).collect();
-    let service_names = services::names(&state.db, &service_ids).await?;
+    department_ids.retain(|d| !known.departments.contains_key(d));
+    let mut departments = known.departments;
+    if !department_ids.is_empty() {
+        departments.extend(departments::names(&state.db, &department_ids).await?);
+    }
+    let service_ids: Vec<i64> = list
+        .items
+        .iter()
+        .map(|s| s.service_id)
+        .filter(|s| *s != request.service_id)
+        .collect();
+    let mut service_names = if service_ids.is_empty() {
+        HashMap::new()
+    } else {
+        services::names(&state.db, &service_ids).await?
+    };
+    service_names.insert(request.service_id, known.service_name);
     let stints = list
         .items
         .into_iter()
@@ -208,7 +237,7 @@ pub async fn view(
             format::minutes(e.elapsed_minutes)
         )
     });
-    let Links { parent, children } = links_of(state, actor, request.id).await?;
+    let Links { parent, children } = links_of(state, actor, request).await?;
     let holds = actor.department_id == request.provider_department_id;
     let active = request.status()?.is_active();
     let (transfer_to, ask) = if holds && active {

@@ -113,7 +113,7 @@ async fn page(
         .timekeeping(request.provider_department_id)
         .await?;
     let stored = slas::of_request(&state.db, id).await?;
-    let mut read = read_clocks(id, stored, &time, state.clock.now())?;
+    let mut read = read_clocks(id, stored.clone(), &time, state.clock.now())?;
     read.sort_by_key(|s| Target::ALL.iter().position(|t| *t == s.target));
     let slas = read.iter().map(|s| SlaView::new(s, &viewer.zone)).collect();
 
@@ -217,8 +217,13 @@ async fn page(
         Vec::new()
     };
     let priorities = format::priorities(priority);
-    let handoffs =
-        super::handoffs::view(state, actor, &request, until.is_some(), &viewer.zone).await?;
+    let known = super::handoffs::Known {
+        relation,
+        current: (stored, time),
+        departments: departments.clone(),
+        service_name: service.name.clone(),
+    };
+    let handoffs = super::handoffs::view(state, actor, &request, known, &viewer.zone).await?;
 
     let page = RequestPage {
         frame: Frame::new(viewer, "request"),
