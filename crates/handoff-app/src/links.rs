@@ -203,14 +203,16 @@ pub async fn of_request(
     id: i64,
 ) -> ActionResult<(Option<Request>, Vec<Linked>)> {
     let (request, _) = visible(app, actor, id).await?;
-    read(app, actor, &request).await
+    read(app, actor, &request, true).await
 }
 
-/// The links of `request`, which `actor` may see.
+/// The links of `request`, which `actor` may see; `may_have_children` false (the caller
+/// read its whole history and found no linked request filed) skips looking for them.
 pub async fn read(
     app: &App,
     actor: &Actor,
     request: &Request,
+    may_have_children: bool,
 ) -> ActionResult<(Option<Request>, Vec<Linked>)> {
     let id = request.id;
     let parent = match request.parent_id {
@@ -222,7 +224,12 @@ pub async fn read(
         None => None,
     };
     let mut children = Vec::new();
-    for child in requests::children(&app.db, id).await? {
+    let found = if may_have_children {
+        requests::children(&app.db, id).await?
+    } else {
+        Vec::new()
+    };
+    for child in found {
         let visible = match visible(app, actor, child.id).await {
             Ok(_) => true,
             Err(ActionError::NotFound(_)) => false,

@@ -126,7 +126,7 @@ fn arithmetic(err: impl std::fmt::Display) -> StoreError {
 #[tracing::instrument(name = "request_stints", skip_all, fields(request = id))]
 pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Stints> {
     let (request, relation) = visible(app, actor, id).await?;
-    read(app, actor, &request, relation, None).await
+    read(app, actor, &request, relation, None, None).await
 }
 
 /// The holder's current clocks as already read, and how its department counts time.
@@ -140,6 +140,7 @@ pub async fn read(
     request: &Request,
     relation: Relation,
     current: Option<Current>,
+    whole_history: Option<&[history::Entry]>,
 ) -> ActionResult<Stints> {
     let id = request.id;
     let cutoff = actor.sees_until(&request.facts(relation));
@@ -150,7 +151,11 @@ pub async fn read(
     } else {
         Vec::new()
     };
-    let (moves, waits) = holding(history::of_holding(&app.db, id).await?);
+    // The events that decide holding, from the whole history when the caller has it.
+    let (moves, waits) = match whole_history {
+        Some(entries) => holding(entries.to_vec()),
+        None => holding(history::of_holding(&app.db, id).await?),
+    };
 
     let mut items = Vec::with_capacity(past.len() + 1);
     for (stint, clocks) in past {

@@ -98,7 +98,10 @@ pub async fn transfer(
         &[current.provider_department_id, service.department_id],
     )
     .await?;
-    let old_service = services::get(&app.db, current.service_id).await?;
+    let old_service = services::names(&app.db, &[current.service_id])
+        .await?
+        .remove(&current.service_id)
+        .unwrap_or_default();
     let holder = |department_id: i64, service_id: i64, service: &str| Holder {
         department_id,
         department: names.get(&department_id).cloned().unwrap_or_default(),
@@ -108,7 +111,7 @@ pub async fn transfer(
     let from = holder(
         current.provider_department_id,
         current.service_id,
-        &old_service.name,
+        &old_service,
     );
     let to = holder(service.department_id, service.id, &service.name);
     let old_time = app.timekeeping(current.provider_department_id).await?;

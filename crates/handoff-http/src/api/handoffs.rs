@@ -241,8 +241,10 @@ pub async fn links_of(
     state: &AppState,
     actor: &handoff_domain::access::Actor,
     request: &Request,
+    may_have_children: bool,
 ) -> Result<Links, ApiError> {
-    let (parent, children) = handoff_app::links::read(&state.app, actor, request).await?;
+    let (parent, children) =
+        handoff_app::links::read(&state.app, actor, request, may_have_children).await?;
     if parent.is_none() && children.is_empty() {
         return Ok(Links {
             parent: None,
@@ -288,7 +290,7 @@ pub async fn links(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Links>, ApiError> {
     let (request, _) = super::requests::visible(&state, &actor, id).await?;
-    Ok(Json(links_of(&state, &actor, &request).await?))
+    Ok(Json(links_of(&state, &actor, &request, true).await?))
 }
 
 /// Transfers between one ordered pair of departments.

@@ -119,6 +119,8 @@ pub struct Known {
     /// Names of the departments the page shows (holder, requester).
     pub departments: HashMap<i64, String>,
     pub service_name: String,
+    /// The request's whole history, when the page read all of it.
+    pub whole_history: Option<Vec<handoff_store::history::Entry>>,
 }
 
 pub async fn view(
@@ -130,15 +132,25 @@ pub async fn view(
 ) -> Result<HandoffsView, PageError> {
     let now = state.clock.now();
     let former_holder = actor.sees_until(&request.facts(known.relation)).is_some();
+    let whole = known.whole_history.as_deref();
     let stints = handoff_app::stints::read(
         &state.app,
         actor,
         request,
         known.relation,
         Some(known.current),
+        whole,
     )
     .await
     .map_err(ApiError::from)?;
+    let may_have_children = whole.is_none_or(|entries| {
+        entries.iter().any(|e| {
+            matches!(
+                e.event,
+                handoff_domain::request::RequestEvent::LinkFiled { .. }
+            )
+        })
+    });
     let list = stint_list(request.id, stints, now)?;
     let mut department_ids: Vec<i64> = list.items.iter().map(|s| s.department_id).collect();
     department_ids.extend(
@@ -237,7 +249,7 @@ pub async fn view(
             format::minutes(e.elapsed_minutes)
         )
     });
-    let Links { parent, children } = links_of(state, actor, request).await?;
+    let Links { parent, children } = links_of(state, actor, request, may_have_children).await?;
     let holds = actor.department_id == request.provider_department_id;
     let active = request.status()?.is_active();
     let (transfer_to, ask) = if holds && active {

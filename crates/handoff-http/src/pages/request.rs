@@ -222,6 +222,8 @@ async fn page(
         current: (stored, time),
         departments: departments.clone(),
         service_name: service.name.clone(),
+        // Every entry was read (internal notes aside, which decide nothing here).
+        whole_history: (until.is_none() && (entries.len() as i64) < SHOWN).then(|| entries.clone()),
     };
     let handoffs = super::handoffs::view(state, actor, &request, known, &viewer.zone).await?;
 
