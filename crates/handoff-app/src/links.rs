@@ -82,16 +82,7 @@ pub async fn file_linked(
     tx.record(parent_id, Some(actor.person_id), at, &[filed])
         .await?;
     if pause && !waiting_before {
-        tx.record(parent_id, None, at, &[RequestEvent::LinkWaitStarted {}])
-            .await?;
-        tx.move_clocks(
-            parent_id,
-            None,
-            &[(Target::Resolution, ClockAction::Pause)],
-            now,
-            &time,
-        )
-        .await?;
+        start_waiting(&mut tx, parent_id, now, &time).await?;
     }
     tx.commit().await?;
     Ok(child)
@@ -151,14 +142,8 @@ pub(crate) async fn on_child_moved(
         };
         tx.record(parent_id, None, at, &[done]).await?;
         if pause && parent_status.is_active() && parent_status != Status::WaitingOnCustomer {
-            tx.move_clocks(
-                parent_id,
-                None,
-                &[(Target::Resolution, ClockAction::Resume)],
-                now,
-                &time,
-            )
-            .await?;
+            let resume = [(Target::Resolution, ClockAction::Resume)];
+            tx.move_clocks(parent_id, None, &resume, now, &time).await?;
         }
         if let Some(assignee) = parent.assignee_id {
             let told = NewNotification {
@@ -173,17 +158,23 @@ pub(crate) async fn on_child_moved(
             notifications::insert(tx, &[told], at).await?;
         }
     } else if is_active && open == 1 && pause && parent_status.is_active() {
-        tx.record(parent_id, None, at, &[RequestEvent::LinkWaitStarted {}])
-            .await?;
-        tx.move_clocks(
-            parent_id,
-            None,
-            &[(Target::Resolution, ClockAction::Pause)],
-            now,
-            &time,
-        )
-        .await?;
+        start_waiting(tx, parent_id, now, &time).await?;
     }
+    Ok(())
+}
+
+/// The parent's resolution clock starts waiting on its linked requests.
+async fn start_waiting(
+    tx: &mut Tx,
+    parent_id: i64,
+    now: Timestamp,
+    time: &handoff_store::slas::Timekeeping,
+) -> ActionResult<()> {
+    let waiting = RequestEvent::LinkWaitStarted {};
+    tx.record(parent_id, None, to_micros(now), &[waiting])
+        .await?;
+    let pause = [(Target::Resolution, ClockAction::Pause)];
+    tx.move_clocks(parent_id, None, &pause, now, time).await?;
     Ok(())
 }
 

@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use handoff_app::links::Linked;
-use handoff_app::requests::FileRequest;
 use handoff_app::stints::{StintView, Stints};
 use handoff_app::transfers::Transfer;
 use handoff_domain::request::StintEnd;
@@ -203,14 +202,7 @@ pub async fn link(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CreateRequest>,
 ) -> Result<(StatusCode, Json<RequestJson>), ApiError> {
-    let command = FileRequest {
-        service_id: body.service_id,
-        subject: body.subject,
-        description: body.description,
-        priority: body.priority,
-        fields: body.fields,
-    };
-    let child = handoff_app::links::file_linked(&state.app, &actor, id, command).await?;
+    let child = handoff_app::links::file_linked(&state.app, &actor, id, body.into()).await?;
     Ok((StatusCode::CREATED, Json(child.try_into()?)))
 }
 

@@ -177,19 +177,15 @@ pub async fn file(
                 fields: values(&service.fields, &form),
             };
             match &parent {
-                Some((parent, _)) => {
-                    let command = handoff_app::requests::FileRequest {
-                        service_id: input.service_id,
-                        subject: input.subject,
-                        description: input.description,
-                        priority: input.priority,
-                        fields: input.fields,
-                    };
-                    handoff_app::links::file_linked(&state.app, &viewer.actor, *parent, command)
-                        .await
-                        .map(|r| r.id)
-                        .map_err(ApiError::from)
-                }
+                Some((parent, _)) => handoff_app::links::file_linked(
+                    &state.app,
+                    &viewer.actor,
+                    *parent,
+                    input.into(),
+                )
+                .await
+                .map(|r| r.id)
+                .map_err(ApiError::from),
                 None => requests::file(&state, &viewer.actor, input)
                     .await
                     .map(|r| r.id),

@@ -50,12 +50,17 @@ pub async fn file(
     actor: &Actor,
     body: CreateRequest,
 ) -> Result<Request, ApiError> {
-    let command = FileRequest {
-        service_id: body.service_id,
-        subject: body.subject,
-        description: body.description,
-        priority: body.priority,
-        fields: body.fields,
-    };
-    Ok(handoff_app::requests::file(&state.app, actor, command).await?)
+    Ok(handoff_app::requests::file(&state.app, actor, body.into()).await?)
+}
+
+impl From<CreateRequest> for FileRequest {
+    fn from(body: CreateRequest) -> Self {
+        FileRequest {
+            service_id: body.service_id,
+            subject: body.subject,
+            description: body.description,
+            priority: body.priority,
+            fields: body.fields,
+        }
+    }
 }
