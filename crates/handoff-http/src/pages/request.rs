@@ -115,7 +115,12 @@ async fn page(
     let stored = slas::of_request(&state.db, id).await?;
     let mut read = read_clocks(id, stored.clone(), &time, state.clock.now())?;
     read.sort_by_key(|s| Target::ALL.iter().position(|t| *t == s.target));
-    let slas = read.iter().map(|s| SlaView::new(s, &viewer.zone)).collect();
+    // A former holder reads its own clocks in the stints, not the new holder's.
+    let slas = if actor.sees_until(&facts).is_some() {
+        Vec::new()
+    } else {
+        read.iter().map(|s| SlaView::new(s, &viewer.zone)).collect()
+    };
 
     let until = actor.sees_until(&facts);
     let comment_rows = comments::latest(&state.db, id, can_see_internal, until, SHOWN).await?;

@@ -525,6 +525,7 @@ both_engines! {
         let after = designer.get(&format!("/requests/{id}")).await;
         after.assert(StatusCode::OK)
             .assert_has(r#"id="former-holder""#)
+            .assert_has(r#"id="sla-elsewhere""#)
             .assert_lacks(r#"id="reply-body""#)
             .assert_lacks(r#"id="transfer-service""#);
         requester.get(&format!("/requests/{id}")).await
