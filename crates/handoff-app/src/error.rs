@@ -40,6 +40,19 @@ impl ActionError {
     pub fn forbidden(message: impl Into<String>) -> Self {
         ActionError::Forbidden(message.into())
     }
+
+    /// The state does not allow it: `code` for clients, `message` for people, and the
+    /// field it is about, when there is one.
+    pub fn conflict(code: &'static str, field: Option<&str>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ActionError::Conflict {
+            code,
+            fields: field
+                .map(|f| FieldErrors::single(f, message.clone()))
+                .unwrap_or_default(),
+            message,
+        }
+    }
 }
 
 impl From<StoreError> for ActionError {

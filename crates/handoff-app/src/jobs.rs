@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
 use handoff_domain::job::{JobState, LEASE, MAX_ATTEMPTS, Work, backoff};
 use handoff_domain::request::RequestEvent;
@@ -146,11 +145,11 @@ async fn run(app: &App, job: &Job) -> ActionResult<Option<Told>> {
     match job.work()? {
         Work::SlaAlarm { request_id, event } => {
             let (Some(target), Some(alarm)) = (event.target(), event.alarm()) else {
-                return Err(ActionError::Conflict {
-                    code: "bad_job",
-                    message: format!("an SLA alarm job carries a {} event", event.kind()),
-                    fields: FieldErrors::new(),
-                });
+                return Err(ActionError::conflict(
+                    "bad_job",
+                    None,
+                    format!("an SLA alarm job carries a {} event", event.kind()),
+                ));
             };
             let told = tell(app, job, request_id, target, alarm).await?;
             Ok(Some((request_id, target, alarm.key(), told)))
@@ -282,11 +281,11 @@ pub async fn retry(app: &App, actor: &Actor, id: i64) -> ActionResult<Option<Job
     admin_only(actor)?;
     let job = jobs::get(&app.db, id).await.map_err(or_404("job"))?;
     if job.state()? != JobState::Failed {
-        return Err(ActionError::Conflict {
-            code: "not_failed",
-            message: format!("job {id} is {}: only failed jobs are retried", job.state),
-            fields: FieldErrors::new(),
-        });
+        return Err(ActionError::conflict(
+            "not_failed",
+            None,
+            format!("job {id} is {}: only failed jobs are retried", job.state),
+        ));
     }
     let retried = jobs::retry(&app.db, id, app.clock.now()).await?;
     app.wake_worker();

@@ -3,7 +3,6 @@
 //! its linked requests and who holds each; its resolution clock can wait on them (per
 //! service), and its assignee is told when every one is resolved.
 
-use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
 use handoff_domain::request::{RequestEvent, Status};
 use handoff_domain::sla::{ClockAction, Target};
@@ -31,10 +30,12 @@ pub async fn file_linked(
             "only an agent of the department holding the request files linked requests on its behalf",
         ));
     }
-    let not_linkable = || ActionError::Conflict {
-        code: "not_linkable",
-        message: "a resolved or closed request takes no new linked requests".to_owned(),
-        fields: FieldErrors::new(),
+    let not_linkable = || {
+        ActionError::conflict(
+            "not_linkable",
+            None,
+            "a resolved or closed request takes no new linked requests",
+        )
     };
     if !parent.status()?.is_active() {
         return Err(not_linkable());

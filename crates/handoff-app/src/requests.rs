@@ -250,12 +250,9 @@ pub async fn change(
     if let Some(to) = change.status {
         let from = old.status()?;
         if from != to {
-            from.check_move(to)
-                .map_err(|illegal| ActionError::Conflict {
-                    code: "illegal_transition",
-                    message: illegal.to_string(),
-                    fields: FieldErrors::single("status", illegal.to_string()),
-                })?;
+            from.check_move(to).map_err(|illegal| {
+                ActionError::conflict("illegal_transition", Some("status"), illegal.to_string())
+            })?;
             actor
                 .may_move(&facts, from, to)
                 .map_err(|d| ActionError::forbidden(d.to_string()))?;

@@ -65,14 +65,14 @@ struct Wait {
 
 /// The status moves and the waits on linked requests, from the holding events.
 type Holding = (Vec<(Timestamp, Status)>, Vec<Wait>);
-fn holding(entries: Vec<history::Entry>) -> Holding {
+fn holding(entries: &[history::Entry]) -> Holding {
     let mut moves = Vec::new();
     let mut waits: Vec<Wait> = Vec::new();
     for entry in entries {
         let at = from_micros(entry.at);
-        match entry.event {
+        match &entry.event {
             RequestEvent::Filed {} => moves.push((at, Status::New)),
-            RequestEvent::StatusChanged { to, .. } => moves.push((at, to)),
+            RequestEvent::StatusChanged { to, .. } => moves.push((at, *to)),
             RequestEvent::LinkWaitStarted {} => waits.push(Wait {
                 from: at,
                 to: None,
@@ -81,7 +81,7 @@ fn holding(entries: Vec<history::Entry>) -> Holding {
             RequestEvent::LinksResolved { last_department_id } => {
                 if let Some(open) = waits.last_mut().filter(|w| w.to.is_none()) {
                     open.to = Some(at);
-                    open.on = Some(last_department_id);
+                    open.on = Some(*last_department_id);
                 }
             }
             _ => {}
@@ -153,8 +153,8 @@ pub async fn read(
     };
     // The events that decide holding, from the whole history when the caller has it.
     let (moves, waits) = match whole_history {
-        Some(entries) => holding(entries.to_vec()),
-        None => holding(history::of_holding(&app.db, id).await?),
+        Some(entries) => holding(entries),
+        None => holding(&history::of_holding(&app.db, id).await?),
     };
 
     let mut items = Vec::with_capacity(past.len() + 1);
@@ -302,7 +302,7 @@ pub async fn transfer_report(
             .as_ref()
             .is_none_or(|(id, _)| *id != fact.request_id)
         {
-            let read = holding(history::of_holding(&app.db, fact.request_id).await?);
+            let read = holding(&history::of_holding(&app.db, fact.request_id).await?);
             holding_of = Some((fact.request_id, read));
         }
         if let Some((_, (moves, waits))) = &holding_of {

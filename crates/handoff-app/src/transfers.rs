@@ -37,16 +37,6 @@ pub struct Transferred {
     pub events: Vec<RequestEvent>,
 }
 
-fn refused(code: &'static str, field: Option<&str>, message: &str) -> ActionError {
-    ActionError::Conflict {
-        code,
-        message: message.to_owned(),
-        fields: field
-            .map(|f| FieldErrors::single(f, message))
-            .unwrap_or_default(),
-    }
-}
-
 /// Passes request `id` to `command.service_id` as `actor`, an agent of the department
 /// holding it.
 #[tracing::instrument(name = "transfer_request", skip_all, fields(request = id, actor = actor.person_id, service = command.service_id))]
@@ -124,7 +114,7 @@ pub async fn transfer(
     if (old.provider_department_id, old.service_id)
         != (current.provider_department_id, current.service_id)
     {
-        return Err(refused(
+        return Err(ActionError::conflict(
             "conflict",
             None,
             "the request moved while this transfer was prepared; look again",
@@ -133,14 +123,14 @@ pub async fn transfer(
     let status = old.status()?;
     match status {
         Status::Closed => {
-            return Err(refused(
+            return Err(ActionError::conflict(
                 "not_transferable",
                 Some("status"),
                 "a closed request cannot be transferred",
             ));
         }
         Status::Resolved => {
-            return Err(refused(
+            return Err(ActionError::conflict(
                 "not_transferable",
                 Some("status"),
                 "a resolved request cannot be transferred; reopen it first",

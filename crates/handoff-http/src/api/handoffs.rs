@@ -39,6 +39,16 @@ pub struct TransferRequest {
     pub fields: Map<String, Value>,
 }
 
+impl From<TransferRequest> for Transfer {
+    fn from(body: TransferRequest) -> Self {
+        Transfer {
+            service_id: body.service_id,
+            reason: body.reason,
+            fields: body.fields,
+        }
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/requests/{id}/transfer", tag = "requests",
     params(("id" = i64, Path)), request_body = TransferRequest,
     responses((status = 200, body = RequestJson),
@@ -52,12 +62,7 @@ pub async fn transfer(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<TransferRequest>,
 ) -> Result<Json<RequestJson>, ApiError> {
-    let command = Transfer {
-        service_id: body.service_id,
-        reason: body.reason,
-        fields: body.fields,
-    };
-    let done = handoff_app::transfers::transfer(&state.app, &actor, id, command).await?;
+    let done = handoff_app::transfers::transfer(&state.app, &actor, id, body.into()).await?;
     Ok(Json(done.request.try_into()?))
 }
 

@@ -40,11 +40,15 @@ struct CatalogPage {
     departments: Vec<DepartmentServices>,
 }
 
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+/// Every active service open to `department`, page after page.
+pub(super) async fn services_open_to(
+    state: &AppState,
+    department: i64,
+) -> Result<Vec<Service>, PageError> {
     let filter = ServiceFilter {
         department_id: None,
         active: Some(true),
-        requestable_by: Some(viewer.actor.department_id),
+        requestable_by: Some(department),
     };
     let mut all = Vec::new();
     let mut after = 0;
@@ -54,9 +58,13 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         after = batch.last().map_or(after, |s| s.id);
         all.extend(batch);
         if !full {
-            break;
+            return Ok(all);
         }
     }
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    let all = services_open_to(&state, viewer.actor.department_id).await?;
     let department_ids: Vec<i64> = all.iter().map(|s| s.department_id).collect();
     let names = departments::names(&state.db, &department_ids).await?;
     let mut grouped: BTreeMap<String, Vec<ServiceLine>> = BTreeMap::new();

@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use handoff_domain::access::Actor;
 use handoff_store::departments;
 use handoff_store::requests::{Relation, Request};
-use handoff_store::services::{self, Service, ServiceFilter};
+use handoff_store::services::{self, Service};
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use super::catalog::{InputField, input_fields, values};
+use super::catalog::{InputField, input_fields, services_open_to, values};
 use super::form::{PageId, Pairs};
 use super::{Choice, Frame, PageError, Viewer, format, render};
 use crate::AppState;
@@ -72,22 +72,8 @@ async fn other_services(
     holder: i64,
     customer: i64,
 ) -> Result<Vec<Choice>, PageError> {
-    let filter = ServiceFilter {
-        department_id: None,
-        active: Some(true),
-        requestable_by: Some(customer),
-    };
-    let mut all: Vec<Service> = Vec::new();
-    let mut after = 0;
-    loop {
-        let batch = services::list(&state.db, &filter, after, 200).await?;
-        let full = batch.len() == 200;
-        after = batch.last().map_or(after, |s| s.id);
-        all.extend(batch.into_iter().filter(|s| s.department_id != holder));
-        if !full {
-            break;
-        }
-    }
+    let mut all = services_open_to(state, customer).await?;
+    all.retain(|s| s.department_id != holder);
     let ids: Vec<i64> = all.iter().map(|s| s.department_id).collect();
     let names = departments::names(&state.db, &ids).await?;
     let mut choices: Vec<Choice> = all
@@ -113,26 +99,26 @@ fn link_row(link: crate::api::handoffs::LinkJson) -> LinkRow {
 
 /// The handoff parts of a request's page for `actor`.
 /// What the request's page has already read, so that its handoff parts read it once.
-pub struct Known {
+pub struct Known<'a> {
     pub relation: Relation,
     pub current: handoff_app::stints::Current,
     /// Names of the departments the page shows (holder, requester).
     pub departments: HashMap<i64, String>,
     pub service_name: String,
     /// The request's whole history, when the page read all of it.
-    pub whole_history: Option<Vec<handoff_store::history::Entry>>,
+    pub whole_history: Option<&'a [handoff_store::history::Entry]>,
 }
 
 pub async fn view(
     state: &AppState,
     actor: &Actor,
     request: &Request,
-    known: Known,
+    known: Known<'_>,
     zone: &TimeZone,
 ) -> Result<HandoffsView, PageError> {
     let now = state.clock.now();
     let former_holder = actor.sees_until(&request.facts(known.relation)).is_some();
-    let whole = known.whole_history.as_deref();
+    let whole = known.whole_history;
     let stints = handoff_app::stints::read(
         &state.app,
         actor,
@@ -415,12 +401,7 @@ pub async fn transfer(
         reason: form.get("reason").unwrap_or_default().to_owned(),
         fields: values(&service.fields, &form),
     };
-    let command = handoff_app::transfers::Transfer {
-        service_id: body.service_id,
-        reason: body.reason,
-        fields: body.fields,
-    };
-    match handoff_app::transfers::transfer(&state.app, &viewer.actor, id, command).await {
+    match handoff_app::transfers::transfer(&state.app, &viewer.actor, id, body.into()).await {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#handoffs")).into_response()),
         Err(err) => match ApiError::from(err) {
             ApiError::Invalid { fields, .. } => {

@@ -228,7 +228,8 @@ async fn page(
         departments: departments.clone(),
         service_name: service.name.clone(),
         // Every entry was read (internal notes aside, which decide nothing here).
-        whole_history: (until.is_none() && (entries.len() as i64) < SHOWN).then(|| entries.clone()),
+        whole_history: (until.is_none() && (entries.len() as i64) < SHOWN)
+            .then_some(entries.as_slice()),
     };
     let handoffs = super::handoffs::view(state, actor, &request, known, &viewer.zone).await?;
 
