@@ -1,6 +1,6 @@
-//! The background work: raising SLA alarms as their moments come, and running queued
-//! jobs (telling people about alarms, recomputing clocks). The worker calls [`step`] on a
-//! timer; tests call it with a manual clock. Work is claimed in the database, so several
+//! The background work: raising SLA alarms as their moments come, running queued jobs
+//! (telling people about alarms, recomputing clocks), and the feedback's timed work. The
+//! worker calls [`step`] on a timer; tests call it with a manual clock. Work is claimed in the database, so several
 //! servers can run it side by side and each piece happens once.
 
 use std::collections::BTreeMap;
@@ -43,12 +43,21 @@ pub struct Step {
     pub jobs_done: usize,
     /// Jobs that failed this time (retried later, or kept as failed).
     pub jobs_failed: usize,
+    /// Concerns warned about, escalated and announced.
+    pub concerns: crate::concerns::ConcernAlarms,
+    /// Pulses closed because their time came.
+    pub pulses_closed: Vec<i64>,
 }
 
-/// Raises every SLA alarm due by now, then runs every job due by now.
+/// Raises every SLA alarm due by now, then runs every job due by now; then the
+/// feedback's timed work: concerns' alarms and announcements, pulses that close.
 #[tracing::instrument(name = "worker_step", skip_all, level = "debug")]
 pub async fn step(app: &App) -> ActionResult<Step> {
-    let mut out = Step::default();
+    let mut out = Step {
+        concerns: crate::concerns::alarms(app).await?,
+        pulses_closed: crate::pulses::close_due(app).await?,
+        ..Step::default()
+    };
     let mut raised = Vec::new();
     loop {
         let batch = raise_alarms(app).await?;

@@ -4,13 +4,21 @@
 //! recorded. The API, the pages, the worker and the demo all call these; none of them
 //! repeats a rule.
 
+pub mod asks;
 pub mod calendars;
 pub mod comments;
+pub mod concerns;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod jobs;
+pub mod kudos;
 pub mod links;
+mod notify;
+pub mod pulses;
+pub mod ratings;
 pub mod requests;
+pub mod settings;
 pub mod sla;
 pub mod stints;
 pub mod transfers;

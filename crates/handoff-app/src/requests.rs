@@ -274,6 +274,11 @@ pub async fn change(
             .await?;
         events.extend(moved);
         crate::links::on_child_moved(app, &mut tx, &saved, from.is_active(), now).await?;
+        match to {
+            Status::Resolved => crate::ratings::ask(&mut tx, &saved, now).await?,
+            Status::Reopened => crate::ratings::withdraw(&mut tx, id, now).await?,
+            _ => {}
+        }
     }
     tx.commit().await?;
     Ok((saved, events))

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod calendar;
 pub mod clock;
+pub mod feedback;
 pub mod form;
 pub mod job;
 pub mod org;

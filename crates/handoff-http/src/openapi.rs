@@ -12,6 +12,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "departments"), (name = "people"), (name = "services"), (name = "requests"),
         (name = "calendars"), (name = "notifications"), (name = "reports"),
+        (name = "feedback", description = "Satisfaction ratings, relationship pulses, concerns, kudos and the organisation's settings for them"),
         (name = "jobs", description = "The background job queue, for administrators"),
         (name = "health")
     )

@@ -16,8 +16,9 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{
-    calendars, comments, departments, handoffs, health, history, jobs, notifications, people,
-    reports, request_sla, requests, services, sla, watchers,
+    calendars, comments, concerns, departments, digest, handoffs, health, history, jobs, kudos,
+    me, notifications, people, pulses, ratings, reports, request_sla, requests, services,
+    settings, sla, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
@@ -53,6 +54,25 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(handoffs::report))
         .routes(routes!(watchers::list, watchers::add))
         .routes(routes!(watchers::remove))
+        .routes(routes!(settings::get, settings::patch))
+        .routes(routes!(ratings::get, ratings::put))
+        .routes(routes!(ratings::list))
+        .routes(routes!(me::asks))
+        .routes(routes!(pulses::start, pulses::list))
+        .routes(routes!(pulses::get))
+        .routes(routes!(pulses::close))
+        .routes(routes!(pulses::respond))
+        .routes(routes!(pulses::results))
+        .routes(routes!(concerns::raise, concerns::list))
+        .routes(routes!(concerns::get))
+        .routes(routes!(concerns::acknowledge))
+        .routes(routes!(concerns::answer))
+        .routes(routes!(concerns::resolve))
+        .routes(routes!(concerns::reopen))
+        .routes(routes!(kudos::give, kudos::list))
+        .routes(routes!(kudos::feature))
+        .routes(routes!(kudos::stories))
+        .routes(routes!(digest::get))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
         .split_for_parts();

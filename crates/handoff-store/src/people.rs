@@ -249,3 +249,12 @@ pub async fn active_in_department(
     .fetch_all(pool)
     .await?))
 }
+
+/// The active administrators, by id.
+pub async fn active_admins(db: &Db) -> Result<Vec<i64>> {
+    Ok(on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM people WHERE role = 'admin' AND active ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await?))
+}

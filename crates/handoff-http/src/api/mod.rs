@@ -2,17 +2,24 @@
 
 pub mod calendars;
 pub mod comments;
+pub mod concerns;
 pub mod departments;
+pub mod digest;
 pub mod handoffs;
 pub mod health;
 pub mod history;
 pub mod jobs;
+pub mod kudos;
+pub mod me;
 pub mod notifications;
 pub mod people;
+pub mod pulses;
+pub mod ratings;
 pub mod reports;
 pub mod request_sla;
 pub mod requests;
 pub mod services;
+pub mod settings;
 pub mod sla;
 pub mod watchers;
 

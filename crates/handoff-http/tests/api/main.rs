@@ -5,6 +5,7 @@ mod support;
 
 mod basics;
 mod clocks;
+mod feedback;
 mod handoffs;
 mod jobs;
 mod lifecycle;
