@@ -88,15 +88,30 @@ pub async fn raise(app: &App, actor: &Actor, command: RaiseConcern) -> ActionRes
     concerns::insert(&mut tx, &concern).await?;
     if concern.announced {
         let managers = people::active_in_department(&app.db, about, true).await?;
-        let message = format!("A concern was raised about your department: {}", concern.problem);
-        tell(&mut tx, &managers, None, "concern", &message, to_micros(now)).await?;
+        let message = format!(
+            "A concern was raised about your department: {}",
+            concern.problem
+        );
+        tell(
+            &mut tx,
+            &managers,
+            None,
+            "concern",
+            &message,
+            to_micros(now),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(concern)
 }
 
 /// The receiving department's day today, and the response target counted from it.
-async fn target(app: &App, department: i64, now: Timestamp) -> ActionResult<(Date, Timestamp, Timestamp)> {
+async fn target(
+    app: &App,
+    department: i64,
+    now: Timestamp,
+) -> ActionResult<(Date, Timestamp, Timestamp)> {
     let stored = calendars::of_department(&app.db, department).await?;
     let zone = stored
         .as_ref()
@@ -124,7 +139,9 @@ fn may_read(actor: &Actor, c: &Concern) -> bool {
 }
 
 pub async fn get(app: &App, actor: &Actor, id: i64) -> ActionResult<Concern> {
-    let found = concerns::get(&app.db, id).await.map_err(or_404("concern"))?;
+    let found = concerns::get(&app.db, id)
+        .await
+        .map_err(or_404("concern"))?;
     if may_read(actor, &found) {
         Ok(found)
     } else {
@@ -142,7 +159,10 @@ pub async fn list(
     if let Some(id) = filter.about_department_id
         && departments::get(&app.db, id).await.is_err()
     {
-        return Err(ActionError::field("about_department_id", "no department has this id"));
+        return Err(ActionError::field(
+            "about_department_id",
+            "no department has this id",
+        ));
     }
     filter.person_id = actor.person_id;
     filter.department_id = actor.department_id;
@@ -163,7 +183,9 @@ pub async fn apply(
     let now = app.clock.now();
     let at = to_micros(now);
     let mut tx = app.db.begin().await?;
-    let mut c = concerns::lock(&mut tx, id).await.map_err(or_404("concern"))?;
+    let mut c = concerns::lock(&mut tx, id)
+        .await
+        .map_err(or_404("concern"))?;
     if !may_read(actor, &c) {
         return Err(ActionError::NotFound("concern"));
     }
@@ -227,7 +249,8 @@ pub async fn apply(
             c.next_alarm_at = Some(to_micros(warn_at));
             c.warned = false;
             c.breached = false;
-            let managers = people::active_in_department(&app.db, c.about_department_id, true).await?;
+            let managers =
+                people::active_in_department(&app.db, c.about_department_id, true).await?;
             told.push((
                 managers,
                 format!("A concern about {department} was reopened: {}", c.problem),
@@ -264,7 +287,8 @@ pub async fn alarms(app: &App) -> ActionResult<ConcernAlarms> {
         let done = (due.len() as i64) < BATCH;
         for mut c in due {
             let department = departments::get(&app.db, c.about_department_id).await?.name;
-            let managers = people::active_in_department(&app.db, c.about_department_id, true).await?;
+            let managers =
+                people::active_in_department(&app.db, c.about_department_id, true).await?;
             let awaits = c.state()?.awaits_answer();
             if awaits && at >= c.due_at && !c.breached {
                 let mut told = managers;
@@ -298,7 +322,10 @@ pub async fn alarms(app: &App) -> ActionResult<ConcernAlarms> {
     }
     // Anonymous concerns are announced once their day is over everywhere (UTC+14).
     let today = TimeZone::UTC
-        .to_datetime(now.checked_sub(jiff::SignedDuration::from_hours(14)).unwrap_or(now))
+        .to_datetime(
+            now.checked_sub(jiff::SignedDuration::from_hours(14))
+                .unwrap_or(now),
+        )
         .date()
         .to_string();
     loop {
@@ -306,7 +333,8 @@ pub async fn alarms(app: &App) -> ActionResult<ConcernAlarms> {
         let waiting = concerns::claim_unannounced(&mut tx, &today, BATCH).await?;
         let done = (waiting.len() as i64) < BATCH;
         for mut c in waiting {
-            let managers = people::active_in_department(&app.db, c.about_department_id, true).await?;
+            let managers =
+                people::active_in_department(&app.db, c.about_department_id, true).await?;
             let message = format!(
                 "A concern was raised about your department on {}: {}",
                 c.raised_on, c.problem

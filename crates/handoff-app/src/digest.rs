@@ -84,9 +84,11 @@ pub async fn week(
     for pulse in digest::pulses_closed(&app.db, department, window.0, window.1).await? {
         let results = pulses::results(app, actor, pulse).await;
         let Ok(results) = results else { continue };
-        if let Some(total) = results.items.iter().find(|i| {
-            i.provider_department_id == department && i.customer_department_id.is_none()
-        }) && let (Some(n), Some(score)) = (total.responses, total.score)
+        if let Some(total) = results
+            .items
+            .iter()
+            .find(|i| i.provider_department_id == department && i.customer_department_id.is_none())
+            && let (Some(n), Some(score)) = (total.responses, total.score)
         {
             shown.push((pulse, n, score));
         }

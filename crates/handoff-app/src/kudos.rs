@@ -48,7 +48,10 @@ pub async fn give(app: &App, actor: &Actor, command: GiveKudos) -> ActionResult<
     };
     let (to_person, to_department) = match command.to {
         None => {
-            errors.add("to_person_id", "say whom you thank: a person or a department");
+            errors.add(
+                "to_person_id",
+                "say whom you thank: a person or a department",
+            );
             (None, 0)
         }
         Some(Thanked::Person(id)) if id == actor.person_id => {
@@ -119,7 +122,14 @@ pub async fn feature(app: &App, actor: &Actor, id: i64, story: &str) -> ActionRe
     let story = text(&mut errors, "story", story, MESSAGE_MAX);
     errors.into_result(()).map_err(ActionError::Invalid)?;
     let mut tx = app.db.begin().await?;
-    kudos::feature(&mut tx, id, &story, actor.person_id, to_micros(app.clock.now())).await?;
+    kudos::feature(
+        &mut tx,
+        id,
+        &story,
+        actor.person_id,
+        to_micros(app.clock.now()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(kudos::get(&app.db, id).await?)
 }

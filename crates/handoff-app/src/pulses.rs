@@ -45,10 +45,16 @@ pub async fn start(app: &App, actor: &Actor, command: StartPulse) -> ActionResul
     let providers = distinct(&command.provider_department_ids);
     let customers = distinct(&command.customer_department_ids);
     if providers.is_empty() {
-        errors.add("provider_department_ids", "name at least one department to ask about");
+        errors.add(
+            "provider_department_ids",
+            "name at least one department to ask about",
+        );
     }
     if customers.is_empty() {
-        errors.add("customer_department_ids", "name at least one department to ask");
+        errors.add(
+            "customer_department_ids",
+            "name at least one department to ask",
+        );
     }
     for (field, ids) in [
         ("provider_department_ids", &providers),
@@ -114,7 +120,11 @@ pub async fn start(app: &App, actor: &Actor, command: StartPulse) -> ActionResul
 }
 
 fn distinct(ids: &[i64]) -> Vec<i64> {
-    ids.iter().copied().collect::<BTreeSet<_>>().into_iter().collect()
+    ids.iter()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Who sees a pulse and its results: admins, its creator, and the departments in it.
@@ -148,7 +158,9 @@ pub async fn list(
 pub async fn close(app: &App, actor: &Actor, id: i64) -> ActionResult<PulseScope> {
     let scope = get(app, actor, id).await?;
     if !(actor.is_admin() || scope.pulse.created_by == actor.person_id) {
-        return Err(ActionError::forbidden("the pulse's creator or an admin closes it"));
+        return Err(ActionError::forbidden(
+            "the pulse's creator or an admin closes it",
+        ));
     }
     let mut tx = app.db.begin().await?;
     pulses::close(&mut tx, Some(id), to_micros(app.clock.now())).await?;
@@ -192,9 +204,15 @@ pub async fn answer(app: &App, actor: &Actor, id: i64, answer: Answer) -> Action
     let mut errors = FieldErrors::new();
     let provider = answer.provider_department_id;
     if !scope.providers.contains(&provider) {
-        errors.add("provider_department_id", "this pulse does not ask about that department");
+        errors.add(
+            "provider_department_id",
+            "this pulse does not ask about that department",
+        );
     } else if provider == department {
-        errors.add("provider_department_id", "a department is not asked about itself");
+        errors.add(
+            "provider_department_id",
+            "a department is not asked about itself",
+        );
     }
     if let Err(e) = check_score(answer.score) {
         errors.add("score", e.to_string());
@@ -343,7 +361,12 @@ pub async fn results(app: &App, actor: &Actor, id: i64) -> ActionResult<PulseRes
 }
 
 /// Every (provider, customer) pair of a pulse with what may be shown of it.
-fn slices(scope: &PulseScope, answers: &[Response], threshold: i32, closed: bool) -> Vec<PulseResult> {
+fn slices(
+    scope: &PulseScope,
+    answers: &[Response],
+    threshold: i32,
+    closed: bool,
+) -> Vec<PulseResult> {
     let threshold = u32::try_from(threshold).unwrap_or(u32::MAX);
     let mut items = Vec::new();
     for provider in &scope.providers {
@@ -359,7 +382,10 @@ fn slices(scope: &PulseScope, answers: &[Response], threshold: i32, closed: bool
             .collect();
         let mut by_customer: BTreeMap<i64, Vec<&Response>> = BTreeMap::new();
         for r in &mine {
-            by_customer.entry(r.customer_department_id).or_default().push(r);
+            by_customer
+                .entry(r.customer_department_id)
+                .or_default()
+                .push(r);
         }
         let counts: Vec<Slice> = customers
             .iter()
@@ -376,7 +402,12 @@ fn slices(scope: &PulseScope, answers: &[Response], threshold: i32, closed: bool
         items.push(result(*provider, None, disclosure.total_shown, &mine));
         for c in customers {
             let these = by_customer.remove(&c).unwrap_or_default();
-            items.push(result(*provider, Some(c), disclosure.shown.contains(&c), &these));
+            items.push(result(
+                *provider,
+                Some(c),
+                disclosure.shown.contains(&c),
+                &these,
+            ));
         }
     }
     items

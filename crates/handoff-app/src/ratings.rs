@@ -3,11 +3,11 @@
 //! department; the rating counts for the department that resolved it and shows on the
 //! request to every department that held it.
 
+use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
 use handoff_domain::feedback::TEXT_MAX;
 use handoff_domain::feedback::rating::{self, Ask, LOW_SCORE, RatingRefused};
 use handoff_domain::validation::optional_text;
-use handoff_domain::FieldErrors;
 use handoff_store::ratings::{self, NewAsk, Rating, RatingFilter};
 use handoff_store::requests::Request;
 use handoff_store::{Tx, departments, from_micros, people, settings, to_micros};
@@ -46,7 +46,15 @@ pub(crate) async fn ask(tx: &mut Tx, request: &Request, now: Timestamp) -> Actio
             "Request #{} \"{}\" is resolved: how were you served? Rate it from 1 to 5.",
             request.id, request.subject
         );
-        tell(tx, &[request.requester_id], Some(request.id), "rating_ask", &message, at).await?;
+        tell(
+            tx,
+            &[request.requester_id],
+            Some(request.id),
+            "rating_ask",
+            &message,
+            at,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -67,9 +75,7 @@ pub struct Rate {
 pub async fn rate(app: &App, actor: &Actor, id: i64, rate: Rate) -> ActionResult<Rating> {
     let (request, _) = visible(app, actor, id).await?;
     if request.requester_id != actor.person_id {
-        return Err(ActionError::forbidden(
-            "only the requester rates a request",
-        ));
+        return Err(ActionError::forbidden("only the requester rates a request"));
     }
     let mut errors = FieldErrors::new();
     let comment = optional_text(&mut errors, "comment", &rate.comment, TEXT_MAX);
@@ -89,8 +95,7 @@ pub async fn rate(app: &App, actor: &Actor, id: i64, rate: Rate) -> ActionResult
     };
     ask.check(now).map_err(refused)?;
     let saved = ratings::rate(&mut tx, latest.id, rate.score, &comment, at).await?;
-    let newly_low =
-        rate.score <= LOW_SCORE && latest.score.is_none_or(|before| before > LOW_SCORE);
+    let newly_low = rate.score <= LOW_SCORE && latest.score.is_none_or(|before| before > LOW_SCORE);
     if newly_low {
         let managers =
             people::active_in_department(&app.db, saved.provider_department_id, true).await?;

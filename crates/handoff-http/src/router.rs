@@ -16,9 +16,9 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{
-    calendars, comments, concerns, departments, digest, handoffs, health, history, jobs, kudos,
-    me, notifications, people, pulses, ratings, reports, request_sla, requests, services,
-    settings, sla, watchers,
+    calendars, comments, concerns, departments, digest, handoffs, health, history, jobs, kudos, me,
+    notifications, people, pulses, ratings, reports, request_sla, requests, services, settings,
+    sla, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;

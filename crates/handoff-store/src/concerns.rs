@@ -66,11 +66,10 @@ pub async fn insert(tx: &mut Tx, c: &Concern) -> Result<()> {
 
 pub async fn get(db: &Db, id: i64) -> Result<Concern> {
     let select = format!("SELECT {COLUMNS} FROM concerns WHERE id = $1");
-    let found: Option<Concern> =
-        on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(select))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?);
+    let found: Option<Concern> = on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(select))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
     found.ok_or(StoreError::NotFound)
 }
 
@@ -81,11 +80,10 @@ pub async fn lock(tx: &mut Tx, id: i64) -> Result<Concern> {
         Engine::Postgres => " FOR UPDATE",
     };
     let select = format!("SELECT {COLUMNS} FROM concerns WHERE id = $1{lock}");
-    let found: Option<Concern> =
-        on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(select))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?);
+    let found: Option<Concern> = on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(select))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?);
     found.ok_or(StoreError::NotFound)
 }
 

@@ -56,7 +56,8 @@ pub async fn week(
     .bind(to)
     .fetch_one(pool)
     .await?);
-    let breaches: i64 = on_read!(db, |pool| sqlx::query_scalar(
+    let breaches: i64 = on_read!(db, |pool| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM request_history h JOIN requests r ON r.id = h.request_id \
          WHERE h.kind = 'sla_breached' AND h.at >= $2 AND h.at < $3 \
          AND ((r.provider_department_id = $1 AND h.at >= COALESCE(r.stint_started_at, r.created_at)) \
@@ -67,7 +68,8 @@ pub async fn week(
     .bind(from)
     .bind(to)
     .fetch_one(pool)
-    .await?);
+    .await?
+    });
     Ok(WeekCounts {
         concerns_raised,
         concerns_answered,

@@ -50,12 +50,10 @@ pub async fn insert(tx: &mut Tx, new: &NewKudos<'_>, at: i64) -> Result<i64> {
 
 pub async fn get(db: &Db, id: i64) -> Result<Kudos> {
     let select = format!("SELECT {COLUMNS} FROM kudos WHERE id = $1");
-    let found: Option<Kudos> = on_read!(db, |pool| sqlx::query_as(sqlx::AssertSqlSafe(
-        select
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?);
+    let found: Option<Kudos> = on_read!(db, |pool| sqlx::query_as(sqlx::AssertSqlSafe(select))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
     found.ok_or(StoreError::NotFound)
 }
 

@@ -71,8 +71,9 @@ pub async fn create(
         .chain(customers.iter().map(|d| (*d, "customer")))
         .collect();
     on_tx!(tx, |conn| {
-        let mut insert =
-            sqlx::QueryBuilder::new("INSERT INTO pulse_departments (pulse_id, department_id, role) ");
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO pulse_departments (pulse_id, department_id, role) ",
+        );
         insert.push_values(&rows, |mut b, (department, role)| {
             b.push_bind(id).push_bind(*department).push_bind(*role);
         });
@@ -199,7 +200,10 @@ pub async fn open_for(db: &Db, person: i64, now: i64) -> Result<Vec<(Pulse, i64)
     .bind(now)
     .fetch_all(pool)
     .await?);
-    Ok(rows.into_iter().map(|r| (r.pulse, r.department_id)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.pulse, r.department_id))
+        .collect())
 }
 
 /// Which of `keys` have an answer in `pulse`.
@@ -207,7 +211,7 @@ pub async fn answered(db: &Db, pulse: i64, keys: &[Vec<u8>]) -> Result<Vec<Vec<u
     let mut found = Vec::new();
     for key in keys {
         let hit: Option<i64> = on_read!(db, |pool| sqlx::query_scalar(
-            "SELECT 1 FROM pulse_responses WHERE pulse_id = $1 AND response_key = $2"
+            "SELECT pulse_id FROM pulse_responses WHERE pulse_id = $1 AND response_key = $2"
         )
         .bind(pulse)
         .bind(key.as_slice())
@@ -236,7 +240,7 @@ pub async fn answer(
         Engine::Postgres => " FOR SHARE",
     };
     let select = format!(
-        "SELECT 1 FROM pulses WHERE id = $1 AND closed_at IS NULL AND closes_at > $2{lock}"
+        "SELECT id FROM pulses WHERE id = $1 AND closed_at IS NULL AND closes_at > $2{lock}"
     );
     let open: Option<i64> = on_tx!(tx, |conn| sqlx::query_scalar(AssertSqlSafe(select))
         .bind(pulse)

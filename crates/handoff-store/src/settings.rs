@@ -37,8 +37,8 @@ pub async fn get_in(tx: &mut Tx) -> Result<Settings> {
 }
 
 pub async fn put(tx: &mut Tx, settings: &Settings) -> Result<()> {
-    let values = serde_json::to_string(&settings.values)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let values =
+        serde_json::to_string(&settings.values).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     on_tx!(tx, |conn| sqlx::query(
         "UPDATE org_settings SET anonymity_threshold = $1, rating_interval_days = $2, \
          org_values = $3 WHERE id = 1"

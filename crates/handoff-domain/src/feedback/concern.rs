@@ -108,10 +108,7 @@ impl ConcernState {
             (S::Resolved, M::Reopen) if !reopened_before => Some(S::Reopened),
             _ => None,
         };
-        next.ok_or(IllegalConcernMove {
-            from: self,
-            by,
-        })
+        next.ok_or(IllegalConcernMove { from: self, by })
     }
 }
 

@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn nothing_is_shown_below_the_threshold() {
-        assert_eq!(disclose(5, &slices(&[(1, 2), (2, 2)])), Disclosure::default());
+        assert_eq!(
+            disclose(5, &slices(&[(1, 2), (2, 2)])),
+            Disclosure::default()
+        );
         let d = disclose(5, &slices(&[(1, 4), (2, 1)]));
         assert!(d.total_shown);
         assert!(d.shown.is_empty());

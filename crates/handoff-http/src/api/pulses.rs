@@ -172,9 +172,12 @@ pub async fn list(
     errors.into_result(()).map_err(ApiError::invalid)?;
     let rows = handoff_app::pulses::list(&state.app, &actor, before, limit).await?;
     let now = state.clock.now();
-    Ok(Json(id_page(rows, limit, |s| s.pulse.id, |s| {
-        PulseJson::new(s, now)
-    })))
+    Ok(Json(id_page(
+        rows,
+        limit,
+        |s| s.pulse.id,
+        |s| PulseJson::new(s, now),
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/pulses/{id}", tag = "feedback",

@@ -3,13 +3,20 @@
 //! replying), so a page and an API call do exactly the same thing; what differs is how
 //! the answer and its errors are shown.
 
+mod asks;
 mod calendars;
 mod catalog;
+mod concerns;
+mod departments;
 mod form;
 mod format;
 mod handoffs;
 mod jobs;
+mod kudos;
 mod notifications;
+mod organisation;
+mod pulses;
+mod ratings;
 mod reports;
 mod request;
 mod requests;
@@ -44,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             get(handoffs::transfer_form).post(handoffs::transfer),
         )
         .route("/requests/{id}/ask", get(handoffs::ask))
+        .route("/requests/{id}/rating", post(ratings::rate))
         .route("/catalog", get(catalog::list))
         .route("/catalog/{id}", get(catalog::form).post(catalog::file))
         .route(
@@ -62,6 +70,24 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/sla", get(reports::sla))
         .route("/reports/handoffs", get(handoffs::report))
         .route("/settings", get(settings::form).post(settings::save))
+        .route("/asks", get(asks::show))
+        .route("/kudos", get(kudos::feed).post(kudos::give))
+        .route("/kudos/{id}/feature", post(kudos::feature))
+        .route("/stories", get(kudos::stories))
+        .route("/concerns", get(concerns::list).post(concerns::raise))
+        .route("/concerns/{id}", get(concerns::show))
+        .route("/concerns/{id}/{move}", post(concerns::apply))
+        .route("/pulses", get(pulses::list).post(pulses::start))
+        .route("/pulses/{id}", get(pulses::show))
+        .route("/pulses/{id}/responses", post(pulses::answer))
+        .route("/pulses/{id}/close", post(pulses::close))
+        .route("/departments/{id}", get(departments::show))
+        .route("/departments/{id}/digest", get(departments::digest))
+        .route("/people/{id}", get(departments::person))
+        .route(
+            "/organisation",
+            get(organisation::form).post(organisation::save),
+        )
         .route("/static/handoff.css", get(stylesheet))
         .layer(middleware::from_fn(same_origin_writes))
 }
@@ -229,6 +255,22 @@ impl From<ApiError> for PageError {
                 PageError::Rejected(status, other.to_string())
             }
         }
+    }
+}
+
+/// What a form's action refused, to show beside the form: the status and one line that
+/// names each field and its reason. Faults that are not the input's go to the error page.
+pub fn refusal(err: handoff_app::ActionError) -> Result<(StatusCode, String), PageError> {
+    match ApiError::from(err) {
+        ApiError::Invalid { fields, .. } => {
+            let reasons: Vec<String> = fields.iter().map(|(f, r)| format!("{f}: {r}")).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, reasons.join("; ")))
+        }
+        refused @ (ApiError::Conflict { .. } | ApiError::Forbidden(_)) => {
+            let (status, _) = refused.status_and_code();
+            Ok((status, refused.to_string()))
+        }
+        other => Err(other.into()),
     }
 }
 

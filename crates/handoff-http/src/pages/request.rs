@@ -72,6 +72,8 @@ struct RequestPage {
     /// Only the newest comments and history entries are shown.
     earlier_hidden: bool,
     handoffs: super::handoffs::HandoffsView,
+    rating: Option<super::ratings::RatingSection>,
+    scores: Vec<Choice>,
 }
 
 pub async fn show(
@@ -83,7 +85,7 @@ pub async fn show(
 }
 
 /// Renders the page, with an error above the forms and the reply being written kept.
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
@@ -232,6 +234,8 @@ async fn page(
             .then_some(entries.as_slice()),
     };
     let handoffs = super::handoffs::view(state, actor, &request, known, &viewer.zone).await?;
+    let rating = super::ratings::section(state, viewer, id).await?;
+    let scores = super::ratings::scores(rating.as_ref().map_or(0, |r| r.score));
 
     let page = RequestPage {
         frame: Frame::new(viewer, "request"),
@@ -267,6 +271,8 @@ async fn page(
         draft,
         earlier_hidden,
         handoffs,
+        rating,
+        scores,
     };
     Ok(render(status_code, &page))
 }

@@ -38,7 +38,11 @@ both_engines! {
             "/api/v1/calendars/{id}", "/api/v1/calendars/{id}/holidays/import",
             "/api/v1/calendars/{id}/due", "/api/v1/notifications", "/api/v1/reports/sla",
             "/api/v1/reports/sla/breaches", "/api/v1/reports/handoffs", "/api/v1/jobs",
-            "/api/v1/jobs/{id}/retry",
+            "/api/v1/jobs/{id}/retry", "/api/v1/settings", "/api/v1/requests/{id}/rating",
+            "/api/v1/ratings", "/api/v1/me/asks", "/api/v1/pulses", "/api/v1/pulses/{id}",
+            "/api/v1/pulses/{id}/responses", "/api/v1/pulses/{id}/results", "/api/v1/concerns",
+            "/api/v1/concerns/{id}", "/api/v1/concerns/{id}/answer", "/api/v1/kudos",
+            "/api/v1/kudos/{id}/feature", "/api/v1/stories", "/api/v1/departments/{id}/digest",
         ] {
             assert!(paths.contains_key(path), "missing {path}");
         }

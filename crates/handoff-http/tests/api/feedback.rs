@@ -9,7 +9,10 @@ use crate::support::{Client, TestApp, both_engines};
 
 async fn resolve(client: &Client, id: i64) {
     client
-        .patch(&format!("/api/v1/requests/{id}"), json!({"status": "resolved"}))
+        .patch(
+            &format!("/api/v1/requests/{id}"),
+            json!({"status": "resolved"}),
+        )
         .await
         .assert(StatusCode::OK);
 }

@@ -12,6 +12,7 @@ mod lifecycle;
 mod lists;
 mod org;
 mod pages;
+mod pulses;
 mod requests;
 mod services;
 mod sla;

@@ -184,6 +184,20 @@ impl TestApp {
     pub async fn manager(&self, department_id: i64) -> Client {
         self.person(department_id, Role::Manager).await
     }
+
+    /// A member of the department with the given name and e-mail.
+    #[allow(dead_code)] // Used by the anonymity tests only.
+    pub async fn named(&self, department_id: i64, name: &str, email: &str) -> Client {
+        make_named(
+            &self.db,
+            &self.router,
+            department_id,
+            Role::Member,
+            name,
+            email,
+        )
+        .await
+    }
 }
 
 async fn make_client(
@@ -193,11 +207,22 @@ async fn make_client(
     role: Role,
     email: &str,
 ) -> Client {
+    make_named(db, router, department_id, role, "Test Person", email).await
+}
+
+async fn make_named(
+    db: &Db,
+    router: &Router,
+    department_id: i64,
+    role: Role,
+    name: &str,
+    email: &str,
+) -> Client {
     let now = Timestamp::now();
     let person = people::create(
         db,
         &NewPerson {
-            name: "Test Person",
+            name,
             email,
             department_id,
             role,

@@ -400,6 +400,10 @@ impl Person {
         panic!("Tab never reached {target}; it went through {seen:?}");
     }
 
+    async fn find_all_count(&self, css: &str) -> usize {
+        self.web.find_all(By::Css(css)).await.unwrap().len()
+    }
+
     async fn select(&self, css: &str, value: &str) {
         let select = SelectElement::new(&self.find(css).await).await.unwrap();
         select.select_by_value(value).await.unwrap();
@@ -814,6 +818,256 @@ async fn a_request_is_passed_on_and_another_department_asked_in_the_browser() {
             .text("#handoff-totals")
             .await
             .starts_with("Requests passed on: 1;")
+    );
+    person.web.clone().quit().await.unwrap();
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_is_rated_and_kudos_given_and_featured_in_the_browser() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let s = app.scene().await;
+    let id = app
+        .file(&s.requester, s.service, "Posters for the fair")
+        .await;
+    s.designer
+        .patch(
+            &format!("/api/v1/requests/{id}"),
+            json!({"status": "resolved"}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    app.signed_in(&s.requester).await;
+    app.signed_in(&s.design_manager).await;
+    let (_driver, person) = open_browser(&app).await;
+
+    // The requester finds the ask, rates the request, then thanks the designer.
+    person
+        .sign_in(&email(&app, s.requester.person_id).await)
+        .await;
+    person.open("/asks").await;
+    assert!(
+        person
+            .text("#ask-ratings")
+            .await
+            .contains("Posters for the fair")
+    );
+    person.follow("#ask-ratings a").await;
+    person
+        .click("#rate-form input[name=score][value=\"2\"]")
+        .await;
+    person
+        .type_into("#rating-comment", "Late, and the colours were off")
+        .await;
+    person.follow("#rate").await;
+    assert!(person.text("#rating-summary").await.contains("Rated 2/5"));
+    person.open("/kudos").await;
+    person
+        .select("#kudos-to", &format!("person:{}", s.designer.person_id))
+        .await;
+    person
+        .type_into("#kudos-message", "Redid the colours overnight.")
+        .await;
+    person.follow("#give-kudos").await;
+    assert!(
+        person
+            .text("#feed")
+            .await
+            .contains("Redid the colours overnight.")
+    );
+    person.find("li.kudos-card.cross").await;
+    person.sign_out().await;
+
+    // Design's manager was told of the low rating and features the kudos as a story.
+    person
+        .sign_in(&email(&app, s.design_manager.person_id).await)
+        .await;
+    person.open("/notifications").await;
+    assert!(person.text("main").await.contains("rated 2/5"));
+    person.open(&format!("/requests/{id}")).await;
+    assert!(person.text("#rating").await.contains("colours were off"));
+    person.open("/kudos").await;
+    person.click("#feed details summary").await;
+    person
+        .find("#feed textarea[name=story]")
+        .await
+        .send_keys("Design and Marketing saved the fair.")
+        .await
+        .unwrap();
+    person.follow("#feed form button[type=submit]").await;
+    person.wait_for_path("/stories").await;
+    assert!(
+        person
+            .text("main")
+            .await
+            .contains("Design and Marketing saved the fair.")
+    );
+    person.open(&format!("/departments/{}", s.design)).await;
+    person.follow("#digest-link").await;
+    person
+        .open(&format!("/people/{}", s.designer.person_id))
+        .await;
+    assert!(
+        person
+            .text("main")
+            .await
+            .contains("Redid the colours overnight.")
+    );
+    person.web.clone().quit().await.unwrap();
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pulse_is_answered_and_a_concern_raised_and_answered_in_the_browser() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let s = app.scene().await;
+    app.admin()
+        .patch("/api/v1/settings", json!({"anonymity_threshold": 3}))
+        .await
+        .assert(StatusCode::OK);
+    app.signed_in(&s.requester).await;
+    app.signed_in(&s.design_manager).await;
+    app.signed_in(app.admin()).await;
+    let (_driver, person) = open_browser(&app).await;
+
+    // Design's manager starts a pulse asking Marketing.
+    person
+        .sign_in(&email(&app, s.design_manager.person_id).await)
+        .await;
+    person.open("/pulses").await;
+    person.click(&format!("#customer-{}", s.marketing)).await;
+    person.follow("#start-pulse").await;
+    person.wait_for_path("/pulses/").await;
+    let pulse: i64 = person
+        .path()
+        .await
+        .trim_start_matches("/pulses/")
+        .parse()
+        .unwrap();
+    assert!(
+        person
+            .text("#results")
+            .await
+            .contains("once the pulse has closed")
+    );
+    person.sign_out().await;
+
+    // The requester answers it, then raises a concern about Design.
+    person
+        .sign_in(&email(&app, s.requester.person_id).await)
+        .await;
+    person.open("/asks").await;
+    person.follow("#ask-pulses a").await;
+    person
+        .click(&format!(
+            "#answer-{} input[name=score][value=\"3\"]",
+            s.design
+        ))
+        .await;
+    person
+        .find(&format!("#answer-{} textarea[name=change]", s.design))
+        .await
+        .send_keys("Faster first drafts")
+        .await
+        .unwrap();
+    person.follow(&format!("#send-{}", s.design)).await;
+    assert!(
+        person
+            .find_all_count(&format!("#answer-{}", s.design))
+            .await
+            == 0
+    );
+    person.open("/concerns").await;
+    person.select("#concern-about", &s.design.to_string()).await;
+    person
+        .type_into("#concern-problem", "Drafts take two weeks.")
+        .await;
+    person.type_into("#concern-proposal", "   ").await;
+    person.follow("#raise-concern").await;
+    // The proposal is required: the form says so and keeps what was typed.
+    assert!(person.text("#concern-error").await.contains("proposal"));
+    assert_eq!(
+        person
+            .find("#concern-problem")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "Drafts take two weeks."
+    );
+    person.select("#concern-about", &s.design.to_string()).await;
+    person
+        .type_into("#concern-proposal", "A first draft within three days.")
+        .await;
+    person.follow("#raise-concern").await;
+    person.wait_for_path("/concerns/").await;
+    let concern = person.path().await;
+    person.sign_out().await;
+
+    // Design's manager acknowledges and answers the concern, then closes the pulse.
+    person
+        .sign_in(&email(&app, s.design_manager.person_id).await)
+        .await;
+    person.open("/asks").await;
+    person.follow("#owed-concerns a").await;
+    person.follow("#acknowledge").await;
+    person
+        .type_into("#concern-answer", "Drafts within three days from January.")
+        .await;
+    person.follow("#answer").await;
+    assert_eq!(person.text("#concern-state").await, "Answered");
+    person.follow("#resolve").await;
+    assert_eq!(person.text("#concern-state").await, "Resolved");
+    person.open(&format!("/pulses/{pulse}")).await;
+    person.follow("#close-pulse").await;
+    // One answer of at least three: nothing shows.
+    assert!(
+        person
+            .text("#results")
+            .await
+            .contains("Not enough responses")
+    );
+    assert!(!person.text("main").await.contains("Faster first drafts"));
+    person.sign_out().await;
+
+    // The requester sees the answer and may reopen once.
+    person
+        .sign_in(&email(&app, s.requester.person_id).await)
+        .await;
+    person.open(&concern).await;
+    assert!(person.text("#concern-action").await.contains("three days"));
+    person.follow("#reopen").await;
+    assert_eq!(person.text("#concern-state").await, "Reopened");
+    person.sign_out().await;
+
+    // The admin keeps the organisation's settings (the form will not go below 3).
+    person
+        .sign_in(&email(&app, app.admin().person_id).await)
+        .await;
+    person.open("/organisation").await;
+    assert_eq!(
+        person
+            .find("#threshold")
+            .await
+            .attr("min")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("3")
+    );
+    person.type_into("#threshold", "4").await;
+    person.type_into("#values", "Helpful\nBrave").await;
+    person.follow("#save-organisation").await;
+    assert_eq!(
+        person
+            .find("#threshold")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("4")
     );
     person.web.clone().quit().await.unwrap();
     app.cleanup().await;
