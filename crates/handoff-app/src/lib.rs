@@ -9,6 +9,7 @@ pub mod calendars;
 pub mod comments;
 pub mod concerns;
 pub mod demo;
+pub mod demo_feedback;
 pub mod digest;
 pub mod error;
 pub mod jobs;

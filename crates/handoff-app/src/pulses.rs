@@ -16,7 +16,7 @@ use handoff_domain::access::Actor;
 use handoff_domain::feedback::pulse::{Disclosure, Slice, disclose, mean};
 use handoff_domain::feedback::rating::check_score;
 use handoff_domain::validation::optional_text;
-use handoff_store::pulses::{self, Pulse, PulseScope, Response};
+use handoff_store::pulses::{self, Pulse, PulseScope, Response, Tally, Texts};
 use handoff_store::{departments, from_micros, settings, to_micros};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -321,29 +321,40 @@ pub async fn results(app: &App, actor: &Actor, id: i64) -> ActionResult<PulseRes
     let scope = get(app, actor, id).await?;
     let threshold = settings::get(&app.db).await?.anonymity_threshold;
     let closed = !scope.pulse.open(to_micros(app.clock.now()));
-    let answers = if closed {
-        pulses::responses(&app.db, id).await?
+    let (tallies, texts) = if closed {
+        (
+            pulses::tallies(&app.db, id).await?,
+            pulses::texts(&app.db, id).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
-    let mut items = slices(&scope, &answers, threshold, closed);
+    let mut items = slices(&scope, &tallies, &texts, threshold, closed);
     if closed {
+        // The previous pulse of each provider, read once however many providers share it.
+        let mut earlier: BTreeMap<i64, Vec<PulseResult>> = BTreeMap::new();
         for provider in &scope.providers {
             let Some(previous) = pulses::previous(&app.db, &scope.pulse, *provider).await? else {
                 continue;
             };
-            let before_scope = pulses::get(&app.db, previous).await?;
-            let before_answers = pulses::responses(&app.db, previous).await?;
-            let before = slices(&before_scope, &before_answers, threshold, true);
+            if let std::collections::btree_map::Entry::Vacant(entry) = earlier.entry(previous) {
+                let before_scope = pulses::get(&app.db, previous).await?;
+                let before_tallies = pulses::tallies(&app.db, previous).await?;
+                entry.insert(slices(&before_scope, &before_tallies, &[], threshold, true));
+            }
+            let before = &earlier[&previous];
             for item in items
                 .iter_mut()
                 .filter(|i| i.provider_department_id == *provider)
             {
-                let earlier = before.iter().find(|b| {
-                    b.provider_department_id == *provider
-                        && b.customer_department_id == item.customer_department_id
-                });
-                if let (Some(now), Some(Some(then))) = (item.score, earlier.map(|e| e.score)) {
+                let then = before
+                    .iter()
+                    .find(|b| {
+                        b.provider_department_id == *provider
+                            && b.customer_department_id == item.customer_department_id
+                    })
+                    .and_then(|b| b.score);
+                if let (Some(now), Some(then)) = (item.score, then) {
                     item.trend = Some(Trend {
                         previous_pulse_id: previous,
                         previous_score: then,
@@ -363,11 +374,13 @@ pub async fn results(app: &App, actor: &Actor, id: i64) -> ActionResult<PulseRes
 /// Every (provider, customer) pair of a pulse with what may be shown of it.
 fn slices(
     scope: &PulseScope,
-    answers: &[Response],
+    tallies: &[Tally],
+    texts: &[Texts],
     threshold: i32,
     closed: bool,
 ) -> Vec<PulseResult> {
     let threshold = u32::try_from(threshold).unwrap_or(u32::MAX);
+    let count = |t: &Tally| u32::try_from(t.responses).unwrap_or(0);
     let mut items = Vec::new();
     for provider in &scope.providers {
         let customers: Vec<i64> = scope
@@ -376,22 +389,16 @@ fn slices(
             .copied()
             .filter(|c| c != provider)
             .collect();
-        let mine: Vec<&Response> = answers
+        let mine: BTreeMap<i64, &Tally> = tallies
             .iter()
-            .filter(|r| r.provider_department_id == *provider)
+            .filter(|t| t.provider_department_id == *provider)
+            .map(|t| (t.customer_department_id, t))
             .collect();
-        let mut by_customer: BTreeMap<i64, Vec<&Response>> = BTreeMap::new();
-        for r in &mine {
-            by_customer
-                .entry(r.customer_department_id)
-                .or_default()
-                .push(r);
-        }
         let counts: Vec<Slice> = customers
             .iter()
             .map(|c| Slice {
                 customer_department_id: *c,
-                responses: by_customer.get(c).map_or(0, |v| v.len() as u32),
+                responses: mine.get(c).map_or(0, |t| count(t)),
             })
             .collect();
         let disclosure = if closed {
@@ -399,22 +406,48 @@ fn slices(
         } else {
             Disclosure::default()
         };
-        items.push(result(*provider, None, disclosure.total_shown, &mine));
+        let said: Vec<&Texts> = texts
+            .iter()
+            .filter(|t| t.provider_department_id == *provider)
+            .collect();
+        let total = mine
+            .values()
+            .fold((0, 0), |(n, sum), t| (n + count(t), sum + t.score_sum));
+        items.push(result(
+            *provider,
+            None,
+            disclosure.total_shown,
+            total,
+            &said,
+        ));
         for c in customers {
-            let these = by_customer.remove(&c).unwrap_or_default();
+            let tally = mine.get(&c).map_or((0, 0), |t| (count(t), t.score_sum));
+            let theirs: Vec<&Texts> = said
+                .iter()
+                .copied()
+                .filter(|t| t.customer_department_id == c)
+                .collect();
             items.push(result(
                 *provider,
                 Some(c),
                 disclosure.shown.contains(&c),
-                &these,
+                tally,
+                &theirs,
             ));
         }
     }
     items
 }
 
-fn result(provider: i64, customer: Option<i64>, shown: bool, answers: &[&Response]) -> PulseResult {
-    if !shown {
+/// One result from its count, score sum and texts; nothing of them unless shown.
+fn result(
+    provider: i64,
+    customer: Option<i64>,
+    shown: bool,
+    (responses, score_sum): (u32, i64),
+    texts: &[&Texts],
+) -> PulseResult {
+    if !shown || responses == 0 {
         return PulseResult {
             provider_department_id: provider,
             customer_department_id: customer,
@@ -426,10 +459,9 @@ fn result(provider: i64, customer: Option<i64>, shown: bool, answers: &[&Respons
             trend: None,
         };
     }
-    let scores: Vec<i32> = answers.iter().map(|r| r.score).collect();
     // Sorted, so that the order says nothing about who wrote what, or when.
-    let texts = |pick: fn(&Response) -> &str| {
-        let mut t: Vec<String> = answers
+    let sorted = |pick: fn(&Texts) -> &str| {
+        let mut t: Vec<String> = texts
             .iter()
             .map(|r| pick(r).to_owned())
             .filter(|t| !t.is_empty())
@@ -441,10 +473,10 @@ fn result(provider: i64, customer: Option<i64>, shown: bool, answers: &[&Respons
         provider_department_id: provider,
         customer_department_id: customer,
         shown: true,
-        responses: Some(answers.len() as u32),
-        score: mean(&scores),
-        works: texts(|r| &r.works),
-        change: texts(|r| &r.change),
+        responses: Some(responses),
+        score: Some(mean(score_sum, responses)),
+        works: sorted(|r| &r.works),
+        change: sorted(|r| &r.change),
         trend: None,
     }
 }

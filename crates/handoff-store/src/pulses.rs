@@ -32,12 +32,31 @@ pub struct PulseScope {
     pub invited: i64,
 }
 
-/// One anonymous answer, as stored.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// One anonymous answer, as written.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub provider_department_id: i64,
     pub customer_department_id: i64,
     pub score: i32,
+    pub works: String,
+    pub change: String,
+}
+
+/// How many answered about a provider from one customer department, and their scores'
+/// sum.
+#[derive(Debug, Clone, Copy, PartialEq, sqlx::FromRow)]
+pub struct Tally {
+    pub provider_department_id: i64,
+    pub customer_department_id: i64,
+    pub responses: i64,
+    pub score_sum: i64,
+}
+
+/// The texts of one answer (at least one of them not empty).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Texts {
+    pub provider_department_id: i64,
+    pub customer_department_id: i64,
     pub works: String,
     pub change: String,
 }
@@ -285,12 +304,25 @@ pub async fn close(tx: &mut Tx, id: Option<i64>, now: i64) -> Result<Vec<i64>> {
     .await?))
 }
 
-/// The answers of a pulse, in an order that says nothing about when they came.
-pub async fn responses(db: &Db, pulse: i64) -> Result<Vec<Response>> {
+/// The answers of a pulse counted per pair, in the database: a pulse of thousands of
+/// answers reads a few hundred rows.
+pub async fn tallies(db: &Db, pulse: i64) -> Result<Vec<Tally>> {
     Ok(on_read!(db, |pool| sqlx::query_as(
-        "SELECT provider_department_id, customer_department_id, score, works, change \
-         FROM pulse_responses WHERE pulse_id = $1 \
-         ORDER BY provider_department_id, customer_department_id, score, works, change"
+        "SELECT provider_department_id, customer_department_id, COUNT(*) AS responses, \
+         SUM(score) AS score_sum FROM pulse_responses WHERE pulse_id = $1 \
+         GROUP BY provider_department_id, customer_department_id"
+    )
+    .bind(pulse)
+    .fetch_all(pool)
+    .await?))
+}
+
+/// The answers of a pulse that say something in words, in key order: the order of a
+/// hash, which says nothing about when they came or who gave them.
+pub async fn texts(db: &Db, pulse: i64) -> Result<Vec<Texts>> {
+    Ok(on_read!(db, |pool| sqlx::query_as(
+        "SELECT provider_department_id, customer_department_id, works, change \
+         FROM pulse_responses WHERE pulse_id = $1 AND (works <> '' OR change <> '')"
     )
     .bind(pulse)
     .fetch_all(pool)

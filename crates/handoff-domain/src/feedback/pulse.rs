@@ -54,13 +54,12 @@ pub fn disclose(threshold: u32, slices: &[Slice]) -> Disclosure {
     }
 }
 
-/// The mean of scores, to two decimals; `None` for none.
-pub fn mean(scores: &[i32]) -> Option<f64> {
-    if scores.is_empty() {
-        return None;
+/// The mean of `responses` scores summing to `sum`, to two decimals.
+pub fn mean(sum: i64, responses: u32) -> f64 {
+    if responses == 0 {
+        return 0.0;
     }
-    let sum: i64 = scores.iter().map(|s| i64::from(*s)).sum();
-    Some((sum as f64 / scores.len() as f64 * 100.0).round() / 100.0)
+    (sum as f64 / f64::from(responses) * 100.0).round() / 100.0
 }
 
 #[cfg(test)]
@@ -108,7 +107,7 @@ mod tests {
 
     #[test]
     fn means_round_to_two_decimals() {
-        assert_eq!(mean(&[]), None);
-        assert_eq!(mean(&[4, 5, 5]), Some(4.67));
+        assert_eq!(mean(0, 0), 0.0);
+        assert_eq!(mean(14, 3), 4.67);
     }
 }

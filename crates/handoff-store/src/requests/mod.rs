@@ -136,6 +136,18 @@ pub async fn get(db: &Db, id: i64, person: i64, department: i64) -> Result<(Requ
     .ok_or(StoreError::NotFound)
 }
 
+/// The newest requests that still need work, newest first (the demo resolves some).
+pub async fn latest_active(db: &Db, limit: i64) -> Result<Vec<Request>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM requests WHERE status NOT IN ('resolved', 'closed') \
+         ORDER BY id DESC LIMIT $1"
+    );
+    Ok(on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+}
+
 /// The requests filed on behalf of `parent`, oldest first.
 pub async fn children(db: &Db, parent: i64) -> Result<Vec<Request>> {
     let sql = format!("SELECT {COLUMNS} FROM requests WHERE parent_id = $1 ORDER BY id");

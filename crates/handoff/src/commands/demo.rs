@@ -44,6 +44,9 @@ pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
         .map_err(|e| anyhow::anyhow!("the demo's live requests: {e}"))?;
     summary.requests += requests;
     summary.comments += comments;
+    let (ratings, kudos, concerns, answers) = handoff_app::demo_feedback::fill(db, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo's feedback: {e}"))?;
     let admin = handoff_store::people::find_by_email(db, &summary.admin_email).await?;
     let token = handoff_store::tokens::create(db, admin.id, "demo", now).await?;
     // One hash for everyone: demo people share a known password.
@@ -52,6 +55,9 @@ pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
     eprintln!(
         "demo organisation: {} departments, {} people, {} services, {} requests, {} comments",
         summary.departments, summary.people, summary.services, summary.requests, summary.comments
+    );
+    eprintln!(
+        "feedback: {ratings} ratings, {kudos} kudos, {concerns} concerns, {answers} pulse answers"
     );
     eprintln!("API token for {}: {token}", summary.admin_email);
     eprintln!(
