@@ -43,13 +43,13 @@ const MAX_ID: i64 = (1 << 53) - 1;
 pub async fn raise(app: &App, actor: &Actor, command: RaiseConcern) -> ActionResult<Concern> {
     let mut errors = FieldErrors::new();
     let problem = text(&mut errors, "problem", &command.problem, TEXT_MAX);
-    let proposal = text(&mut errors, "proposal", &command.proposal, TEXT_MAX);
-    if proposal.is_empty() && errors.get("proposal").is_some() {
+    if command.proposal.trim().is_empty() {
         errors.add(
             "proposal",
             "propose a solution: a concern says what should change, not only what is wrong",
         );
     }
+    let proposal = text(&mut errors, "proposal", &command.proposal, TEXT_MAX);
     let about = command.about_department_id;
     if departments::get(&app.db, about).await.is_err() {
         errors.add("about_department_id", "no department has this id");

@@ -91,7 +91,9 @@ impl Settings {
 
 fn check_values(errors: &mut FieldErrors, values: &[String]) -> Vec<String> {
     let mut kept: Vec<String> = Vec::new();
-    if values.len() > MAX_VALUES {
+    if values.is_empty() {
+        errors.add("values", "list at least one value: every kudos carries one");
+    } else if values.len() > MAX_VALUES {
         errors.add("values", format!("at most {MAX_VALUES} values"));
     }
     for (i, value) in values.iter().enumerate() {
@@ -143,6 +145,11 @@ mod tests {
         let errors = s.changed(&change).unwrap_err();
         assert!(errors.get("values.1").is_some());
         assert!(errors.get("values.2").is_some());
+        let none = SettingsChange {
+            values: Some(Vec::new()),
+            ..Default::default()
+        };
+        assert!(s.changed(&none).unwrap_err().get("values").is_some());
         let change = SettingsChange {
             values: Some(vec![" Helpful ".into(), "Clear".into()]),
             ..Default::default()

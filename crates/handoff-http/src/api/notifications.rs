@@ -18,7 +18,8 @@ use crate::extract::QueryMap;
 pub struct NotificationJson {
     pub id: i64,
     pub request_id: Option<i64>,
-    /// `sla_warning`, `sla_breach`, `sla_escalation`.
+    /// `sla_warning`, `sla_breach`, `sla_escalation`, `rating_ask`, `low_rating`, `kudos`,
+    /// `concern`, `concern_warning`, `concern_escalation`, `pulse`.
     pub kind: String,
     pub message: String,
     #[schema(value_type = String, format = DateTime)]

@@ -250,7 +250,7 @@ both_engines! {
             "about_department_id": s.design, "problem": "Briefs come back with questions a week later.", "proposal": " "
         })).await;
         res.assert(StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.field_error("proposal").is_some());
+        assert!(res.field_error("proposal").unwrap().contains("solution"));
         let res = s.requester.post("/api/v1/concerns", json!({
             "about_department_id": s.marketing, "problem": "Us", "proposal": "Us"
         })).await;
