@@ -9,7 +9,7 @@ use handoff_domain::feedback::TEXT_MAX;
 use handoff_domain::feedback::rating::{self, Ask, LOW_SCORE, RatingRefused};
 use handoff_domain::validation::optional_text;
 use handoff_store::ratings::{self, NewAsk, Rating, RatingFilter};
-use handoff_store::requests::Request;
+use handoff_store::requests::{Relation, Request};
 use handoff_store::{Tx, departments, from_micros, people, settings, to_micros};
 use jiff::Timestamp;
 
@@ -142,6 +142,17 @@ pub struct RatingView {
 /// that held it. `None` when it was never resolved.
 pub async fn of_request(app: &App, actor: &Actor, id: i64) -> ActionResult<Option<RatingView>> {
     let (request, relation) = visible(app, actor, id).await?;
+    of_visible(app, actor, &request, relation).await
+}
+
+/// [`of_request`] for a request the caller has read and found visible to the actor.
+pub async fn of_visible(
+    app: &App,
+    actor: &Actor,
+    request: &Request,
+    relation: Relation,
+) -> ActionResult<Option<RatingView>> {
+    let id = request.id;
     let facts = request.facts(relation);
     let sees = actor.person_id == request.requester_id
         || actor.can_work(&facts)

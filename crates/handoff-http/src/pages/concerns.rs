@@ -12,7 +12,7 @@ use handoff_store::concerns::{Concern, ConcernFilter};
 use handoff_store::{departments, from_micros, people};
 
 use super::form::{PageId, Pairs};
-use super::{Choice, Frame, PageError, Viewer, format, refusal, render};
+use super::{Choice, Frame, PageError, Viewer, format, refusal, render, shown};
 use crate::AppState;
 
 pub struct ConcernLine {
@@ -110,10 +110,7 @@ async fn list_page(
         .filter(|d| d.id != viewer.actor.department_id)
         .map(|d| Choice::new(d.id.to_string(), d.name, d.id.to_string() == chosen))
         .collect();
-    let (status, error) = match error {
-        Some((s, m)) => (s, Some(m)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(error);
     let page = ConcernsPage {
         frame: Frame::new(viewer, "concerns"),
         lines: lines(state, viewer, &rows).await?,
@@ -215,10 +212,7 @@ async fn show_page(
     .into_iter()
     .flatten()
     .collect();
-    let (status, error) = match error {
-        Some((s, m)) => (s, Some(m)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(error);
     let page = ConcernPage {
         frame: Frame::new(viewer, "concerns"),
         proposal: c.proposal.clone(),

@@ -13,7 +13,7 @@ use handoff_store::people::PeopleFilter;
 use handoff_store::{departments, from_micros, people};
 
 use super::form::{PageId, Pairs};
-use super::{Choice, Frame, PageError, Viewer, format, refusal, render};
+use super::{Choice, Frame, PageError, Viewer, format, refusal, render, shown};
 use crate::AppState;
 
 const PAGE_SIZE: i64 = 50;
@@ -166,10 +166,7 @@ async fn feed_page(
         .iter()
         .map(|v| Choice::new(v.clone(), v.clone(), v == value))
         .collect();
-    let (status, error) = match error {
-        Some((status, message)) => (status, Some(message)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(error);
     let page = KudosPage {
         frame: Frame::new(viewer, "kudos"),
         cards,

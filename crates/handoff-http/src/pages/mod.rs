@@ -274,6 +274,14 @@ pub fn refusal(err: handoff_app::ActionError) -> Result<(StatusCode, String), Pa
     }
 }
 
+/// A form page's status and the refusal to show above its form, if any.
+pub fn shown(refused: Option<(StatusCode, String)>) -> (StatusCode, Option<String>) {
+    match refused {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
+    }
+}
+
 impl From<handoff_app::ActionError> for PageError {
     fn from(e: handoff_app::ActionError) -> Self {
         ApiError::from(e).into()

@@ -12,7 +12,7 @@ use handoff_app::pulses::{Answer, StartPulse};
 use handoff_store::{departments, from_micros, to_micros};
 
 use super::form::{PageId, Pairs};
-use super::{Choice, Frame, PageError, Viewer, format, refusal, render};
+use super::{Choice, Frame, PageError, Viewer, format, refusal, render, shown};
 use crate::AppState;
 
 pub struct PulseLine {
@@ -99,10 +99,7 @@ async fn list_page(
         .checked_add(jiff::Span::new().days(14))
         .map(|d| d.to_string())
         .unwrap_or_default();
-    let (status, error) = match error {
-        Some((s, m)) => (s, Some(m)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(error);
     let page = PulsesPage {
         frame: Frame::new(viewer, "pulses"),
         lines,
@@ -222,10 +219,7 @@ async fn show_page(
             change: r.change,
         })
         .collect();
-    let (status, error) = match error {
-        Some((s, m)) => (s, Some(m)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(error);
     let page = PulsePage {
         frame: Frame::new(viewer, "pulses"),
         id,

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use handoff_app::ActionError;
 use handoff_app::ratings::Rate;
 use handoff_store::from_micros;
+use handoff_store::requests::{Relation, Request};
 
 use super::form::{PageId, Pairs};
 use super::{PageError, Viewer, format, refusal};
@@ -25,9 +26,12 @@ pub struct RatingSection {
 pub async fn section(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    request: &Request,
+    relation: Relation,
 ) -> Result<Option<RatingSection>, PageError> {
-    let view = match handoff_app::ratings::of_request(&state.app, &viewer.actor, id).await {
+    let view = match handoff_app::ratings::of_visible(&state.app, &viewer.actor, request, relation)
+        .await
+    {
         Ok(Some(view)) => view,
         Ok(None) | Err(ActionError::Forbidden(_)) => return Ok(None),
         Err(e) => return Err(e.into()),

@@ -234,7 +234,7 @@ pub(super) async fn page(
             .then_some(entries.as_slice()),
     };
     let handoffs = super::handoffs::view(state, actor, &request, known, &viewer.zone).await?;
-    let rating = super::ratings::section(state, viewer, id).await?;
+    let rating = super::ratings::section(state, viewer, &request, relation).await?;
     let scores = super::ratings::scores(rating.as_ref().map_or(0, |r| r.score));
 
     let page = RequestPage {
