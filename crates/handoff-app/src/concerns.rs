@@ -281,6 +281,17 @@ pub async fn alarms(app: &App) -> ActionResult<ConcernAlarms> {
     let now = app.clock.now();
     let at = to_micros(now);
     let mut out = ConcernAlarms::default();
+    // Anonymous concerns are announced once their day is over in every time zone.
+    let today = TimeZone::UTC
+        .to_datetime(
+            now.checked_sub(jiff::SignedDuration::from_hours(14))
+                .unwrap_or(now),
+        )
+        .date()
+        .to_string();
+    if !concerns::anything_due(&app.db, at, &today).await? {
+        return Ok(out);
+    }
     loop {
         let mut tx = app.db.begin().await?;
         let due = concerns::claim_due(&mut tx, at, BATCH).await?;
@@ -320,14 +331,6 @@ pub async fn alarms(app: &App) -> ActionResult<ConcernAlarms> {
             break;
         }
     }
-    // Anonymous concerns are announced once their day is over everywhere (UTC+14).
-    let today = TimeZone::UTC
-        .to_datetime(
-            now.checked_sub(jiff::SignedDuration::from_hours(14))
-                .unwrap_or(now),
-        )
-        .date()
-        .to_string();
     loop {
         let mut tx = app.db.begin().await?;
         let waiting = concerns::claim_unannounced(&mut tx, &today, BATCH).await?;

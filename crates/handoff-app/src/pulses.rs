@@ -170,8 +170,12 @@ pub async fn close(app: &App, actor: &Actor, id: i64) -> ActionResult<PulseScope
 
 /// Closes the pulses whose time has come, erasing their secrets (the worker's pass).
 pub async fn close_due(app: &App) -> ActionResult<Vec<i64>> {
+    let now = to_micros(app.clock.now());
+    if !pulses::any_to_close(&app.db, now).await? {
+        return Ok(Vec::new());
+    }
     let mut tx = app.db.begin().await?;
-    let closed = pulses::close(&mut tx, None, to_micros(app.clock.now())).await?;
+    let closed = pulses::close(&mut tx, None, now).await?;
     tx.commit().await?;
     Ok(closed)
 }

@@ -213,3 +213,17 @@ pub async fn waiting_counts(db: &Db, departments: &[i64]) -> Result<Vec<(i64, i6
         .fetch_all(pool)
         .await?))
 }
+
+/// Whether any concern has an alarm due by `now` or waits to be announced (raised
+/// before `day`): read first, so that an idle worker takes no write lock.
+pub async fn anything_due(db: &Db, now: i64, day: &str) -> Result<bool> {
+    let found: Option<i64> = on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM concerns WHERE (next_alarm_at IS NOT NULL AND next_alarm_at <= $1) \
+         OR (NOT announced AND raised_on < $2) LIMIT 1"
+    )
+    .bind(now)
+    .bind(day)
+    .fetch_optional(pool)
+    .await?);
+    Ok(found.is_some())
+}

@@ -345,3 +345,15 @@ pub async fn previous(db: &Db, pulse: &Pulse, provider: i64) -> Result<Option<i6
     .fetch_optional(pool)
     .await?))
 }
+
+/// Whether a pulse's closing time has come and it is not closed yet: read first, so that
+/// an idle worker takes no write lock.
+pub async fn any_to_close(db: &Db, now: i64) -> Result<bool> {
+    let found: Option<i64> = on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM pulses WHERE closed_at IS NULL AND closes_at <= $1 LIMIT 1"
+    )
+    .bind(now)
+    .fetch_optional(pool)
+    .await?);
+    Ok(found.is_some())
+}

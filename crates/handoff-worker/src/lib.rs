@@ -1,5 +1,6 @@
-//! Handoff's background work, on a timer: each step raises the SLA alarms that came due
-//! and runs the queued jobs ([`handoff_app::jobs::step`]). Tests call [`run_once`] step by
+//! Handoff's background work, on a timer: each step raises the SLA alarms that came due,
+//! runs the queued jobs, warns of and escalates concerns and closes pulses
+//! ([`handoff_app::jobs::step`]). Tests call [`run_once`] step by
 //! step with a manual clock. Work is claimed in the database, so several servers can
 //! run it side by side and each piece happens once.
 
@@ -26,11 +27,20 @@ pub async fn run(app: App, every: Duration) {
             () = app.job_queued() => {}
         }
         match step(&app).await {
-            Ok(done) if !done.fired.is_empty() || done.jobs_done + done.jobs_failed > 0 => {
+            Ok(done)
+                if !done.fired.is_empty()
+                    || done.jobs_done + done.jobs_failed > 0
+                    || done.concerns != Default::default()
+                    || !done.pulses_closed.is_empty() =>
+            {
                 tracing::info!(
                     alarms = done.fired.len(),
                     jobs_done = done.jobs_done,
                     jobs_failed = done.jobs_failed,
+                    concerns_warned = done.concerns.warned.len(),
+                    concerns_escalated = done.concerns.escalated.len(),
+                    concerns_announced = done.concerns.announced,
+                    pulses_closed = done.pulses_closed.len(),
                     "background work done"
                 )
             }
