@@ -76,10 +76,7 @@ pub async fn week(
         (&monday.to_string(), &next.to_string()),
     )
     .await?;
-    let concerns_waiting = handoff_store::concerns::waiting_counts(&app.db, &[department])
-        .await?
-        .first()
-        .map_or(0, |(_, n)| *n);
+    let concerns_waiting = handoff_store::concerns::waiting(&app.db, department).await?;
     let mut shown = Vec::new();
     for pulse in digest::pulses_closed(&app.db, department, window.0, window.1).await? {
         let results = pulses::results(app, actor, pulse).await;

@@ -197,21 +197,15 @@ pub async fn claim_unannounced(tx: &mut Tx, day: &str, limit: i64) -> Result<Vec
         .await?))
 }
 
-/// How many concerns about each of `departments` wait on an answer.
-pub async fn waiting_counts(db: &Db, departments: &[i64]) -> Result<Vec<(i64, i64)>> {
-    if departments.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<String> = departments.iter().map(i64::to_string).collect();
-    let select = format!(
-        "SELECT about_department_id, COUNT(*) FROM concerns \
-         WHERE state IN ('raised', 'acknowledged', 'reopened') \
-         AND about_department_id IN ({}) GROUP BY about_department_id",
-        ids.join(", ")
-    );
-    Ok(on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(select))
-        .fetch_all(pool)
-        .await?))
+/// How many concerns about `department` wait on an answer.
+pub async fn waiting(db: &Db, department: i64) -> Result<i64> {
+    Ok(on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM concerns WHERE about_department_id = $1 \
+         AND state IN ('raised', 'acknowledged', 'reopened')"
+    )
+    .bind(department)
+    .fetch_one(pool)
+    .await?))
 }
 
 /// Whether any concern has an alarm due by `now` or waits to be announced (raised

@@ -245,7 +245,6 @@ pub async fn answered(db: &Db, pulse: i64, keys: &[Vec<u8>]) -> Result<Vec<Vec<u
 
 /// Writes an answer, replacing an earlier one under the same key, if the pulse is
 /// still open at `now`; returns whether it was written.
-#[allow(clippy::too_many_arguments)]
 pub async fn answer(
     tx: &mut Tx,
     pulse: i64,

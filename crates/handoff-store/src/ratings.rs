@@ -121,12 +121,10 @@ pub async fn rate(tx: &mut Tx, id: i64, score: i32, comment: &str, at: i64) -> R
     .await?
     .rows_affected());
     let select = format!("SELECT {COLUMNS} FROM ratings r WHERE r.id = $1");
-    let found: Option<Rating> = on_tx!(tx, |conn| sqlx::query_as(sqlx::AssertSqlSafe(
-        select.clone()
-    ))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?);
+    let found: Option<Rating> = on_tx!(tx, |conn| sqlx::query_as(sqlx::AssertSqlSafe(select))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?);
     found.ok_or(StoreError::NotFound)
 }
 
