@@ -116,6 +116,8 @@ pub async fn save(
                 "the department already has a calendar by this name",
             )
         })?;
+    // Deliverables due in this calendar move with it: the worker writes them again.
+    handoff_store::deliverables::reschedule(&mut tx, &users, handoff_store::to_micros(now)).await?;
     crate::sla::schedule_recompute(
         app,
         &mut tx,
@@ -147,6 +149,8 @@ pub async fn change_department(
             crate::error::unique_as_field(e, "handle", "is taken by another department")
         })?;
     if changes.calendar_id.is_some() {
+        handoff_store::deliverables::reschedule(&mut tx, &[id], handoff_store::to_micros(now))
+            .await?;
         crate::sla::schedule_recompute(
             app,
             &mut tx,

@@ -47,15 +47,19 @@ pub struct Step {
     pub concerns: crate::concerns::ConcernAlarms,
     /// Pulses closed because their time came.
     pub pulses_closed: Vec<i64>,
+    /// Deliverables' occurrences written ahead, warned about and turned late.
+    pub deliverables: crate::deliverables::DeliverableWork,
 }
 
 /// Raises every SLA alarm due by now, then runs every job due by now; then the
-/// feedback's timed work: concerns' alarms and announcements, pulses that close.
+/// feedback's timed work: concerns' alarms and announcements, pulses that close; and the
+/// deliverables' occurrences written ahead, warned about and turned late.
 #[tracing::instrument(name = "worker_step", skip_all, level = "debug")]
 pub async fn step(app: &App) -> ActionResult<Step> {
     let mut out = Step {
         concerns: crate::concerns::alarms(app).await?,
         pulses_closed: crate::pulses::close_due(app).await?,
+        deliverables: crate::deliverables::work(app).await?,
         ..Step::default()
     };
     let mut raised = Vec::new();
@@ -256,6 +260,7 @@ async fn tell(
         .map(|(person, escalated)| {
             let (kind, message) = message(alarm, target, request_id, &request.subject, *escalated);
             NewNotification {
+                occurrence: None,
                 person_id: *person,
                 request_id: Some(request_id),
                 kind,

@@ -148,6 +148,7 @@ pub(crate) async fn on_child_moved(
         }
         if let Some(assignee) = parent.assignee_id {
             let told = NewNotification {
+                occurrence: None,
                 person_id: assignee,
                 request_id: Some(parent_id),
                 kind: "links_resolved",

@@ -3,7 +3,7 @@
 use handoff_store::Tx;
 use handoff_store::notifications::{self, NewNotification};
 
-/// Rows per statement: 5 values a row, well within SQLite's bound parameters.
+/// Rows per statement: 7 values a row, well within SQLite's bound parameters.
 const CHUNK: usize = 1_000;
 
 /// Tells each of `people` (once each) the same `message`.
@@ -11,6 +11,31 @@ pub(crate) async fn tell(
     tx: &mut Tx,
     people: &[i64],
     request_id: Option<i64>,
+    kind: &'static str,
+    message: &str,
+    at: i64,
+) -> handoff_store::Result<()> {
+    write(tx, people, request_id, None, kind, message, at).await
+}
+
+/// Tells each of `people` (once each) the same `message` about an occurrence of a
+/// deliverable, `(deliverable, occurrence)`.
+pub(crate) async fn tell_about_occurrence(
+    tx: &mut Tx,
+    people: &[i64],
+    occurrence: (i64, i64),
+    kind: &'static str,
+    message: &str,
+    at: i64,
+) -> handoff_store::Result<()> {
+    write(tx, people, None, Some(occurrence), kind, message, at).await
+}
+
+async fn write(
+    tx: &mut Tx,
+    people: &[i64],
+    request_id: Option<i64>,
+    occurrence: Option<(i64, i64)>,
     kind: &'static str,
     message: &str,
     at: i64,
@@ -24,6 +49,7 @@ pub(crate) async fn tell(
             .map(|person| NewNotification {
                 person_id: *person,
                 request_id,
+                occurrence,
                 kind,
                 message: message.to_owned(),
             })

@@ -232,6 +232,7 @@ pub async fn transfer(
 
     if saved.requester_id != actor.person_id {
         let told = NewNotification {
+            occurrence: None,
             person_id: saved.requester_id,
             request_id: Some(id),
             kind: "transferred",

@@ -4,6 +4,8 @@
 pub mod access;
 pub mod calendar;
 pub mod clock;
+pub mod deliverable;
+pub mod dependency;
 pub mod feedback;
 pub mod form;
 pub mod job;

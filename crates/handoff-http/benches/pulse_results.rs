@@ -19,7 +19,7 @@ use handoff_domain::org::Role;
 use handoff_http::AppState;
 use handoff_store::departments::{self, NewDepartment};
 use handoff_store::people::{self, NewPerson};
-use handoff_store::{Db, PoolSize, tokens};
+use handoff_store::tokens;
 use http_body_util::BodyExt;
 use jiff::{SignedDuration, Timestamp};
 use tower::ServiceExt;
@@ -31,27 +31,8 @@ const CALLS: usize = 200;
 
 #[tokio::main]
 async fn main() {
-    let engine = std::env::var("BENCH_ENGINE").unwrap_or_else(|_| "sqlite".to_owned());
-    let dir = tempfile::tempdir().expect("temp dir");
-    let scratch = match engine.as_str() {
-        "postgres" => Some(
-            handoff_test_support::ScratchDatabase::create(
-                &handoff_test_support::test_server(),
-                "handoff_bench",
-            )
-            .await
-            .expect("PostgreSQL"),
-        ),
-        _ => None,
-    };
-    let url = match &scratch {
-        Some(s) => s.url.clone(),
-        None => format!("sqlite://{}", dir.path().join("bench.db").display()),
-    };
-    let db = Db::connect(&url, PoolSize { max_connections: 8 })
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
+    let bench = handoff_test_support::BenchDatabase::open().await;
+    let (db, engine) = (bench.db.clone(), bench.engine.clone());
     let start: Timestamp = "2026-11-02T09:00:00Z".parse().unwrap();
     let clock = Arc::new(ManualClock::new(start));
     let app = App::new(db.clone(), clock.clone());
@@ -185,8 +166,5 @@ async fn main() {
         at(0.99),
         took[took.len() - 1]
     );
-    db.close().await;
-    if let Some(s) = scratch {
-        s.drop().await;
-    }
+    bench.close().await;
 }

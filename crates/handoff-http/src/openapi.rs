@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
         (name = "departments"), (name = "people"), (name = "services"), (name = "requests"),
         (name = "calendars"), (name = "notifications"), (name = "reports"),
         (name = "feedback", description = "Satisfaction ratings, relationship pulses, concerns, kudos and the organisation's settings for them"),
+        (name = "dependencies", description = "Who depends on whom for what, recurring deliverables and their occurrences, calendar feeds"),
         (name = "jobs", description = "The background job queue, for administrators"),
         (name = "health")
     )

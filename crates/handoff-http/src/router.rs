@@ -16,9 +16,9 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{
-    calendars, comments, concerns, departments, digest, handoffs, health, history, jobs, kudos, me,
-    notifications, people, pulses, ratings, reports, request_sla, requests, services, settings,
-    sla, watchers,
+    calendars, comments, concerns, deliverables, departments, dependencies, digest, handoffs,
+    health, history, jobs, kudos, me, notifications, people, pulses, ratings, reports, request_sla,
+    requests, services, settings, sla, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
@@ -72,6 +72,22 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(kudos::give, kudos::list))
         .routes(routes!(kudos::feature))
         .routes(routes!(kudos::stories))
+        .routes(routes!(dependencies::propose, dependencies::list))
+        .routes(routes!(dependencies::get, dependencies::amend))
+        .routes(routes!(dependencies::agree))
+        .routes(routes!(dependencies::retire))
+        .routes(routes!(dependencies::internal_customers))
+        .routes(routes!(deliverables::create, deliverables::list))
+        .routes(routes!(deliverables::get))
+        .routes(routes!(deliverables::occurrences))
+        .routes(routes!(deliverables::rates))
+        .routes(routes!(deliverables::pair_rates))
+        .routes(routes!(deliverables::occurrence))
+        .routes(routes!(deliverables::deliver))
+        .routes(routes!(deliverables::review))
+        .routes(routes!(deliverables::new_feed_key))
+        .routes(routes!(deliverables::department_feed))
+        .routes(routes!(deliverables::person_feed))
         .routes(routes!(digest::get))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))

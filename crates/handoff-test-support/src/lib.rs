@@ -163,3 +163,51 @@ mod tests {
         );
     }
 }
+
+/// A migrated database for an in-process measurement: SQLite in a temporary folder, or
+/// with `BENCH_ENGINE=postgres` a scratch database on [`test_server`].
+pub struct BenchDatabase {
+    pub db: Db,
+    /// `sqlite` or `postgres`, as the figures are labelled.
+    pub engine: String,
+    scratch: Option<ScratchDatabase>,
+    _dir: tempfile::TempDir,
+}
+
+impl BenchDatabase {
+    /// Panics when it cannot: it serves measurements, not the application.
+    pub async fn open() -> BenchDatabase {
+        let engine = std::env::var("BENCH_ENGINE").unwrap_or_else(|_| "sqlite".to_owned());
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let scratch = match engine.as_str() {
+            "postgres" => Some(
+                ScratchDatabase::create(&test_server(), "handoff_bench")
+                    .await
+                    .expect("a scratch database on PostgreSQL"),
+            ),
+            _ => None,
+        };
+        let url = match &scratch {
+            Some(s) => s.url.clone(),
+            None => format!("sqlite://{}", dir.path().join("bench.db").display()),
+        };
+        let db = Db::connect(&url, PoolSize { max_connections: 8 })
+            .await
+            .expect("connect");
+        db.migrate().await.expect("migrate");
+        BenchDatabase {
+            db,
+            engine,
+            scratch,
+            _dir: dir,
+        }
+    }
+
+    /// Closes the connections and drops a scratch database.
+    pub async fn close(self) {
+        self.db.close().await;
+        if let Some(s) = self.scratch {
+            s.drop().await;
+        }
+    }
+}

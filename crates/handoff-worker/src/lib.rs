@@ -31,7 +31,8 @@ pub async fn run(app: App, every: Duration) {
                 if !done.fired.is_empty()
                     || done.jobs_done + done.jobs_failed > 0
                     || done.concerns != Default::default()
-                    || !done.pulses_closed.is_empty() =>
+                    || !done.pulses_closed.is_empty()
+                    || done.deliverables != Default::default() =>
             {
                 tracing::info!(
                     alarms = done.fired.len(),
@@ -41,6 +42,9 @@ pub async fn run(app: App, every: Duration) {
                     concerns_escalated = done.concerns.escalated.len(),
                     concerns_announced = done.concerns.announced,
                     pulses_closed = done.pulses_closed.len(),
+                    occurrences_written = done.deliverables.written,
+                    occurrences_warned = done.deliverables.warned.len(),
+                    occurrences_late = done.deliverables.late.len(),
                     "background work done"
                 )
             }

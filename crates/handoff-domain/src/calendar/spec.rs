@@ -192,6 +192,21 @@ impl Calendar {
         &self.tz
     }
 
+    /// Whether `date` counts as a business day: its weekday has working time and no
+    /// holiday closes the whole date. A partial holiday (an afternoon off) leaves it a
+    /// business day, even when it happens to close all of that day's working time, so
+    /// that "the 3rd business day" does not shift because of a shortened day.
+    pub fn is_business_day(&self, date: Date) -> bool {
+        let weekday = usize::from(date.weekday().to_monday_zero_offset().unsigned_abs());
+        if self.week[weekday].is_empty() {
+            return false;
+        }
+        !self
+            .closures
+            .get(&date)
+            .is_some_and(|closed| closed.iter().any(|r| r.start == 0 && r.end == DAY_SECONDS))
+    }
+
     /// The working ranges of `date` in seconds since local midnight, holidays removed.
     pub(crate) fn open_ranges(&self, date: Date, weekday: usize) -> Vec<DayRange> {
         let week = &self.week[weekday];

@@ -3,7 +3,9 @@
 pub mod calendars;
 pub mod comments;
 pub mod concerns;
+pub mod deliverables;
 pub mod departments;
+pub mod dependencies;
 pub mod digest;
 pub mod handoffs;
 pub mod health;

@@ -18,8 +18,12 @@ use crate::extract::QueryMap;
 pub struct NotificationJson {
     pub id: i64,
     pub request_id: Option<i64>,
+    /// The deliverable and occurrence a `deliverable_warning` or `deliverable_late` is about.
+    pub deliverable_id: Option<i64>,
+    pub occurrence_id: Option<i64>,
     /// `sla_warning`, `sla_breach`, `sla_escalation`, `rating_ask`, `low_rating`, `kudos`,
-    /// `concern`, `concern_warning`, `concern_escalation`, `pulse`.
+    /// `concern`, `concern_warning`, `concern_escalation`, `pulse`, `dependency`,
+    /// `deliverable_warning`, `deliverable_late`, `deliverable_problem`.
     pub kind: String,
     pub message: String,
     #[schema(value_type = String, format = DateTime)]
@@ -33,6 +37,8 @@ impl From<Notification> for NotificationJson {
         Self {
             id: n.id,
             request_id: n.request_id,
+            deliverable_id: n.deliverable_id,
+            occurrence_id: n.occurrence_id,
             kind: n.kind,
             message: n.message,
             created_at: time(n.created_at),

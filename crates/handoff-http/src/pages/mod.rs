@@ -7,7 +7,9 @@ mod asks;
 mod calendars;
 mod catalog;
 mod concerns;
+mod deliverables;
 mod departments;
+mod dependencies;
 mod form;
 mod format;
 mod handoffs;
@@ -81,6 +83,18 @@ pub fn routes() -> Router<AppState> {
         .route("/pulses/{id}", get(pulses::show))
         .route("/pulses/{id}/responses", post(pulses::answer))
         .route("/pulses/{id}/close", post(pulses::close))
+        .route("/dependencies", get(dependencies::register))
+        .route("/dependencies/{id}", get(dependencies::show))
+        .route("/dependencies/{id}/{move}", post(dependencies::apply))
+        .route("/internal-customers", get(dependencies::mine))
+        .route(
+            "/people/{id}/internal-customers",
+            get(dependencies::of_person),
+        )
+        .route("/deliverables/{id}", get(deliverables::show))
+        .route("/occurrences/{id}", get(deliverables::occurrence))
+        .route("/occurrences/{id}/deliver", post(deliverables::deliver))
+        .route("/occurrences/{id}/review", post(deliverables::review))
         .route("/departments/{id}", get(departments::show))
         .route("/departments/{id}/digest", get(departments::digest))
         .route("/people/{id}", get(departments::person))

@@ -43,6 +43,12 @@ both_engines! {
             "/api/v1/pulses/{id}/responses", "/api/v1/pulses/{id}/results", "/api/v1/concerns",
             "/api/v1/concerns/{id}", "/api/v1/concerns/{id}/answer", "/api/v1/kudos",
             "/api/v1/kudos/{id}/feature", "/api/v1/stories", "/api/v1/departments/{id}/digest",
+            "/api/v1/dependencies", "/api/v1/dependencies/{id}", "/api/v1/dependencies/{id}/agree",
+            "/api/v1/dependencies/{id}/retire", "/api/v1/people/{id}/internal-customers",
+            "/api/v1/deliverables", "/api/v1/deliverables/{id}/occurrences",
+            "/api/v1/occurrences/{id}", "/api/v1/occurrences/{id}/deliver",
+            "/api/v1/occurrences/{id}/review", "/api/v1/deliverables/{id}/rates",
+            "/api/v1/departments/{id}/deliverables.ics", "/api/v1/people/{id}/deliverables.ics",
         ] {
             assert!(paths.contains_key(path), "missing {path}");
         }

@@ -5,6 +5,7 @@ mod support;
 
 mod basics;
 mod clocks;
+mod dependencies;
 mod feedback;
 mod handoffs;
 mod jobs;

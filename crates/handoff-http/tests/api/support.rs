@@ -316,6 +316,24 @@ impl Client {
         Res { status, body }
     }
 
+    /// A GET whose answer is not JSON (a calendar feed, a CSV file): status and text.
+    #[allow(dead_code)]
+    pub async fn text(&self, path: &str) -> (StatusCode, String) {
+        let mut request = Request::builder().method(Method::GET).uri(path);
+        if let Some(token) = &self.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     pub async fn get(&self, path: &str) -> Res {
         self.send(Method::GET, path, None).await
     }

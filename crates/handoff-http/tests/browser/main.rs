@@ -1072,3 +1072,118 @@ async fn a_pulse_is_answered_and_a_concern_raised_and_answered_in_the_browser() 
     person.web.clone().quit().await.unwrap();
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dependency_is_agreed_and_a_deliverable_delivered_and_reviewed_in_the_browser() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let s = app.scene().await;
+    let marketing_manager = app.manager(s.marketing).await;
+    let res = marketing_manager
+        .post(
+            "/api/v1/dependencies",
+            json!({
+                "customer_department_id": s.marketing, "provider_department_id": s.design,
+                "what": "campaign artwork", "criticality": "critical",
+                "customer_owner_id": s.requester.person_id, "provider_owner_id": s.designer.person_id,
+                "expectation": "Artwork for every campaign two weeks before its launch",
+                "service_ids": [s.service]
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    let dependency = res.id();
+    let res = s
+        .design_manager
+        .post(
+            "/api/v1/deliverables",
+            json!({
+                "provider_department_id": s.design, "customer_department_id": s.marketing,
+                "name": "Campaign calendar", "rrule": "FREQ=WEEKLY;BYDAY=MO",
+                "due_time": "10:00", "starts_on": "2026-11-01", "dependency_id": dependency,
+                "provider_owner_id": s.designer.person_id, "customer_owner_id": s.requester.person_id
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    let deliverable = res.id();
+    app.signed_in(&s.design_manager).await;
+    app.signed_in(&s.designer).await;
+    app.signed_in(&s.requester).await;
+    let (_driver, person) = open_browser(&app).await;
+
+    // Design's manager finds the proposal in the register and agrees it.
+    person
+        .sign_in(&email(&app, s.design_manager.person_id).await)
+        .await;
+    person.open("/dependencies?criticality=critical").await;
+    assert!(
+        person
+            .text("#dependencies")
+            .await
+            .contains("campaign artwork")
+    );
+    person.follow("#dependencies td[data-label=For] a").await;
+    assert_eq!(person.text("#dependency-state").await, "Proposed");
+    person.follow("#agree").await;
+    assert_eq!(person.text("#dependency-state").await, "Agreed");
+    person.sign_out().await;
+
+    // The designer sees Marketing among their internal customers, with this morning's
+    // calendar late, and delivers it.
+    person
+        .sign_in(&email(&app, s.designer.person_id).await)
+        .await;
+    person.open("/internal-customers").await;
+    let customers = person.text("#customers").await;
+    assert!(customers.contains("MARKETING"), "{customers}");
+    assert!(customers.contains("you answer for it"), "{customers}");
+    assert!(customers.contains("late"), "{customers}");
+    person
+        .follow("#customers td[data-label=\"Owed next\"] a")
+        .await;
+    assert_eq!(person.text("#occurrence-state").await, "Late");
+    person.follow("#deliver").await;
+    // A link or a note is required: the form says so.
+    assert!(person.text("#occurrence-error").await.contains("link"));
+    person
+        .type_into("#deliver-link", "https://files.example.org/calendar.pdf")
+        .await;
+    person.follow("#deliver").await;
+    assert_eq!(person.text("#occurrence-state").await, "Delivered");
+    let occurrence = person.path().await;
+    person.sign_out().await;
+
+    // The requester flags a problem with it.
+    person
+        .sign_in(&email(&app, s.requester.person_id).await)
+        .await;
+    person.open(&occurrence).await;
+    person.click("#review-problem").await;
+    person
+        .type_into("#review-note", "The fair is missing.")
+        .await;
+    person.follow("#review").await;
+    assert!(
+        person
+            .text("#occurrence-review")
+            .await
+            .contains("Problem flagged")
+    );
+    assert!(
+        person
+            .text("#occurrence-history")
+            .await
+            .contains("The fair is missing.")
+    );
+    person.open(&format!("/deliverables/{deliverable}")).await;
+    assert_eq!(person.text("#rate-accurate").await, "0 %");
+    person
+        .open(&format!(
+            "/people/{}/internal-customers",
+            s.requester.person_id
+        ))
+        .await;
+    assert!(person.text("#providers").await.contains("DESIGN"));
+    person.web.clone().quit().await.unwrap();
+    app.cleanup().await;
+}

@@ -167,3 +167,30 @@ pub async fn open_children(tx: &mut crate::Tx, parent: i64) -> Result<i64> {
     .fetch_one(conn)
     .await?))
 }
+
+/// Open requests (not resolved or closed, and not confidential) between departments,
+/// counted per `(provider, requester department)`: those `department` provides when
+/// `as_provider`, else those it filed.
+pub async fn open_between(
+    db: &Db,
+    department: i64,
+    as_provider: bool,
+) -> Result<Vec<(i64, i64, i64)>> {
+    let side = if as_provider {
+        "provider_department_id"
+    } else {
+        "requester_department_id"
+    };
+    let select = format!(
+        "SELECT provider_department_id, requester_department_id, COUNT(*) FROM requests \
+         WHERE {side} = $1 AND NOT confidential \
+         AND status IN ('new', 'open', 'in_progress', 'waiting_on_customer', 'reopened') \
+         GROUP BY provider_department_id, requester_department_id"
+    );
+    Ok(on_read!(db, |pool| sqlx::query_as(sqlx::AssertSqlSafe(
+        select
+    ))
+    .bind(department)
+    .fetch_all(pool)
+    .await?))
+}

@@ -47,6 +47,9 @@ pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
     let (ratings, kudos, concerns, answers) = handoff_app::demo_feedback::fill(db, now)
         .await
         .map_err(|e| anyhow::anyhow!("the demo's feedback: {e}"))?;
+    let (dependencies, deliverables, deliveries) = handoff_app::demo_dependencies::fill(db, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo's dependencies: {e}"))?;
     let admin = handoff_store::people::find_by_email(db, &summary.admin_email).await?;
     let token = handoff_store::tokens::create(db, admin.id, "demo", now).await?;
     // One hash for everyone: demo people share a known password.
@@ -58,6 +61,9 @@ pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
     );
     eprintln!(
         "feedback: {ratings} ratings, {kudos} kudos, {concerns} concerns, {answers} pulse answers"
+    );
+    eprintln!(
+        "dependencies: {dependencies}, with {deliverables} recurring deliverables and {deliveries} deliveries"
     );
     eprintln!("API token for {}: {token}", summary.admin_email);
     eprintln!(
