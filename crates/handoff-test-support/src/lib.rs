@@ -146,24 +146,6 @@ fn with_database(server: &str, database: &str) -> String {
     format!("{scheme}://{host}/{database}{query}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn urls_keep_their_server_and_parameters() {
-        assert_eq!(
-            with_database("postgres://u@h:5/postgres", "x"),
-            "postgres://u@h:5/x"
-        );
-        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
-        assert_eq!(
-            with_database("postgresql://h/db?sslmode=disable", "x"),
-            "postgresql://h/x?sslmode=disable"
-        );
-    }
-}
-
 /// A migrated database for an in-process measurement: SQLite in a temporary folder, or
 /// with `BENCH_ENGINE=postgres` a scratch database on [`test_server`].
 pub struct BenchDatabase {
@@ -209,5 +191,23 @@ impl BenchDatabase {
         if let Some(s) = self.scratch {
             s.drop().await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn urls_keep_their_server_and_parameters() {
+        assert_eq!(
+            with_database("postgres://u@h:5/postgres", "x"),
+            "postgres://u@h:5/x"
+        );
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+        assert_eq!(
+            with_database("postgresql://h/db?sslmode=disable", "x"),
+            "postgresql://h/x?sslmode=disable"
+        );
     }
 }

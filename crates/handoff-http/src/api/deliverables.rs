@@ -233,7 +233,7 @@ const WINDOW_DAYS: i64 = 90;
 #[utoipa::path(get, path = "/api/v1/deliverables/{id}/occurrences", tag = "dependencies",
     params(("id" = i64, Path),
            ("from" = Option<String>, Query, description = "RFC 3339; default 90 days ago"),
-           ("to" = Option<String>, Query, description = "RFC 3339, exclusive; default 90 days ahead")),
+           ("to" = Option<String>, Query, description = "RFC 3339, exclusive; default 90 days ahead. At most 1,000 occurrences are listed, the earliest; narrow the window for more")),
     responses((status = 200, body = OccurrencesJson), (status = 404, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn occurrences(
@@ -611,8 +611,9 @@ async fn ics(state: &AppState, title: &str, found: Vec<Upcoming>) -> Result<Resp
                 u.name,
                 u.occurrence_id
             ))
+            // A due time, not a stretch of time: without DTEND the event ends where it
+            // starts (RFC 5545, 3.6.1).
             .starts(utc(u.due_at))
-            .ends(utc(u.due_at))
             .timestamp(utc(handoff_store::to_micros(state.clock.now())))
             .done();
         calendar.push(event);
