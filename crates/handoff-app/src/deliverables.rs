@@ -14,9 +14,10 @@ use handoff_domain::access::Actor;
 use handoff_domain::calendar::{Calendar, CalendarSpec, WeekSpec};
 use handoff_domain::deliverable::Schedule;
 use handoff_domain::deliverable::occurrence::{
-    DEFAULT_WARN_MINUTES, MAX_WARN_MINUTES, OccurrenceState, first_alarm,
+    DEFAULT_WARN_MINUTES, MAX_WARN_MINUTES, OccurrenceAlarm, OccurrenceState, first_alarm,
 };
 use handoff_domain::dependency::{DependencyState, NAME_MAX, TEXT_MAX};
+use handoff_domain::job::Work;
 use handoff_domain::validation::{optional_text, text};
 use handoff_store::deliverables::{
     self, Deliverable, DeliverableFilter, NewEvent, NewOccurrence, Occurrence, RateCounts,
@@ -560,7 +561,8 @@ pub struct DeliverableWork {
 const BATCH: i64 = 1_000;
 
 /// The worker's pass: writes occurrences ahead where a schedule's reach runs short, then
-/// warns and escalates the occurrences whose moments came.
+/// records the warnings and late notices whose moments came, each with a job that tells
+/// the people concerned (run by the same step's job loop).
 pub async fn work(app: &App) -> ActionResult<DeliverableWork> {
     let mut out = DeliverableWork::default();
     extend(app, &mut out).await?;
@@ -633,11 +635,9 @@ async fn alarms(app: &App, out: &mut DeliverableWork) -> ActionResult<()> {
         let due = deliverables::claim_alarms(&mut tx, at, BATCH).await?;
         let done = (due.len() as i64) < BATCH;
         for mut o in due {
-            let d = deliverables::get(&app.db, o.deliverable_id).await?;
-            let about = (d.id, o.id);
-            let when = from_micros(o.due_at).strftime("%Y-%m-%d %H:%M UTC");
-            if o.delivered_at.is_some() {
+            let queued = if o.delivered_at.is_some() {
                 o.next_alarm_at = None;
+                None
             } else if at >= o.due_at && !o.escalated {
                 for kind in ["late", "escalated"] {
                     let event = NewEvent {
@@ -646,40 +646,31 @@ async fn alarms(app: &App, out: &mut DeliverableWork) -> ActionResult<()> {
                     };
                     deliverables::record(&mut tx, o.id, at, &event).await?;
                 }
-                let mut told =
-                    people::active_in_department(&app.db, d.provider_department_id, true).await?;
-                told.extend([d.provider_owner_id, d.customer_owner_id]);
-                let told = people::active_among(&app.db, &told, None).await?;
-                let message = format!("{} is late: it was due {when} and is not delivered", d.name);
-                tell_about_occurrence(&mut tx, &told, about, "deliverable_late", &message, at)
-                    .await?;
                 o.escalated = true;
                 o.next_alarm_at = None;
                 out.late.push(o.id);
+                Some(OccurrenceAlarm::Late)
             } else if at < o.due_at && !o.warned {
-                deliverables::record(
-                    &mut tx,
-                    o.id,
-                    at,
-                    &NewEvent {
-                        kind: "warned",
-                        ..NewEvent::default()
-                    },
-                )
-                .await?;
-                let mut told = people::active_among(&app.db, &[d.provider_owner_id], None).await?;
-                if told.is_empty() {
-                    told = people::active_in_department(&app.db, d.provider_department_id, true)
-                        .await?;
-                }
-                let message = format!("{} is due {when} and not delivered yet", d.name);
-                tell_about_occurrence(&mut tx, &told, about, "deliverable_warning", &message, at)
-                    .await?;
+                let event = NewEvent {
+                    kind: "warned",
+                    ..NewEvent::default()
+                };
+                deliverables::record(&mut tx, o.id, at, &event).await?;
                 o.warned = true;
                 o.next_alarm_at = Some(o.due_at);
                 out.warned.push(o.id);
+                Some(OccurrenceAlarm::Warning)
             } else {
                 o.next_alarm_at = (at < o.due_at).then_some(o.due_at);
+                None
+            };
+            // Whom to tell is the job's: it runs once, on whichever worker claims it.
+            if let Some(alarm) = queued {
+                let work = Work::DeliverableAlarm {
+                    occurrence_id: o.id,
+                    alarm,
+                };
+                handoff_store::jobs::enqueue(&mut tx, &work, now, now).await?;
             }
             deliverables::save_occurrence(&mut tx, &o).await?;
         }
@@ -687,6 +678,50 @@ async fn alarms(app: &App, out: &mut DeliverableWork) -> ActionResult<()> {
         if done {
             break;
         }
+    }
+    Ok(())
+}
+
+/// The job of an occurrence's alarm: a warning tells the provider's owner (or, when
+/// they have left, the provider's managers); a late notice tells both owners and the
+/// provider's managers. Written with the job's end in one transaction, so that a job
+/// taken over by another worker tells no one twice.
+pub(crate) async fn tell_alarm(
+    app: &App,
+    job: &handoff_store::jobs::Job,
+    occurrence_id: i64,
+    alarm: OccurrenceAlarm,
+) -> ActionResult<()> {
+    let o = deliverables::occurrence(&app.db, occurrence_id).await?;
+    let d = deliverables::get(&app.db, o.deliverable_id).await?;
+    let when = from_micros(o.due_at).strftime("%Y-%m-%d %H:%M UTC");
+    let managers = people::active_in_department(&app.db, d.provider_department_id, true).await?;
+    let (told, message) = match alarm {
+        OccurrenceAlarm::Warning => {
+            let mut told = people::active_among(&app.db, &[d.provider_owner_id], None).await?;
+            if told.is_empty() {
+                told = managers;
+            }
+            (
+                told,
+                format!("{} is due {when} and not delivered yet", d.name),
+            )
+        }
+        OccurrenceAlarm::Late => {
+            let mut told = managers;
+            told.extend([d.provider_owner_id, d.customer_owner_id]);
+            let told = people::active_among(&app.db, &told, None).await?;
+            (
+                told,
+                format!("{} is late: it was due {when} and is not delivered", d.name),
+            )
+        }
+    };
+    let at = to_micros(app.clock.now());
+    let mut tx = app.db.begin().await?;
+    tell_about_occurrence(&mut tx, &told, (d.id, o.id), alarm.kind(), &message, at).await?;
+    if handoff_store::jobs::finish(&mut tx, job).await? {
+        tx.commit().await?;
     }
     Ok(())
 }

@@ -167,6 +167,13 @@ async fn run(app: &App, job: &Job) -> ActionResult<Option<Told>> {
             let told = tell(app, job, request_id, target, alarm).await?;
             Ok(Some((request_id, target, alarm.key(), told)))
         }
+        Work::DeliverableAlarm {
+            occurrence_id,
+            alarm,
+        } => {
+            crate::deliverables::tell_alarm(app, job, occurrence_id, alarm).await?;
+            Ok(None)
+        }
         Work::Recompute { scope } => {
             crate::sla::recompute(app, &scope).await?;
             let mut tx = app.db.begin().await?;

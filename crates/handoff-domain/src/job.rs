@@ -6,6 +6,7 @@ use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::deliverable::occurrence::OccurrenceAlarm;
 use crate::request::RequestEvent;
 
 /// What a job does.
@@ -20,6 +21,12 @@ pub enum Work {
     /// Recompute the due times and alarms of open requests after their calendar or
     /// policies changed.
     Recompute { scope: RecomputeScope },
+    /// Tell the people concerned about a deliverable's occurrence warned about or late
+    /// (recorded in its history when the job was queued).
+    DeliverableAlarm {
+        occurrence_id: i64,
+        alarm: OccurrenceAlarm,
+    },
 }
 
 /// Which open requests a recompute moves.
@@ -45,6 +52,7 @@ impl Work {
         match self {
             Work::SlaAlarm { .. } => "sla_alarm",
             Work::Recompute { .. } => "recompute",
+            Work::DeliverableAlarm { .. } => "deliverable_alarm",
         }
     }
 
@@ -70,7 +78,7 @@ impl Work {
     /// queued before the first ran would do the same again.
     pub fn unique_key(&self) -> Option<String> {
         match self {
-            Work::SlaAlarm { .. } => None,
+            Work::SlaAlarm { .. } | Work::DeliverableAlarm { .. } => None,
             Work::Recompute { scope } => Some(match scope {
                 RecomputeScope::Service(id) => format!("recompute:service:{id}"),
                 RecomputeScope::Departments(ids) => {

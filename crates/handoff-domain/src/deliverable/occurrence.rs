@@ -55,6 +55,25 @@ impl OccurrenceState {
     }
 }
 
+/// An alarm of an occurrence not delivered: the warning before its due time, or the
+/// late notice (an escalation) at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OccurrenceAlarm {
+    Warning,
+    Late,
+}
+
+impl OccurrenceAlarm {
+    /// The notification kind it is told as.
+    pub fn kind(self) -> &'static str {
+        match self {
+            OccurrenceAlarm::Warning => "deliverable_warning",
+            OccurrenceAlarm::Late => "deliverable_late",
+        }
+    }
+}
+
 /// Minutes before its due time at which an occurrence's provider is warned, unless the
 /// deliverable says otherwise.
 pub const DEFAULT_WARN_MINUTES: i64 = 240;
