@@ -275,17 +275,12 @@ pub async fn list(
     after: i64,
     limit: i64,
 ) -> ActionResult<Vec<Deliverable>> {
-    for (field, id) in [
+    app.known_departments(&[
         ("provider_department_id", filter.provider_department_id),
         ("customer_department_id", filter.customer_department_id),
         ("department_id", filter.department_id),
-    ] {
-        if let Some(id) = id
-            && departments::get(&app.db, id).await.is_err()
-        {
-            return Err(ActionError::field(field, "no department has this id"));
-        }
-    }
+    ])
+    .await?;
     Ok(deliverables::list(&app.db, filter, after, limit).await?)
 }
 
@@ -528,14 +523,11 @@ pub async fn rates(
             get(app, id).await?;
         }
         RateScope::Pair { provider, customer } => {
-            for (field, id) in [
-                ("provider_department_id", provider),
-                ("customer_department_id", customer),
-            ] {
-                if departments::get(&app.db, id).await.is_err() {
-                    return Err(ActionError::field(field, "no department has this id"));
-                }
-            }
+            app.known_departments(&[
+                ("provider_department_id", Some(provider)),
+                ("customer_department_id", Some(customer)),
+            ])
+            .await?;
         }
     }
     let now = to_micros(app.clock.now());

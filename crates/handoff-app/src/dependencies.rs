@@ -238,17 +238,12 @@ pub async fn list(
     after: i64,
     limit: i64,
 ) -> ActionResult<Vec<Dependency>> {
-    for (field, id) in [
+    app.known_departments(&[
         ("customer_department_id", filter.customer_department_id),
         ("provider_department_id", filter.provider_department_id),
         ("department_id", filter.department_id),
-    ] {
-        if let Some(id) = id
-            && departments::get(&app.db, id).await.is_err()
-        {
-            return Err(ActionError::field(field, "no department has this id"));
-        }
-    }
+    ])
+    .await?;
     Ok(dependencies::list(&app.db, filter, after, limit).await?)
 }
 

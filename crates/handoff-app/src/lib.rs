@@ -71,6 +71,22 @@ impl App {
         self.jobs_queued.notified().await
     }
 
+    /// Refuses, naming its field, the first of `ids` that is no department's id (a
+    /// filter of a list, say); a fault of the database stays one, not a "no such id".
+    pub(crate) async fn known_departments(&self, ids: &[(&str, Option<i64>)]) -> ActionResult<()> {
+        for (field, id) in ids {
+            let Some(id) = id else { continue };
+            match handoff_store::departments::get(&self.db, *id).await {
+                Ok(_) => {}
+                Err(handoff_store::StoreError::NotFound) => {
+                    return Err(ActionError::field(field, "no department has this id"));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn wake_worker(&self) {
         self.jobs_queued.notify_one();
     }

@@ -37,7 +37,7 @@ const CALLS: usize = 200;
 #[tokio::main]
 async fn main() {
     let bench = handoff_test_support::BenchDatabase::open().await;
-    let (db, engine) = (bench.db.clone(), bench.engine.clone());
+    let db = bench.db.clone();
     let start: Timestamp = "2026-11-02T09:00:00Z".parse().unwrap();
     let clock = Arc::new(ManualClock::new(start));
     let app = App::new(db.clone(), clock.clone());
@@ -180,14 +180,6 @@ async fn main() {
         call().await;
         took.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    took.sort_by(f64::total_cmp);
-    let at = |q: f64| took[((took.len() as f64 * q) as usize).min(took.len() - 1)];
-    println!(
-        "RESULT internal_customers {engine}: {CALLS} calls, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({size} bytes)",
-        at(0.50),
-        at(0.95),
-        at(0.99),
-        took[took.len() - 1]
-    );
+    bench.report("internal_customers", took, size);
     bench.close().await;
 }

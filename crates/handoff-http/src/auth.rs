@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use handoff_domain::access::Actor;
@@ -59,26 +60,31 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(ApiError::Unauthenticated)?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthenticated)?;
-        let digest = handoff_store::tokens::digest(token);
-        let now = state.clock.now();
-        if let Some(actor) = state.tokens.get(&digest, now) {
-            return Ok(Caller(actor));
-        }
-        let actor = handoff_store::tokens::authenticate(&state.db, &digest)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        state.tokens.put(digest, actor, now);
-        Ok(Caller(actor))
+        bearer(state, &parts.headers).await.map(Caller)
     }
+}
+
+/// The person whose bearer token the headers carry (also for routes that accept other
+/// proofs besides, such as a calendar feed's secret).
+pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Actor, ApiError> {
+    let header = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(ApiError::Unauthenticated)?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthenticated)?;
+    let digest = handoff_store::tokens::digest(token);
+    let now = state.clock.now();
+    if let Some(actor) = state.tokens.get(&digest, now) {
+        return Ok(actor);
+    }
+    let actor = handoff_store::tokens::authenticate(&state.db, &digest)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    state.tokens.put(digest, actor, now);
+    Ok(actor)
 }

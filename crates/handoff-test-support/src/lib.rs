@@ -185,6 +185,21 @@ impl BenchDatabase {
         }
     }
 
+    /// Prints the percentiles of `took` (milliseconds per call) as a `RESULT` line.
+    pub fn report(&self, name: &str, mut took: Vec<f64>, size: usize) {
+        took.sort_by(f64::total_cmp);
+        let at = |q: f64| took[((took.len() as f64 * q) as usize).min(took.len() - 1)];
+        println!(
+            "RESULT {name} {}: {} calls, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({size} bytes)",
+            self.engine,
+            took.len(),
+            at(0.50),
+            at(0.95),
+            at(0.99),
+            took[took.len() - 1]
+        );
+    }
+
     /// Closes the connections and drops a scratch database.
     pub async fn close(self) {
         self.db.close().await;

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use handoff_app::deliverables::{NewDeliverable, OccurrenceView, Rates};
@@ -522,27 +522,31 @@ pub async fn new_feed_key(
 }
 
 /// A feed opens with its secret (`?key=`), or with the caller's bearer token.
-async fn feed_reader(
+async fn feed(
     state: &AppState,
     query: &QueryMap,
     headers: &HeaderMap,
-) -> Result<(), ApiError> {
-    if let Some(key) = query.get("key") {
-        return match handoff_app::feeds::reader(&state.app, key).await? {
-            Some(_) => Ok(()),
-            None => Err(ApiError::Unauthenticated),
-        };
+    owed: Owed,
+) -> Result<Response, ApiError> {
+    query.only(&["key"])?;
+    match query.get("key") {
+        Some(key) => {
+            handoff_app::feeds::reader(&state.app, key)
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+        }
+        None => {
+            crate::auth::bearer(state, headers).await?;
+        }
     }
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthenticated)?;
-    let digest = handoff_store::tokens::digest(token.trim());
-    handoff_store::tokens::authenticate(&state.db, &digest)
-        .await?
-        .map(|_| ())
-        .ok_or(ApiError::Unauthenticated)
+    let found = handoff_app::feeds::occurrences(&state.app, owed).await?;
+    let name = match owed {
+        Owed::Department(id) | Owed::ByDepartment(id) => {
+            handoff_store::departments::get(&state.db, id).await?.name
+        }
+        Owed::Person(id) => handoff_store::people::get(&state.db, id).await?.name,
+    };
+    ics(state, &format!("{name}: deliverables"), found).await
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}/deliverables.ics", tag = "dependencies",
@@ -555,11 +559,7 @@ pub async fn department_feed(
     query: QueryMap,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    query.only(&["key"])?;
-    feed_reader(&state, &query, &headers).await?;
-    let found = handoff_app::feeds::occurrences(&state.app, Owed::Department(id)).await?;
-    let name = handoff_store::departments::get(&state.db, id).await?.name;
-    ics(&state, &format!("{name}: deliverables"), found).await
+    feed(&state, &query, &headers, Owed::Department(id)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}/deliverables.ics", tag = "dependencies",
@@ -572,11 +572,7 @@ pub async fn person_feed(
     query: QueryMap,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    query.only(&["key"])?;
-    feed_reader(&state, &query, &headers).await?;
-    let found = handoff_app::feeds::occurrences(&state.app, Owed::Person(id)).await?;
-    let name = handoff_store::people::get(&state.db, id).await?.name;
-    ics(&state, &format!("{name}: deliverables"), found).await
+    feed(&state, &query, &headers, Owed::Person(id)).await
 }
 
 async fn ics(state: &AppState, title: &str, found: Vec<Upcoming>) -> Result<Response, ApiError> {
