@@ -17,7 +17,7 @@ use handoff_domain::feedback::concern::{
 };
 use handoff_domain::validation::text;
 use handoff_store::concerns::{self, Concern, ConcernFilter};
-use handoff_store::{calendars, departments, people, to_micros};
+use handoff_store::{calendars, departments, people, settings, to_micros};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -62,10 +62,23 @@ pub async fn raise(app: &App, actor: &Actor, command: RaiseConcern) -> ActionRes
     errors.into_result(()).map_err(ActionError::Invalid)?;
     let now = app.clock.now();
     let (today, warn_at, due_at) = target(app, about, now).await?;
+    // The pair's health counts the concern for the raiser's department; an anonymous
+    // concern names it only where enough people work to hide among.
+    let customer_department_id = if command.anonymous {
+        let threshold = settings::get(&app.db).await?.anonymity_threshold;
+        let colleagues = people::active_in_department(&app.db, actor.department_id, false)
+            .await?
+            .len();
+        (i64::try_from(colleagues).unwrap_or(i64::MAX) >= i64::from(threshold))
+            .then_some(actor.department_id)
+    } else {
+        Some(actor.department_id)
+    };
     let concern = Concern {
         id: rand::rng().random_range(1..=MAX_ID),
         about_department_id: about,
         raised_by_id: (!command.anonymous).then_some(actor.person_id),
+        customer_department_id,
         raised_on: today.to_string(),
         problem,
         proposal,

@@ -8,6 +8,7 @@ pub mod deliverable;
 pub mod dependency;
 pub mod feedback;
 pub mod form;
+pub mod health;
 pub mod job;
 pub mod org;
 pub mod password;

@@ -4,6 +4,8 @@
 
 mod api;
 mod auth;
+/// Server-drawn SVG pictures: the department map and trend lines.
+pub mod charts;
 mod error;
 mod extract;
 mod openapi;

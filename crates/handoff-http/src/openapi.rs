@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         (name = "feedback", description = "Satisfaction ratings, relationship pulses, concerns, kudos and the organisation's settings for them"),
         (name = "dependencies", description = "Who depends on whom for what, recurring deliverables and their occurrences, calendar feeds"),
         (name = "jobs", description = "The background job queue, for administrators"),
+        (name = "relationships", description = "Relationship health per pair of departments, bottlenecks, the map, scorecards"),
         (name = "health")
     )
 )]

@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::{
     calendars, comments, concerns, deliverables, departments, dependencies, digest, handoffs,
-    health, history, jobs, kudos, me, notifications, people, pulses, ratings, reports, request_sla,
+    health, history, jobs, liveness, kudos, me, notifications, people, pulses, ratings, reports, request_sla,
     requests, services, settings, sla, watchers,
 };
 use crate::error::ApiError;
@@ -28,7 +28,7 @@ const BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(health::healthz))
+        .routes(routes!(liveness::healthz))
         .routes(routes!(departments::create, departments::list))
         .routes(routes!(departments::get, departments::update))
         .routes(routes!(people::create, people::list))
@@ -78,6 +78,13 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(dependencies::retire))
         .routes(routes!(dependencies::internal_customers))
         .routes(routes!(deliverables::create, deliverables::list))
+        .routes(routes!(health::matrix))
+        .routes(routes!(health::weights, health::set_weights))
+        .routes(routes!(health::pair))
+        .routes(routes!(health::bottlenecks))
+        .routes(routes!(health::map))
+        .routes(routes!(health::map_svg))
+        .routes(routes!(health::scorecard))
         .routes(routes!(deliverables::get))
         .routes(routes!(deliverables::occurrences))
         .routes(routes!(deliverables::rates))

@@ -11,6 +11,8 @@ pub struct Concern {
     pub id: i64,
     pub about_department_id: i64,
     pub raised_by_id: Option<i64>,
+    /// The department it comes from, when known (see the migration `0010_health`).
+    pub customer_department_id: Option<i64>,
     pub raised_on: String,
     pub problem: String,
     pub proposal: String,
@@ -37,7 +39,7 @@ impl Concern {
     }
 }
 
-const COLUMNS: &str = "id, about_department_id, raised_by_id, raised_on, problem, proposal, \
+const COLUMNS: &str = "id, about_department_id, raised_by_id, customer_department_id, raised_on, problem, proposal, \
      state, action, due_at, next_alarm_at, warned, breached, announced, acknowledged_by, \
      acknowledged_at, answered_by, answered_at, resolved_by, resolved_at, reopened_at";
 
@@ -45,8 +47,8 @@ const COLUMNS: &str = "id, about_department_id, raised_by_id, raised_on, problem
 pub async fn insert(tx: &mut Tx, c: &Concern) -> Result<()> {
     on_tx!(tx, |conn| sqlx::query(
         "INSERT INTO concerns (id, about_department_id, raised_by_id, raised_on, problem, \
-         proposal, state, due_at, next_alarm_at, announced) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+         proposal, state, due_at, next_alarm_at, announced, customer_department_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     )
     .bind(c.id)
     .bind(c.about_department_id)
@@ -58,6 +60,7 @@ pub async fn insert(tx: &mut Tx, c: &Concern) -> Result<()> {
     .bind(c.due_at)
     .bind(c.next_alarm_at)
     .bind(c.announced)
+    .bind(c.customer_department_id)
     .execute(conn)
     .await?
     .rows_affected());

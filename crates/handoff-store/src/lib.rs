@@ -17,6 +17,7 @@ pub mod departments;
 pub mod dependencies;
 pub mod digest;
 pub mod feeds;
+pub mod health;
 pub mod history;
 pub mod jobs;
 pub mod kudos;

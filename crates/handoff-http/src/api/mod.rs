@@ -9,6 +9,7 @@ pub mod dependencies;
 pub mod digest;
 pub mod handoffs;
 pub mod health;
+pub mod liveness;
 pub mod history;
 pub mod jobs;
 pub mod kudos;

@@ -8,6 +8,7 @@ mod clocks;
 mod dependencies;
 mod feedback;
 mod handoffs;
+mod health;
 mod jobs;
 mod lifecycle;
 mod lists;

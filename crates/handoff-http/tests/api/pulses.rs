@@ -256,8 +256,8 @@ both_engines! {
             };
             for path in paths {
                 for reader in [app.admin(), &manager] {
-                    if path.ends_with(".ics") {
-                        // Calendar feeds answer iCalendar text, not JSON.
+                    if path.ends_with(".ics") || path.ends_with(".svg") {
+                        // Calendar feeds and drawings answer text, not JSON.
                         let (_, text) = reader.text(&path).await;
                         visited += 1;
                         assert!(!secrets.iter().any(|s| text.contains(s)), "{path} shows an answer");

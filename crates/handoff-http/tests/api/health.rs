@@ -1,0 +1,324 @@
+//! Relationship health, bottlenecks, the map and scorecards, checked against figures
+//! computed by hand for a small organisation: Marketing asks Design.
+
+use axum::http::StatusCode;
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+
+use crate::support::{Scene, TestApp, both_engines, with_policy};
+
+/// The instant the figures are read at: Tuesday 24 November 2026, 12:00 London (UTC).
+const AT: &str = "2026-11-24T12:00:00Z";
+
+/// Builds the story the figures below are computed from (see each step), and returns
+/// the request ids, in filing order, and the deliverable's occurrences due so far.
+async fn story(app: &TestApp, s: &Scene) -> (Vec<i64>, Vec<i64>) {
+    // Design: London calendar (Monday 09:00-12:30 and 13:30-17:30, Tuesday to Friday
+    // 09:00-17:30); first response within 60 business minutes, resolution within 480.
+    with_policy(app, s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+
+    // Marketing depends on Design (high), agreed by Design's manager.
+    let res = s
+        .design_manager
+        .post(
+            "/api/v1/dependencies",
+            json!({
+                "customer_department_id": s.marketing, "provider_department_id": s.design,
+                "what": "campaign artwork", "criticality": "high",
+                "customer_owner_id": s.requester.person_id,
+                "provider_owner_id": s.designer.person_id,
+                "expectation": "Artwork two weeks before launch", "service_ids": [s.service]
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    let dependency = res.id();
+    s.design_manager
+        .post(&format!("/api/v1/dependencies/{dependency}/agree"), json!({}))
+        .await
+        .assert(StatusCode::OK);
+
+    // A weekly report due Mondays 10:00 since 2 November: due 2, 9, 16 and 23 November
+    // before the instant read.
+    let res = s
+        .design_manager
+        .post(
+            "/api/v1/deliverables",
+            json!({
+                "provider_department_id": s.design, "customer_department_id": s.marketing,
+                "name": "Weekly campaign figures", "rrule": "FREQ=WEEKLY;BYDAY=MO",
+                "due_time": "10:00", "starts_on": "2026-11-02",
+                "provider_owner_id": s.designer.person_id,
+                "customer_owner_id": s.requester.person_id, "dependency_id": dependency
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    let deliverable = res.id();
+    let res = s
+        .requester
+        .get(&format!(
+            "/api/v1/deliverables/{deliverable}/occurrences?from=2026-11-01T00:00:00Z&to=2026-11-24T00:00:00Z"
+        ))
+        .await;
+    res.assert(StatusCode::OK);
+    let occurrences: Vec<i64> = res.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(occurrences.len(), 4);
+
+    // Monday 09:00: six requests.
+    let mut requests = Vec::new();
+    for n in 1..=6 {
+        requests.push(app.file(&s.requester, s.service, &format!("Poster {n}")).await);
+    }
+    // 09:30: Design answers the first four (first response met) and delivers the
+    // report of the 23rd (on time); Marketing confirms it accurate.
+    app.clock.advance(SignedDuration::from_mins(30));
+    for id in &requests[..4] {
+        s.designer
+            .post(&format!("/api/v1/requests/{id}/comments"), json!({"body": "On it"}))
+            .await
+            .assert(StatusCode::CREATED);
+    }
+    s.designer
+        .post(
+            &format!("/api/v1/occurrences/{}/deliver", occurrences[3]),
+            json!({"note": "Attached"}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    s.requester
+        .post(
+            &format!("/api/v1/occurrences/{}/review", occurrences[3]),
+            json!({"accurate": true}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    // 11:00: the first three are resolved (resolution met) and rated 5, 4 and 1.
+    app.clock.advance(SignedDuration::from_mins(90));
+    for (id, score) in requests[..3].iter().zip([5, 4, 1]) {
+        s.designer
+            .patch(&format!("/api/v1/requests/{id}"), json!({"status": "resolved"}))
+            .await
+            .assert(StatusCode::OK);
+        s.requester
+            .put(&format!("/api/v1/requests/{id}/rating"), json!({"score": score}))
+            .await
+            .assert(StatusCode::OK);
+    }
+    // Thanks and a concern stand beside the score.
+    s.requester
+        .post(
+            "/api/v1/kudos",
+            json!({"to_department_id": s.design, "value": "Helpful", "message": "Quick posters"}),
+        )
+        .await
+        .assert(StatusCode::CREATED);
+    s.requester
+        .post(
+            "/api/v1/concerns",
+            json!({"about_department_id": s.design, "problem": "Reports come late",
+                   "proposal": "Send them on Friday", "anonymous": false}),
+        )
+        .await
+        .assert(StatusCode::CREATED);
+    app.clock.set(AT.parse().unwrap());
+    app.work().await;
+    (requests, occurrences)
+}
+
+fn part<'a>(pair: &'a Value, name: &str) -> &'a Value {
+    pair["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("no part {name} in {pair}"))
+}
+
+both_engines! {
+    async fn a_pairs_health_is_computed_part_by_part_as_by_hand(app: TestApp) {
+        let s = app.scene().await;
+        let (requests, occurrences) = story(&app, &s).await;
+
+        let res = s.requester.get(&format!("/api/v1/health?at={AT}")).await;
+        res.assert(StatusCode::OK);
+        let items = res.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{}", res.body);
+        let pair = &items[0];
+        assert_eq!(pair["customer_department_id"], s.marketing);
+        assert_eq!(pair["provider_department_id"], s.design);
+
+        // SLA: first responses met for 1-4 (answered at 09:30), breached for 5 and 6
+        // (due 10:00, still running); resolutions met for 1-3 (11:00), breached for 4-6
+        // (480 business minutes from Monday 09:00 end Tuesday 09:30). 7 of 12: 58.3.
+        let sla = part(pair, "sla");
+        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(12), json!(58.3)));
+        assert_eq!(sla["enough"], true);
+        // Deliverables: 4 due, 1 on time: 25.0. One reviewed (accurate): too few.
+        let on_time = part(pair, "deliverables_on_time");
+        assert_eq!((on_time["events"].clone(), on_time["value"].clone()), (json!(4), json!(25.0)));
+        let accurate = part(pair, "deliverables_accurate");
+        assert_eq!((accurate["events"].clone(), accurate["value"].clone()), (json!(1), json!(100.0)));
+        assert_eq!((accurate["enough"].clone(), accurate["weight"].clone()), (json!(false), json!(0.0)));
+        // Ratings 5, 4, 1 are worth 100, 75 and 0: 58.3, but 3 are fewer than 5.
+        let satisfaction = part(pair, "satisfaction");
+        assert_eq!((satisfaction["events"].clone(), satisfaction["value"].clone()), (json!(3), json!(58.3)));
+        assert_eq!((satisfaction["enough"].clone(), satisfaction["weight"].clone()), (json!(false), json!(0.0)));
+        // The concern's target is five business days away: no verdict yet; no pulse.
+        assert_eq!(part(pair, "concerns")["events"], 0);
+        assert_eq!(part(pair, "pulse")["value"], Value::Null);
+
+        // Only SLA (20) and on time (15) count: (20 * 58.3 + 15 * 25.0) / 35 = 44.03.
+        assert_eq!(pair["score"], 44.0);
+        assert_eq!(sla["weight"], 57.1);
+        assert_eq!(on_time["weight"], 42.9);
+        // Anyone can recompute it from what is shown.
+        let by_hand: f64 = pair["parts"].as_array().unwrap().iter()
+            .filter(|p| p["enough"] == true)
+            .map(|p| p["value"].as_f64().unwrap() * p["weight"].as_f64().unwrap() / 100.0)
+            .sum();
+        assert!((by_hand - 44.0).abs() <= 0.1, "{by_hand}");
+        // Beside the score, not in it; no previous window to compare with.
+        assert_eq!((pair["kudos"].clone(), pair["open_concerns"].clone()), (json!(1), json!(1)));
+        assert_eq!(pair["requests"], 6);
+        assert_eq!(pair["score_trend"], Value::Null);
+        let notes = pair["notes"].as_array().unwrap();
+        assert!(notes.iter().any(|n| n.as_str().unwrap().contains("shared")), "{notes:?}");
+
+        // The pair's page: the same figures, the evidence and a 12-month trend.
+        let res = s.requester.get(&format!("/api/v1/health/{}/{}?at={AT}", s.marketing, s.design)).await;
+        res.assert(StatusCode::OK);
+        assert_eq!(res.body["score"], 44.0);
+        let breached: Vec<(i64, String)> = res.body["evidence"]["breaches"].as_array().unwrap().iter()
+            .map(|b| (b["request_id"].as_i64().unwrap(), b["target"].as_str().unwrap().to_owned()))
+            .collect();
+        for (id, target) in [(requests[4], "first_response"), (requests[5], "first_response"),
+                             (requests[3], "resolution"), (requests[4], "resolution"), (requests[5], "resolution")] {
+            assert!(breached.contains(&(id, target.to_owned())), "{breached:?}");
+        }
+        assert_eq!(breached.len(), 5);
+        let late: Vec<i64> = res.body["evidence"]["late_occurrences"].as_array().unwrap().iter()
+            .map(|o| o["occurrence_id"].as_i64().unwrap()).collect();
+        assert_eq!(late, occurrences[..3].to_vec());
+        let trend = res.body["trend"].as_array().unwrap();
+        assert_eq!(trend.len(), 12);
+        assert_eq!(trend[11]["at"], AT);
+        assert_eq!(trend[11]["score"], 44.0);
+        assert_eq!(trend[10]["at"], "2026-11-01T00:00:00Z");
+        assert_eq!(trend[10]["score"], Value::Null);
+
+        // Before anything happened there is nothing to show.
+        let res = s.requester.get("/api/v1/health?at=2026-10-01T00:00:00Z").await;
+        res.assert(StatusCode::OK);
+        assert_eq!(res.body["items"], json!([]));
+    }
+
+    async fn admins_change_the_weights_and_the_score_follows(app: TestApp) {
+        let s = app.scene().await;
+        story(&app, &s).await;
+        s.design_manager.put("/api/v1/health/weights", json!({"sla": 0})).await.assert(StatusCode::FORBIDDEN);
+        for (body, field) in [
+            (json!({"sla": 101}), "weights.sla"),
+            (json!({"sla": -1}), "weights.sla"),
+            (json!({"speed": 10}), "weights.speed"),
+            (json!({"sla": 0, "deliverables_on_time": 0, "deliverables_accurate": 0,
+                    "concerns": 0, "satisfaction": 0, "pulse": 0}), "weights"),
+        ] {
+            let res = app.admin().put("/api/v1/health/weights", body.clone()).await;
+            res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(res.field_error(field).is_some(), "{body}: {}", res.body);
+        }
+        let res = s.requester.get("/api/v1/health/weights").await;
+        assert_eq!(res.body["sla"], 20);
+
+        // SLA weighs nothing now: the score is the deliverables' 25.0 alone.
+        let res = app.admin().put("/api/v1/health/weights", json!({"sla": 0})).await;
+        res.assert(StatusCode::OK);
+        assert_eq!(res.body["sla"], 0);
+        assert_eq!(res.body["satisfaction"], 30);
+        let res = s.requester.get(&format!("/api/v1/health?at={AT}")).await;
+        let pair = &res.body["items"][0];
+        assert_eq!(pair["score"], 25.0);
+        assert_eq!(part(pair, "deliverables_on_time")["weight"], 100.0);
+        assert_eq!(part(pair, "sla")["weight"], 0.0);
+    }
+
+    async fn bottlenecks_rank_the_business_time_others_waited_beyond_target(app: TestApp) {
+        let s = app.scene().await;
+        let (requests, occurrences) = story(&app, &s).await;
+        let res = s.requester.get(&format!("/api/v1/bottlenecks?at={AT}")).await;
+        res.assert(StatusCode::OK);
+        let items = res.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{}", res.body);
+        let design = &items[0];
+        assert_eq!((design["department_id"].clone(), design["rank"].clone()), (json!(s.design), json!(1)));
+        assert_eq!(design["waiting_departments"], 1);
+        // Requests 4-6 ran 150 business minutes past their resolution target (Tuesday
+        // 09:30 to 12:00): 450. The reports of 2, 9 and 16 November are still missing at
+        // Tuesday 24 12:00, in Design's business hours (41.5 a week): 134 + 92.5 + 51
+        // hours = 16,650 minutes. All on a high dependency (weight 4), one department
+        // waiting: 4 * 17,100 / 60 = 1,140.
+        let evidence = &design["evidence"][0];
+        assert_eq!(evidence["customer_department_id"], s.marketing);
+        assert_eq!(evidence["business_minutes_beyond_target"], 17_100);
+        assert_eq!(evidence["criticality"], "high");
+        assert_eq!(design["impact"], 1140.0);
+        assert_eq!(evidence["request_ids"], json!(requests[3..].to_vec()));
+        assert_eq!(evidence["occurrence_ids"], json!(occurrences[..3].to_vec()));
+
+        // Bad input is named.
+        let res = s.requester.get("/api/v1/bottlenecks?at=yesterday").await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("at").is_some());
+        let res = s.requester.get("/api/v1/bottlenecks?since=2026-01-01T00:00:00Z").await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("since").is_some());
+    }
+
+    async fn the_map_and_the_scorecard_show_the_relationship(app: TestApp) {
+        let s = app.scene().await;
+        story(&app, &s).await;
+        let res = s.requester.get(&format!("/api/v1/map?at={AT}")).await;
+        res.assert(StatusCode::OK);
+        let nodes: Vec<i64> = res.body["nodes"].as_array().unwrap().iter()
+            .map(|n| n["department_id"].as_i64().unwrap()).collect();
+        assert!(nodes.contains(&s.design) && nodes.contains(&s.marketing), "{nodes:?}");
+        assert_eq!(res.body["edges"], json!([{
+            "customer_department_id": s.marketing, "provider_department_id": s.design,
+            "declared": true, "criticality": "high", "requests": 6, "score": 44.0
+        }]));
+        // A neighbourhood: Design and whoever it is linked with.
+        let res = s.requester.get(&format!("/api/v1/map?department_id={}&at={AT}", s.design)).await;
+        assert_eq!(res.body["nodes"].as_array().unwrap().len(), 2);
+        let res = s.requester.get("/api/v1/map?department_id=999999").await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.field_error("department_id").is_some());
+
+        let (status, svg) = s.requester.text(&format!("/api/v1/map.svg?at={AT}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "{svg}");
+        assert!(svg.contains(&format!("/health/{}/{}", s.marketing, s.design)));
+        assert!(svg.contains(&format!("/departments/{}/scorecard", s.design)));
+
+        let res = s.requester.get(&format!("/api/v1/departments/{}/scorecard?at={AT}", s.design)).await;
+        res.assert(StatusCode::OK);
+        assert_eq!(res.body["as_provider"]["score"], 44.0);
+        assert_eq!(res.body["customers"][0]["customer_department_id"], s.marketing);
+        assert_eq!(res.body["services"][0]["id"], s.service);
+        assert_eq!(res.body["dependents"][0]["criticality"], "high");
+        assert_eq!(res.body["bottleneck"]["rank"], 1);
+        assert_eq!(res.body["providers"], json!([]));
+        let res = s.requester.get(&format!("/api/v1/departments/{}/scorecard?at={AT}", s.marketing)).await;
+        assert_eq!(res.body["as_customer"]["score"], 44.0);
+        assert_eq!(res.body["bottleneck"], Value::Null);
+        s.requester.get("/api/v1/departments/999999/scorecard").await.assert(StatusCode::NOT_FOUND);
+        s.requester.get(&format!("/api/v1/health/999999/{}", s.design)).await.assert(StatusCode::NOT_FOUND);
+        let res = s.requester.get(&format!("/api/v1/health/{}/{}", s.design, s.design)).await;
+        res.assert(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

@@ -1,0 +1,469 @@
+//! The events behind relationship health, counted per ordered pair of departments
+//! (customer, provider) over a window `[from, to)` of microseconds. Each query answers
+//! one part: how many events, and how many of them went well (or the sum of their
+//! scores); `handoff_domain::health` turns these into figures and a score.
+//!
+//! When an event falls in a window:
+//! - an SLA clock (first response and resolution; the next-update clock repeats and is
+//!   left to the request page) comes to its verdict when it stops, met or breached, or,
+//!   still running, when it passes its target, breached. Each stint's clocks count for
+//!   the department that held the request then; a stint ended by a transfer stopped its
+//!   clocks at the transfer.
+//! - an occurrence of a deliverable is due at its due time (and only once that is past
+//!   the window's end), accurate or not when reviewed;
+//! - a concern comes to its verdict when answered in time or when its target passes;
+//! - a rating counts when first given, with its latest score.
+
+use std::collections::BTreeMap;
+
+use sqlx::AssertSqlSafe;
+
+use crate::sql::{Sql, bind_all};
+use crate::{Db, Result, on_read};
+
+/// Which pairs a query counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pairs {
+    All,
+    One { customer: i64, provider: i64 },
+    /// The pairs a department is part of, on either side.
+    Of(i64),
+}
+
+/// One pair's count of one part's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Count {
+    pub customer: i64,
+    pub provider: i64,
+    pub events: i64,
+    /// Events that went well; for ratings, the sum of the scores.
+    pub good: i64,
+}
+
+/// Appends ` AND <customer> = .. AND <provider> = ..` as `pairs` asks.
+fn push_pairs(sql: &mut Sql, pairs: Pairs, customer: &str, provider: &str) {
+    match pairs {
+        Pairs::All => {}
+        Pairs::One {
+            customer: c,
+            provider: p,
+        } => {
+            sql.push(&format!(" AND {customer} = "))
+                .int(c)
+                .push(&format!(" AND {provider} = "))
+                .int(p);
+        }
+        Pairs::Of(d) => {
+            sql.push(&format!(" AND ({customer} = "))
+                .int(d)
+                .push(&format!(" OR {provider} = "))
+                .int(d)
+                .push(")");
+        }
+    }
+}
+
+async fn counts(db: &Db, sql: Sql) -> Result<Vec<Count>> {
+    Ok(on_read!(db, |pool| bind_all!(
+        sqlx::query_as(AssertSqlSafe(sql.text)),
+        &sql.params
+    )
+    .fetch_all(pool)
+    .await?))
+}
+
+/// Sums counts of the same pair (a query in parts, e.g. current and past stints).
+fn merged(parts: impl IntoIterator<Item = Count>) -> Vec<Count> {
+    let mut by_pair: BTreeMap<(i64, i64), Count> = BTreeMap::new();
+    for c in parts {
+        by_pair
+            .entry((c.customer, c.provider))
+            .and_modify(|m| {
+                m.events += c.events;
+                m.good += c.good;
+            })
+            .or_insert(c);
+    }
+    by_pair.into_values().collect()
+}
+
+/// `<alias>` clock's verdict falls in the window: stopped in it, or running and past its
+/// target in it.
+fn push_verdict_in(sql: &mut Sql, alias: &str, from: i64, to: i64) {
+    sql.push(&format!(
+        " AND {alias}.target IN ('first_response', 'resolution') AND (({alias}.stopped_at >= "
+    ))
+    .int(from)
+    .push(&format!(" AND {alias}.stopped_at < "))
+    .int(to)
+    .push(&format!(
+        ") OR ({alias}.stopped_at IS NULL AND {alias}.due_at IS NOT NULL AND {alias}.due_at >= "
+    ))
+    .int(from)
+    .push(&format!(" AND {alias}.due_at < "))
+    .int(to)
+    .push("))");
+}
+
+/// "Met": stopped within the time allowed.
+fn met(alias: &str) -> String {
+    format!(
+        "COALESCE(SUM(CASE WHEN {alias}.stopped_at IS NOT NULL AND {alias}.used_micros <= \
+         {alias}.allowed_micros THEN 1 ELSE 0 END), 0)"
+    )
+}
+
+/// SLA verdicts per pair: `good` counts the targets met.
+pub async fn sla(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>> {
+    let mut current = Sql::new(&format!(
+        "SELECT r.requester_department_id AS customer, r.provider_department_id AS provider, \
+         COUNT(*) AS events, {} AS good \
+         FROM request_slas s JOIN requests r ON r.id = s.request_id WHERE 1 = 1",
+        met("s")
+    ));
+    push_verdict_in(&mut current, "s", from, to);
+    push_pairs(
+        &mut current,
+        pairs,
+        "r.requester_department_id",
+        "r.provider_department_id",
+    );
+    current.push(" GROUP BY r.requester_department_id, r.provider_department_id");
+    let mut past = Sql::new(&format!(
+        "SELECT r.requester_department_id AS customer, st.department_id AS provider, \
+         COUNT(*) AS events, {} AS good \
+         FROM request_stint_clocks c \
+         JOIN request_stints st ON st.request_id = c.request_id AND st.seq = c.seq \
+         JOIN requests r ON r.id = c.request_id WHERE 1 = 1",
+        met("c")
+    ));
+    push_verdict_in(&mut past, "c", from, to);
+    push_pairs(
+        &mut past,
+        pairs,
+        "r.requester_department_id",
+        "st.department_id",
+    );
+    past.push(" GROUP BY r.requester_department_id, st.department_id");
+    let mut all = counts(db, current).await?;
+    all.extend(counts(db, past).await?);
+    Ok(merged(all))
+}
+
+/// Occurrences due in the window (before `now`): `good` counts those delivered by their
+/// due time.
+pub async fn deliverables_on_time(
+    db: &Db,
+    pairs: Pairs,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> Result<Vec<Count>> {
+    let mut sql = Sql::new(
+        "SELECT d.customer_department_id AS customer, d.provider_department_id AS provider, \
+         COUNT(*) AS events, COALESCE(SUM(CASE WHEN o.delivered_at IS NOT NULL AND \
+         o.delivered_at <= o.due_at THEN 1 ELSE 0 END), 0) AS good \
+         FROM occurrences o JOIN deliverables d ON d.id = o.deliverable_id WHERE o.due_at >= ",
+    );
+    sql.int(from).push(" AND o.due_at < ").int(to.min(now));
+    push_pairs(
+        &mut sql,
+        pairs,
+        "d.customer_department_id",
+        "d.provider_department_id",
+    );
+    sql.push(" GROUP BY d.customer_department_id, d.provider_department_id");
+    counts(db, sql).await
+}
+
+/// Occurrences reviewed in the window: `good` counts those confirmed accurate.
+pub async fn deliverables_accurate(
+    db: &Db,
+    pairs: Pairs,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Count>> {
+    let mut sql = Sql::new(
+        "SELECT d.customer_department_id AS customer, d.provider_department_id AS provider, \
+         COUNT(*) AS events, COALESCE(SUM(CASE WHEN o.accurate THEN 1 ELSE 0 END), 0) AS good \
+         FROM occurrences o JOIN deliverables d ON d.id = o.deliverable_id \
+         WHERE o.reviewed_at IS NOT NULL AND o.reviewed_at >= ",
+    );
+    sql.int(from).push(" AND o.reviewed_at < ").int(to);
+    push_pairs(
+        &mut sql,
+        pairs,
+        "d.customer_department_id",
+        "d.provider_department_id",
+    );
+    sql.push(" GROUP BY d.customer_department_id, d.provider_department_id");
+    counts(db, sql).await
+}
+
+/// Concerns whose verdict falls in the window: answered by their target (`good`), or
+/// not answered when it passed. Concerns with no known customer department are left out.
+pub async fn concerns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>> {
+    let mut sql = Sql::new(
+        "SELECT customer_department_id AS customer, about_department_id AS provider, \
+         COUNT(*) AS events, COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND \
+         answered_at <= due_at THEN 1 ELSE 0 END), 0) AS good \
+         FROM concerns WHERE customer_department_id IS NOT NULL AND ((answered_at IS NOT NULL \
+         AND answered_at <= due_at AND answered_at >= ",
+    );
+    sql.int(from)
+        .push(" AND answered_at < ")
+        .int(to)
+        .push(") OR ((answered_at IS NULL OR answered_at > due_at) AND due_at >= ")
+        .int(from)
+        .push(" AND due_at < ")
+        .int(to)
+        .push("))");
+    push_pairs(
+        &mut sql,
+        pairs,
+        "customer_department_id",
+        "about_department_id",
+    );
+    sql.push(" GROUP BY customer_department_id, about_department_id");
+    counts(db, sql).await
+}
+
+/// Ratings first given in the window: `good` is the sum of their scores (1 to 5).
+pub async fn ratings(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>> {
+    let mut sql = Sql::new(
+        "SELECT requester_department_id AS customer, provider_department_id AS provider, \
+         COUNT(*) AS events, COALESCE(SUM(score), 0) AS good FROM ratings \
+         WHERE rated_at IS NOT NULL AND score IS NOT NULL AND rated_at >= ",
+    );
+    sql.int(from).push(" AND rated_at < ").int(to);
+    push_pairs(
+        &mut sql,
+        pairs,
+        "requester_department_id",
+        "provider_department_id",
+    );
+    sql.push(" GROUP BY requester_department_id, provider_department_id");
+    counts(db, sql).await
+}
+
+/// Kudos given in the window by people of the customer to the provider or its people
+/// (`events`; `good` is 0).
+pub async fn kudos(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>> {
+    let mut sql = Sql::new(
+        "SELECT from_department_id AS customer, to_department_id AS provider, \
+         COUNT(*) AS events, CAST(0 AS BIGINT) AS good FROM kudos \
+         WHERE from_department_id <> to_department_id AND created_at >= ",
+    );
+    sql.int(from).push(" AND created_at < ").int(to);
+    push_pairs(&mut sql, pairs, "from_department_id", "to_department_id");
+    sql.push(" GROUP BY from_department_id, to_department_id");
+    counts(db, sql).await
+}
+
+/// Concerns from the customer about the provider raised by `at` and not resolved then
+/// (`events`; `good` is 0).
+pub async fn open_concerns(db: &Db, pairs: Pairs, raised_by_day: &str, at: i64) -> Result<Vec<Count>> {
+    let mut sql = Sql::new(
+        "SELECT customer_department_id AS customer, about_department_id AS provider, \
+         COUNT(*) AS events, CAST(0 AS BIGINT) AS good FROM concerns \
+         WHERE customer_department_id IS NOT NULL AND raised_on <= ",
+    );
+    sql.text(raised_by_day)
+        .push(" AND (resolved_at IS NULL OR resolved_at > ")
+        .int(at)
+        .push(")");
+    push_pairs(
+        &mut sql,
+        pairs,
+        "customer_department_id",
+        "about_department_id",
+    );
+    sql.push(" GROUP BY customer_department_id, about_department_id");
+    counts(db, sql).await
+}
+
+/// Requests filed in the window, per pair of the requester's department and each
+/// department that held them (`events`; `good` counts those resolved).
+pub async fn traffic(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>> {
+    let mut current = Sql::new(
+        "SELECT requester_department_id AS customer, provider_department_id AS provider, \
+         COUNT(*) AS events, COALESCE(SUM(CASE WHEN resolved_at IS NOT NULL THEN 1 ELSE 0 END), \
+         0) AS good FROM requests WHERE requester_department_id <> provider_department_id \
+         AND created_at >= ",
+    );
+    current.int(from).push(" AND created_at < ").int(to);
+    push_pairs(
+        &mut current,
+        pairs,
+        "requester_department_id",
+        "provider_department_id",
+    );
+    current.push(" GROUP BY requester_department_id, provider_department_id");
+    let mut past = Sql::new(
+        "SELECT r.requester_department_id AS customer, st.department_id AS provider, \
+         COUNT(*) AS events, CAST(0 AS BIGINT) AS good FROM request_stints st \
+         JOIN requests r ON r.id = st.request_id \
+         WHERE r.requester_department_id <> st.department_id AND r.created_at >= ",
+    );
+    past.int(from).push(" AND r.created_at < ").int(to);
+    push_pairs(
+        &mut past,
+        pairs,
+        "r.requester_department_id",
+        "st.department_id",
+    );
+    past.push(" GROUP BY r.requester_department_id, st.department_id");
+    let mut all = counts(db, current).await?;
+    all.extend(counts(db, past).await?);
+    Ok(merged(all))
+}
+
+/// The ids of pulses closed in the window.
+pub async fn pulses_closed(db: &Db, from: i64, to: i64) -> Result<Vec<i64>> {
+    Ok(on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM pulses WHERE closed_at IS NOT NULL AND closed_at >= $1 \
+         AND closed_at < $2 ORDER BY closed_at, id"
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?))
+}
+
+/// The parts' weights as stored (JSON).
+pub async fn weights(db: &Db) -> Result<String> {
+    Ok(on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT health_weights FROM org_settings WHERE id = 1"
+    )
+    .fetch_one(pool)
+    .await?))
+}
+
+pub async fn put_weights(tx: &mut crate::Tx, json: &str) -> Result<()> {
+    crate::on_tx!(tx, |conn| sqlx::query(
+        "UPDATE org_settings SET health_weights = $1 WHERE id = 1"
+    )
+    .bind(json)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// A clock (first response or resolution) that went past its target, with its verdict
+/// in the window.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Overrun {
+    pub request_id: i64,
+    pub target: String,
+    pub customer: i64,
+    pub provider: i64,
+    /// Business time used beyond the target, up to the clock's stop.
+    pub excess_micros: i64,
+    /// Still running: past its target since then (the caller counts the business time
+    /// from there to the window's end in the provider's calendar).
+    pub running_past: Option<i64>,
+    pub calendar_time: bool,
+}
+
+/// The clocks of every stint whose verdict in the window was "breached".
+pub async fn overruns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Overrun>> {
+    let mut rows = Vec::new();
+    for (clocks, provider, join) in [
+        (
+            "request_slas s",
+            "r.provider_department_id",
+            "JOIN requests r ON r.id = s.request_id",
+        ),
+        (
+            "request_stint_clocks s",
+            "st.department_id",
+            "JOIN request_stints st ON st.request_id = s.request_id AND st.seq = s.seq \
+             JOIN requests r ON r.id = s.request_id",
+        ),
+    ] {
+        let mut sql = Sql::new(&format!(
+            "SELECT r.id AS request_id, s.target, r.requester_department_id AS customer, \
+             {provider} AS provider, \
+             CASE WHEN s.used_micros > s.allowed_micros THEN s.used_micros - s.allowed_micros \
+             ELSE 0 END AS excess_micros, \
+             CASE WHEN s.stopped_at IS NULL THEN s.due_at ELSE NULL END AS running_past, \
+             s.calendar_time FROM {clocks} {join} \
+             WHERE s.target IN ('first_response', 'resolution') AND r.requester_department_id <> {provider} \
+             AND ((s.stopped_at >= "
+        ));
+        sql.int(from)
+            .push(" AND s.stopped_at < ")
+            .int(to)
+            .push(" AND s.used_micros > s.allowed_micros) OR (s.stopped_at IS NULL AND ")
+            .push("s.due_at IS NOT NULL AND s.due_at >= ")
+            .int(from)
+            .push(" AND s.due_at < ")
+            .int(to)
+            .push("))");
+        push_pairs(&mut sql, pairs, "r.requester_department_id", provider);
+        let part: Vec<Overrun> = on_read!(db, |pool| bind_all!(
+            sqlx::query_as(AssertSqlSafe(sql.text)),
+            &sql.params
+        )
+        .fetch_all(pool)
+        .await?);
+        rows.extend(part);
+    }
+    rows.sort_by_key(|r| (r.provider, r.customer, r.request_id));
+    Ok(rows)
+}
+
+/// An occurrence delivered after its due time, or not at all, due in the window.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LateOccurrence {
+    pub occurrence_id: i64,
+    pub deliverable_id: i64,
+    pub customer: i64,
+    pub provider: i64,
+    pub due_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+/// Occurrences due in `[from, min(to, now))` that came late or not at all.
+pub async fn late_occurrences(
+    db: &Db,
+    pairs: Pairs,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> Result<Vec<LateOccurrence>> {
+    let mut sql = Sql::new(
+        "SELECT o.id AS occurrence_id, d.id AS deliverable_id, \
+         d.customer_department_id AS customer, d.provider_department_id AS provider, \
+         o.due_at, o.delivered_at FROM occurrences o \
+         JOIN deliverables d ON d.id = o.deliverable_id \
+         WHERE (o.delivered_at IS NULL OR o.delivered_at > o.due_at) AND o.due_at >= ",
+    );
+    sql.int(from).push(" AND o.due_at < ").int(to.min(now));
+    push_pairs(
+        &mut sql,
+        pairs,
+        "d.customer_department_id",
+        "d.provider_department_id",
+    );
+    sql.push(" ORDER BY d.provider_department_id, d.customer_department_id, o.due_at");
+    Ok(on_read!(db, |pool| bind_all!(
+        sqlx::query_as(AssertSqlSafe(sql.text)),
+        &sql.params
+    )
+    .fetch_all(pool)
+    .await?))
+}
+
+/// The declared dependencies in force (proposed or agreed): customer, provider and the
+/// criticality, most critical first per pair.
+pub async fn declared(db: &Db) -> Result<Vec<(i64, i64, String)>> {
+    Ok(on_read!(db, |pool| sqlx::query_as(
+        "SELECT customer_department_id, provider_department_id, criticality \
+         FROM dependencies WHERE state <> 'retired' \
+         ORDER BY customer_department_id, provider_department_id"
+    )
+    .fetch_all(pool)
+    .await?))
+}
