@@ -13,6 +13,7 @@ mod dependencies;
 mod form;
 mod format;
 mod handoffs;
+mod health;
 mod jobs;
 mod kudos;
 mod notifications;
@@ -95,6 +96,12 @@ pub fn routes() -> Router<AppState> {
         .route("/occurrences/{id}", get(deliverables::occurrence))
         .route("/occurrences/{id}/deliver", post(deliverables::deliver))
         .route("/occurrences/{id}/review", post(deliverables::review))
+        .route("/overview", get(health::overview))
+        .route("/health", get(health::matrix))
+        .route("/health/{customer}/{provider}", get(health::pair))
+        .route("/map", get(health::map))
+        .route("/bottlenecks", get(health::bottlenecks))
+        .route("/departments/{id}/scorecard", get(health::scorecard))
         .route("/departments/{id}", get(departments::show))
         .route("/departments/{id}/digest", get(departments::digest))
         .route("/people/{id}", get(departments::person))

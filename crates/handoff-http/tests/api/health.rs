@@ -321,4 +321,36 @@ both_engines! {
         let res = s.requester.get(&format!("/api/v1/health/{}/{}", s.design, s.design)).await;
         res.assert(StatusCode::UNPROCESSABLE_ENTITY);
     }
+
+    async fn the_pages_show_the_same_figures(app: TestApp) {
+        let s = app.scene().await;
+        let (requests, _) = story(&app, &s).await;
+        let mut page = app.signed_in(&s.requester).await;
+        let pair = format!("/health/{}/{}", s.marketing, s.design);
+        page.get(&format!("/health?at=2026-11-24T12:00:00Z")).await
+            .assert(StatusCode::OK)
+            .assert_has(r#"id="health-matrix""#)
+            .assert_has(&format!(r#"href="{pair}">44.0</a>"#));
+        page.get(&format!("{pair}?at=2026-11-24T12:00:00Z")).await
+            .assert(StatusCode::OK)
+            .assert_has(r#"id="pair-score">44.0<"#)
+            .assert_has("<svg")
+            .assert_has(&format!(r#"href="/requests/{}""#, requests[5]))
+            .assert_has("shared among the other parts");
+        page.get("/map?at=2026-11-24T12:00:00Z").await
+            .assert(StatusCode::OK)
+            .assert_has(&format!(r#"href="{pair}""#));
+        page.get("/bottlenecks?at=2026-11-24T12:00:00Z").await
+            .assert(StatusCode::OK)
+            .assert_has(&format!(r#"href="/requests/{}""#, requests[3]));
+        page.get(&format!("/departments/{}/scorecard?at=2026-11-24T12:00:00Z", s.design)).await
+            .assert(StatusCode::OK)
+            .assert_has(r#"id="provider-score">44.0<"#)
+            .assert_has(r#"id="scorecard-bottleneck""#);
+        page.get("/overview?at=2026-11-24T12:00:00Z").await
+            .assert(StatusCode::OK)
+            .assert_has(r#"id="overview-least""#);
+        page.get("/health?at=someday").await.assert(StatusCode::BAD_REQUEST);
+        page.get("/departments/999999/scorecard").await.assert(StatusCode::NOT_FOUND);
+    }
 }
