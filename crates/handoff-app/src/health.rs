@@ -4,6 +4,7 @@
 //! open concerns); a pair's evidence and 12-month trend; the bottlenecks. The figures are
 //! counted in the database per pair; `handoff_domain::health` weighs them.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use handoff_domain::dependency::Criticality;
@@ -129,7 +130,11 @@ pub(crate) async fn tallies(
         }
     };
     let share = |c: &Count| c.good as f64 * 100.0;
-    add(Part::Sla, health::sla(&app.db, pairs, from, to).await?, &share);
+    add(
+        Part::Sla,
+        health::sla(&app.db, pairs, from, to).await?,
+        &share,
+    );
     add(
         Part::DeliverablesOnTime,
         health::deliverables_on_time(&app.db, pairs, from, to, now).await?,
@@ -152,7 +157,11 @@ pub(crate) async fn tallies(
         health::ratings(&app.db, pairs, from, to).await?,
         &scores,
     );
-    add(Part::Pulse, pulse_counts(app, pairs, window).await?, &scores);
+    add(
+        Part::Pulse,
+        pulse_counts(app, pairs, window).await?,
+        &scores,
+    );
     Ok(by_pair)
 }
 
@@ -176,8 +185,7 @@ async fn pulse_counts(app: &App, pairs: Pairs, window: Window) -> ActionResult<V
                     responses: tallies
                         .iter()
                         .find(|t| {
-                            t.provider_department_id == *provider
-                                && t.customer_department_id == *c
+                            t.provider_department_id == *provider && t.customer_department_id == *c
                         })
                         .map_or(0, |t| u32::try_from(t.responses).unwrap_or(0)),
                 })
@@ -311,7 +319,11 @@ pub async fn pair(
         .unwrap_or_else(|| PairHealth {
             customer,
             provider,
-            assessment: assess(&Tallies::default(), &Tallies::default(), &Weights::default()),
+            assessment: assess(
+                &Tallies::default(),
+                &Tallies::default(),
+                &Weights::default(),
+            ),
             kudos: 0,
             open_concerns: 0,
             requests: 0,
@@ -411,8 +423,8 @@ pub async fn bottlenecks(app: &App, at: Timestamp) -> ActionResult<Vec<Bottlenec
         }
         let mut micros = o.excess_micros;
         if let Some(past) = o.running_past {
-            if !timekeeping.contains_key(&o.provider) {
-                timekeeping.insert(o.provider, app.timekeeping(o.provider).await?);
+            if let Entry::Vacant(slot) = timekeeping.entry(o.provider) {
+                slot.insert(app.timekeeping(o.provider).await?);
             }
             let work = timekeeping[&o.provider].work(o.calendar_time);
             micros += business_micros(&work, past, to)?;
@@ -426,8 +438,8 @@ pub async fn bottlenecks(app: &App, at: Timestamp) -> ActionResult<Vec<Bottlenec
         *entry.requests.entry(o.request_id).or_default() += minutes;
     }
     for o in health::late_occurrences(&app.db, Pairs::All, from, to, now).await? {
-        if !timekeeping.contains_key(&o.provider) {
-            timekeeping.insert(o.provider, app.timekeeping(o.provider).await?);
+        if let Entry::Vacant(slot) = timekeeping.entry(o.provider) {
+            slot.insert(app.timekeeping(o.provider).await?);
         }
         let work = timekeeping[&o.provider].work(false);
         let until = o.delivered_at.unwrap_or(to).min(to);

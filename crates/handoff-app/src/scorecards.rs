@@ -167,7 +167,8 @@ pub struct Map {
 /// edges among them.
 pub async fn map(app: &App, around: Option<i64>, at: Timestamp) -> ActionResult<Map> {
     if let Some(id) = around {
-        app.known_departments(&[("department_id", Some(id))]).await?;
+        app.known_departments(&[("department_id", Some(id))])
+            .await?;
     }
     let pairs = around.map_or(Pairs::All, Pairs::Of);
     let window = Window::ending(at);

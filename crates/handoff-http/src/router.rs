@@ -17,8 +17,8 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::{
     calendars, comments, concerns, deliverables, departments, dependencies, digest, handoffs,
-    health, history, jobs, liveness, kudos, me, notifications, people, pulses, ratings, reports, request_sla,
-    requests, services, settings, sla, watchers,
+    health, history, jobs, kudos, liveness, me, notifications, people, pulses, ratings, reports,
+    request_sla, requests, services, settings, sla, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;

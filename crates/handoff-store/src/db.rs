@@ -180,6 +180,21 @@ impl Db {
         Ok(())
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` while it serves
+    /// (`VACUUM INTO`); `Ok(false)` on PostgreSQL, whose copies are its own tools' job.
+    pub async fn copy_to(&self, path: &std::path::Path) -> Result<bool, StoreError> {
+        match self {
+            Db::Sqlite { write, .. } => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path.to_string_lossy().into_owned())
+                    .execute(write)
+                    .await?;
+                Ok(true)
+            }
+            Db::Postgres { .. } => Ok(false),
+        }
+    }
+
     /// Answers when the database answers a trivial query.
     pub async fn ping(&self) -> Result<(), StoreError> {
         on_read!(self, |pool| sqlx::query("SELECT 1")

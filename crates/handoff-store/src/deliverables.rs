@@ -423,6 +423,17 @@ pub async fn rates(db: &Db, scope: RateScope, from: i64, to: i64, now: i64) -> R
     .await?))
 }
 
+/// The id of `deliverable`'s occurrence due at `due_at`, if it was written.
+pub async fn occurrence_due(db: &Db, deliverable: i64, due_at: i64) -> Result<Option<i64>> {
+    Ok(on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM occurrences WHERE deliverable_id = $1 AND due_at = $2"
+    )
+    .bind(deliverable)
+    .bind(due_at)
+    .fetch_optional(pool)
+    .await?))
+}
+
 /// An occurrence with what a calendar or a list says about it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Upcoming {

@@ -25,7 +25,10 @@ use crate::{Db, Result, on_read};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pairs {
     All,
-    One { customer: i64, provider: i64 },
+    One {
+        customer: i64,
+        provider: i64,
+    },
     /// The pairs a department is part of, on either side.
     Of(i64),
 }
@@ -262,7 +265,12 @@ pub async fn kudos(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Coun
 
 /// Concerns from the customer about the provider raised by `at` and not resolved then
 /// (`events`; `good` is 0).
-pub async fn open_concerns(db: &Db, pairs: Pairs, raised_by_day: &str, at: i64) -> Result<Vec<Count>> {
+pub async fn open_concerns(
+    db: &Db,
+    pairs: Pairs,
+    raised_by_day: &str,
+    at: i64,
+) -> Result<Vec<Count>> {
     let mut sql = Sql::new(
         "SELECT customer_department_id AS customer, about_department_id AS provider, \
          COUNT(*) AS events, CAST(0 AS BIGINT) AS good FROM concerns \

@@ -204,3 +204,19 @@ pub async fn retry(db: &Db, id: i64, now: Timestamp) -> Result<Option<Job>> {
     tx.commit().await?;
     Ok(job)
 }
+
+/// The earliest moment at which timed work falls due: an SLA clock's, an occurrence's or
+/// a concern's next alarm, a queued job, a pulse's closing. What replays history calls
+/// to run the worker at each such moment, as it would have run live.
+pub async fn next_moment(db: &Db) -> Result<Option<i64>> {
+    Ok(on_read!(db, |pool| sqlx::query_scalar(
+        "SELECT MIN(m) FROM ( \
+         SELECT MIN(next_alarm_at) AS m FROM request_slas WHERE next_alarm_at IS NOT NULL \
+         UNION ALL SELECT MIN(next_alarm_at) FROM occurrences WHERE next_alarm_at IS NOT NULL \
+         UNION ALL SELECT MIN(next_alarm_at) FROM concerns WHERE next_alarm_at IS NOT NULL \
+         UNION ALL SELECT MIN(run_at) FROM jobs WHERE state = 'queued' \
+         UNION ALL SELECT MIN(closes_at) FROM pulses WHERE closed_at IS NULL) AS due"
+    )
+    .fetch_one(pool)
+    .await?))
+}

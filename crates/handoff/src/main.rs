@@ -25,6 +25,9 @@ enum Command {
     Serve(commands::serve::Args),
     /// Fill an empty database with a believable demo organisation.
     Demo(commands::demo::Args),
+    /// Bring history in from elsewhere.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
     /// Apply pending database migrations.
     Migrate(commands::migrate::Args),
     /// Create and revoke API tokens.
@@ -69,6 +72,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         match command {
             Command::Serve(args) => commands::serve::run(args).await,
             Command::Demo(args) => commands::demo::run(args).await,
+            Command::Import(cmd) => commands::import::run(cmd).await,
             Command::Migrate(args) => commands::migrate::run(args).await,
             Command::Token(cmd) => commands::token::run(cmd).await,
             Command::Person(cmd) => commands::person::run(cmd).await,

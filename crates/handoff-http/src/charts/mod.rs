@@ -2,7 +2,9 @@
 //! departments (a directed graph laid out by layout-rs) and trend lines (plotters).
 //!
 //! Both return a complete `<svg>` element that is well-formed XML, scales through its
-//! `viewBox`, and carries `role="img"`, an `aria-label` and a `<title>`. Styling is done
+//! `viewBox`, and carries an `aria-label` and a `<title>`: the trend is `role="img"`, the
+//! map `role="group"` so that its department and edge links stay reachable (an image's
+//! content is presentational). Styling is done
 //! with presentation attributes only (no `<style>` element, no `style` attribute), so a
 //! strict Content-Security-Policy does not strip it. Neither needs fonts on the server:
 //! the browser draws the text.
@@ -69,7 +71,7 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
 pub(crate) fn format_value(value: f64) -> String {
     let s = format!("{value:.1}");
     match s.strip_suffix(".0") {
-        Some(whole) if whole == "-0" => "0".to_owned(),
+        Some("-0") => "0".to_owned(),
         Some(whole) => whole.to_owned(),
         None => s,
     }

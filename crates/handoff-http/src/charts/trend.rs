@@ -155,7 +155,7 @@ fn label_step(labels: &[String]) -> usize {
         .max()
         .unwrap_or(1)
         .max(1);
-    let per_label = widest as f64 * 6.5 + 12.0;
+    let per_label = widest as f64 * 5.8 + 6.0;
     let fit = ((plot_width / per_label).floor() as usize).max(1);
     labels.len().div_ceil(fit).max(1)
 }
@@ -184,7 +184,7 @@ fn draw(
         .x_label_area_size(X_LABEL_AREA)
         .y_label_area_size(Y_LABEL_AREA);
     if !title.is_empty() {
-        builder.caption(title, ("sans-serif", 17).into_font().color(&INK));
+        builder.caption(title, ("sans-serif", 20).into_font().color(&INK));
     }
     let mut chart = builder.build_cartesian_2d(x_range, y_range)?;
 
@@ -201,7 +201,7 @@ fn draw(
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS)
-        .label_style(("sans-serif", 12).into_font().color(&MUTED))
+        .label_style(("sans-serif", 13).into_font().color(&MUTED))
         .x_label_formatter(&label_at)
         .y_labels(6)
         .y_label_formatter(&|y| format!("{y:.0}"))
@@ -223,7 +223,7 @@ fn draw(
         } else {
             "Not enough events yet"
         };
-        let style = ("sans-serif", 14)
+        let style = ("sans-serif", 16)
             .into_font()
             .color(&MUTED)
             .pos(Pos::new(HPos::Center, VPos::Center));

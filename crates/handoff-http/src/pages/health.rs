@@ -178,7 +178,12 @@ fn read_at(state: &AppState, viewer: &Viewer, query: &Pairs) -> Result<Timestamp
     raw.parse::<jiff::civil::Date>()
         .ok()
         .and_then(|d| d.tomorrow().ok())
-        .and_then(|d| viewer.zone.to_timestamp(d.to_datetime(jiff::civil::Time::midnight())).ok())
+        .and_then(|d| {
+            viewer
+                .zone
+                .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+        })
         .ok_or_else(|| {
             PageError::Rejected(
                 StatusCode::BAD_REQUEST,
@@ -241,8 +246,12 @@ pub async fn matrix(
     let sort = query.filled("sort").unwrap_or("score").to_owned();
     let score_key = |l: &PairLine| l.score.text.parse::<f64>().unwrap_or(f64::INFINITY);
     match sort.as_str() {
-        "customer" => lines.sort_by(|a, b| (&a.customer, &a.provider).cmp(&(&b.customer, &b.provider))),
-        "provider" => lines.sort_by(|a, b| (&a.provider, &a.customer).cmp(&(&b.provider, &b.customer))),
+        "customer" => {
+            lines.sort_by(|a, b| (&a.customer, &a.provider).cmp(&(&b.customer, &b.provider)))
+        }
+        "provider" => {
+            lines.sort_by(|a, b| (&a.provider, &a.customer).cmp(&(&b.provider, &b.customer)))
+        }
         "requests" => lines.sort_by_key(|l| std::cmp::Reverse(l.requests)),
         _ => lines.sort_by(|a, b| score_key(a).total_cmp(&score_key(b))),
     }
@@ -342,7 +351,11 @@ pub async fn pair(
         })
         .collect();
     let chart = charts::trend_svg(
-        &format!("Health of {} serving {}, month by month", name(provider), name(customer)),
+        &format!(
+            "Health of {} serving {}, month by month",
+            name(provider),
+            name(customer)
+        ),
         &points,
     );
     let page = PairPage {
@@ -587,7 +600,11 @@ pub async fn scorecard(
         window: window_words(at, &viewer),
         id,
         name: card.department.name.clone(),
-        services: card.services.iter().map(|s| (s.id, s.name.clone())).collect(),
+        services: card
+            .services
+            .iter()
+            .map(|s| (s.id, s.name.clone()))
+            .collect(),
         as_provider: AssessmentView::of(&card.as_provider),
         customers: pair_lines(&card.customers, &names),
         dependents: card
@@ -646,7 +663,11 @@ pub async fn overview(
         .chain(o.bottlenecks.iter().flat_map(|b| {
             std::iter::once(b.bottleneck.department_id).chain(b.evidence.iter().map(|e| e.customer))
         }))
-        .chain(o.stories.iter().flat_map(|k| [k.from_department_id, k.to_department_id]));
+        .chain(
+            o.stories
+                .iter()
+                .flat_map(|k| [k.from_department_id, k.to_department_id]),
+        );
     let names = names_of(&state, ids.collect::<Vec<_>>()).await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let page = OverviewPage {

@@ -8,14 +8,20 @@ use serde_json::{Value, json};
 use crate::support::{Scene, TestApp, both_engines, with_policy};
 
 /// The instant the figures are read at: Tuesday 24 November 2026, 12:00 London (UTC).
-const AT: &str = "2026-11-24T12:00:00Z";
+pub const AT: &str = "2026-11-24T12:00:00Z";
 
-/// Builds the story the figures below are computed from (see each step), and returns
-/// the request ids, in filing order, and the deliverable's occurrences due so far.
-async fn story(app: &TestApp, s: &Scene) -> (Vec<i64>, Vec<i64>) {
+/// What the story's events need in place: Design's calendar and policy, the agreed
+/// dependency and the weekly deliverable. Returns the deliverable and its occurrences
+/// due before the instant read.
+pub async fn setup(app: &TestApp, s: &Scene) -> (i64, Vec<i64>) {
     // Design: London calendar (Monday 09:00-12:30 and 13:30-17:30, Tuesday to Friday
     // 09:00-17:30); first response within 60 business minutes, resolution within 480.
-    with_policy(app, s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+    with_policy(
+        app,
+        s,
+        json!({"first_response_minutes": 60, "resolution_minutes": 480}),
+    )
+    .await;
 
     // Marketing depends on Design (high), agreed by Design's manager.
     let res = s
@@ -34,7 +40,10 @@ async fn story(app: &TestApp, s: &Scene) -> (Vec<i64>, Vec<i64>) {
     res.assert(StatusCode::CREATED);
     let dependency = res.id();
     s.design_manager
-        .post(&format!("/api/v1/dependencies/{dependency}/agree"), json!({}))
+        .post(
+            &format!("/api/v1/dependencies/{dependency}/agree"),
+            json!({}),
+        )
         .await
         .assert(StatusCode::OK);
 
@@ -69,18 +78,32 @@ async fn story(app: &TestApp, s: &Scene) -> (Vec<i64>, Vec<i64>) {
         .map(|o| o["id"].as_i64().unwrap())
         .collect();
     assert_eq!(occurrences.len(), 4);
+    (deliverable, occurrences)
+}
+
+/// Builds the story the figures below are computed from (see each step), live through
+/// the API, and returns the request ids, in filing order, and the deliverable's
+/// occurrences due so far.
+async fn story(app: &TestApp, s: &Scene) -> (Vec<i64>, Vec<i64>) {
+    let (_, occurrences) = setup(app, s).await;
 
     // Monday 09:00: six requests.
     let mut requests = Vec::new();
     for n in 1..=6 {
-        requests.push(app.file(&s.requester, s.service, &format!("Poster {n}")).await);
+        requests.push(
+            app.file(&s.requester, s.service, &format!("Poster {n}"))
+                .await,
+        );
     }
     // 09:30: Design answers the first four (first response met) and delivers the
     // report of the 23rd (on time); Marketing confirms it accurate.
     app.clock.advance(SignedDuration::from_mins(30));
     for id in &requests[..4] {
         s.designer
-            .post(&format!("/api/v1/requests/{id}/comments"), json!({"body": "On it"}))
+            .post(
+                &format!("/api/v1/requests/{id}/comments"),
+                json!({"body": "On it"}),
+            )
             .await
             .assert(StatusCode::CREATED);
     }
@@ -102,11 +125,17 @@ async fn story(app: &TestApp, s: &Scene) -> (Vec<i64>, Vec<i64>) {
     app.clock.advance(SignedDuration::from_mins(90));
     for (id, score) in requests[..3].iter().zip([5, 4, 1]) {
         s.designer
-            .patch(&format!("/api/v1/requests/{id}"), json!({"status": "resolved"}))
+            .patch(
+                &format!("/api/v1/requests/{id}"),
+                json!({"status": "resolved"}),
+            )
             .await
             .assert(StatusCode::OK);
         s.requester
-            .put(&format!("/api/v1/requests/{id}/rating"), json!({"score": score}))
+            .put(
+                &format!("/api/v1/requests/{id}/rating"),
+                json!({"score": score}),
+            )
             .await
             .assert(StatusCode::OK);
     }
@@ -131,7 +160,7 @@ async fn story(app: &TestApp, s: &Scene) -> (Vec<i64>, Vec<i64>) {
     (requests, occurrences)
 }
 
-fn part<'a>(pair: &'a Value, name: &str) -> &'a Value {
+pub fn part<'a>(pair: &'a Value, name: &str) -> &'a Value {
     pair["parts"]
         .as_array()
         .unwrap()
@@ -327,7 +356,7 @@ both_engines! {
         let (requests, _) = story(&app, &s).await;
         let mut page = app.signed_in(&s.requester).await;
         let pair = format!("/health/{}/{}", s.marketing, s.design);
-        page.get(&format!("/health?at=2026-11-24T12:00:00Z")).await
+        page.get("/health?at=2026-11-24T12:00:00Z").await
             .assert(StatusCode::OK)
             .assert_has(r#"id="health-matrix""#)
             .assert_has(&format!(r#"href="{pair}">44.0</a>"#));

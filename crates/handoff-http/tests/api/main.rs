@@ -9,6 +9,7 @@ mod dependencies;
 mod feedback;
 mod handoffs;
 mod health;
+mod import;
 mod jobs;
 mod lifecycle;
 mod lists;

@@ -1187,3 +1187,210 @@ async fn a_dependency_is_agreed_and_a_deliverable_delivered_and_reviewed_in_the_
     person.web.clone().quit().await.unwrap();
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relationship_health_reads_from_the_overview_to_the_evidence_in_the_browser() {
+    // A short version of the story in tests/api/health.rs: Marketing asks Design, whose
+    // London calendar, SLA policy, agreed dependency and weekly report give a score, a
+    // breach, late deliveries and a bottleneck.
+    let app = TestApp::new(Engine::Sqlite).await;
+    let s = app.scene().await;
+    support::with_policy(
+        &app,
+        &s,
+        json!({"first_response_minutes": 60, "resolution_minutes": 480}),
+    )
+    .await;
+    let res = s
+        .design_manager
+        .post(
+            "/api/v1/dependencies",
+            json!({
+                "customer_department_id": s.marketing, "provider_department_id": s.design,
+                "what": "campaign artwork", "criticality": "high",
+                "customer_owner_id": s.requester.person_id, "provider_owner_id": s.designer.person_id,
+                "expectation": "Artwork two weeks before launch", "service_ids": [s.service]
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    let dependency = res.id();
+    s.design_manager
+        .post(
+            &format!("/api/v1/dependencies/{dependency}/agree"),
+            json!({}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    // Due Mondays 10:00 since 2 November: 2, 9, 16 and 23 November before the instant read.
+    let res = s
+        .design_manager
+        .post(
+            "/api/v1/deliverables",
+            json!({
+                "provider_department_id": s.design, "customer_department_id": s.marketing,
+                "name": "Weekly campaign figures", "rrule": "FREQ=WEEKLY;BYDAY=MO",
+                "due_time": "10:00", "starts_on": "2026-11-02", "dependency_id": dependency,
+                "provider_owner_id": s.designer.person_id, "customer_owner_id": s.requester.person_id
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    let res = s
+        .requester
+        .get(&format!(
+            "/api/v1/deliverables/{}/occurrences?from=2026-11-01T00:00:00Z&to=2026-11-24T00:00:00Z",
+            res.id()
+        ))
+        .await;
+    res.assert(StatusCode::OK);
+    let occurrences: Vec<i64> = res.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(occurrences.len(), 4);
+    // Monday 09:00: three requests. 09:30: the first two answered, this morning's report
+    // delivered on time. 11:00: the first resolved.
+    let mut requests = Vec::new();
+    for n in 1..=3 {
+        requests.push(
+            app.file(&s.requester, s.service, &format!("Poster {n}"))
+                .await,
+        );
+    }
+    app.clock.advance(SignedDuration::from_mins(30));
+    for id in &requests[..2] {
+        s.designer
+            .post(
+                &format!("/api/v1/requests/{id}/comments"),
+                json!({"body": "On it"}),
+            )
+            .await
+            .assert(StatusCode::CREATED);
+    }
+    s.designer
+        .post(
+            &format!("/api/v1/occurrences/{}/deliver", occurrences[3]),
+            json!({"note": "Attached"}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    app.clock.advance(SignedDuration::from_mins(90));
+    s.designer
+        .patch(
+            &format!("/api/v1/requests/{}", requests[0]),
+            json!({"status": "resolved"}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    // Read on Tuesday 24 November, 12:00 London: first responses met 2 of 3, resolutions
+    // 1 of 3 (the others' targets passed at 09:30): SLA 50.0; reports on time 1 of 4:
+    // 25.0. (20 × 50.0 + 15 × 25.0) / 35 = 39.3.
+    app.clock.set("2026-11-24T12:00:00Z".parse().unwrap());
+    app.work().await;
+    app.signed_in(&s.requester).await;
+    let (_driver, person) = open_browser(&app).await;
+    let pair = format!("/health/{}/{}", s.marketing, s.design);
+
+    // A Marketing person starts at the overview and follows the least healthy pair.
+    person
+        .sign_in(&email(&app, s.requester.person_id).await)
+        .await;
+    person.open("/overview").await;
+    let least = person.text("#overview-least").await;
+    assert!(least.contains("39.3"), "{least}");
+    person
+        .follow(&format!("#overview-least a[href=\"{pair}\"]"))
+        .await;
+    person.wait_for_path(&pair).await;
+    assert_eq!(person.text("#pair-score").await, "39.3");
+    let sla = person.text("#pair-parts tr[data-part=sla]").await;
+    assert!(sla.contains("50.0") && sla.contains("57.1%"), "{sla}");
+    person.find("figure.chart svg[role=img]").await;
+    assert_eq!(person.find_all_count("#pair-late li").await, 3);
+
+    // The evidence: the third request is past both its targets.
+    let breached = format!("/requests/{}", requests[2]);
+    assert_eq!(
+        person
+            .find_all_count(&format!("#pair-breaches a[href=\"{breached}\"]"))
+            .await,
+        2
+    );
+    person
+        .follow(&format!("#pair-breaches a[href=\"{breached}\"]"))
+        .await;
+    person.wait_for_path(&breached).await;
+    let first = person.sla_row("First response").await;
+    assert!(first.contains("Breached"), "{first}");
+
+    // Back to the pair, on to the map around Design, and into Design's node.
+    let old = person.find("html").await;
+    person.web.back().await.unwrap();
+    old.wait_until().stale().await.unwrap();
+    person.wait_for_path(&pair).await;
+    person.follow("nav.subnav a[href=\"/map\"]").await;
+    person.wait_for_path("/map").await;
+    assert_eq!(person.find_all_count("#map svg a.node").await, 4);
+    person
+        .find(&format!("#map svg a.edge[href=\"{pair}\"]"))
+        .await;
+    person
+        .select("#map-department", &s.design.to_string())
+        .await;
+    person.follow("form.filters button[type=submit]").await;
+    person
+        .wait_for_path(&format!("/map?department_id={}", s.design))
+        .await;
+    assert_eq!(person.find_all_count("#map svg a.node").await, 2);
+    assert_eq!(person.text("#map figcaption").await, "1 relationship.");
+    let scorecard = format!("/departments/{}/scorecard", s.design);
+    person
+        .follow(&format!("#map svg a.node[href=\"{scorecard}\"]"))
+        .await;
+    person.wait_for_path(&scorecard).await;
+    assert_eq!(person.text("#provider-score").await, "39.3");
+    let bottleneck = person.text("#scorecard-bottleneck").await;
+    assert!(bottleneck.starts_with("Rank 1 "), "{bottleneck}");
+
+    // The bottlenecks behind that rank, then the matrix and Marketing's own scorecard.
+    person
+        .follow("#scorecard-bottleneck a[href=\"/bottlenecks\"]")
+        .await;
+    person.wait_for_path("/bottlenecks").await;
+    let ranked = person.text("#bottlenecks").await;
+    assert!(ranked.contains("DESIGN"), "{ranked}");
+    for id in &requests[1..] {
+        person
+            .find(&format!("#bottlenecks a[href=\"/requests/{id}\"]"))
+            .await;
+    }
+    for id in &occurrences[..3] {
+        person
+            .find(&format!("#bottlenecks a[href=\"/occurrences/{id}\"]"))
+            .await;
+    }
+    person.follow("nav.subnav a[href=\"/health\"]").await;
+    person.wait_for_path("/health").await;
+    assert_eq!(
+        person
+            .text(&format!("#health-matrix td a[href=\"{pair}\"]"))
+            .await,
+        "39.3"
+    );
+    person
+        .follow(&format!(
+            "#health-matrix th[scope=row] a[href=\"/departments/{}/scorecard\"]",
+            s.marketing
+        ))
+        .await;
+    person
+        .wait_for_path(&format!("/departments/{}/scorecard", s.marketing))
+        .await;
+    assert_eq!(person.text("#customer-score").await, "39.3");
+    assert!(person.text("#scorecard-providers").await.contains("DESIGN"));
+    person.web.clone().quit().await.unwrap();
+    app.cleanup().await;
+}

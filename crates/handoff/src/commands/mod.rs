@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod demo;
+pub mod import;
 pub mod migrate;
 pub mod person;
 pub mod serve;
