@@ -750,7 +750,7 @@ impl Replay<'_> {
                 let id = self.request(reference)?;
                 let (request, _) = handoff_store::requests::get(&app.db, id, 0, 0).await?;
                 let requester = people::get(&app.db, request.requester_id).await?.actor()?;
-                crate::ratings::rate(
+                crate::ratings::rate_imported(
                     app,
                     &requester,
                     id,

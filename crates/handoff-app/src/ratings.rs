@@ -73,6 +73,28 @@ pub struct Rate {
 /// Rates (or re-rates) the latest resolution of request `id`, as its requester.
 #[tracing::instrument(name = "rate_request", skip_all, fields(request = id))]
 pub async fn rate(app: &App, actor: &Actor, id: i64, rate: Rate) -> ActionResult<Rating> {
+    rate_with(app, actor, id, rate, true).await
+}
+
+/// A rating from imported history: taken as it happened, however long after the
+/// resolution it came (the windows that pace asking do not refuse it); only the
+/// requester rates, and only a resolved request.
+pub(crate) async fn rate_imported(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    rate: Rate,
+) -> ActionResult<Rating> {
+    rate_with(app, actor, id, rate, false).await
+}
+
+async fn rate_with(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    rate: Rate,
+    paced: bool,
+) -> ActionResult<Rating> {
     let (request, _) = visible(app, actor, id).await?;
     if request.requester_id != actor.person_id {
         return Err(ActionError::forbidden("only the requester rates a request"));
@@ -93,7 +115,9 @@ pub async fn rate(app: &App, actor: &Actor, id: i64, rate: Rate) -> ActionResult
         expires_at: from_micros(latest.expires_at),
         rated_at: latest.rated_at.map(from_micros),
     };
-    ask.check(now).map_err(refused)?;
+    if paced {
+        ask.check(now).map_err(refused)?;
+    }
     let saved = ratings::rate(&mut tx, latest.id, rate.score, &comment, at).await?;
     let newly_low = rate.score <= LOW_SCORE && latest.score.is_none_or(|before| before > LOW_SCORE);
     if newly_low {

@@ -272,8 +272,17 @@ pub async fn overview(app: &App, at: Timestamp) -> ActionResult<Overview> {
         .filter(|p| p.assessment.score.is_some())
         .collect();
     least_healthy_first(&mut scored);
-    let least_healthy = scored.iter().take(OVERVIEW_TOP).cloned().collect();
-    let most_healthy = scored.iter().rev().take(OVERVIEW_TOP).cloned().collect();
+    // With few pairs, a pair is listed among the least healthy or the healthiest, not
+    // both.
+    let least = OVERVIEW_TOP.min(scored.len().div_ceil(2));
+    let least_healthy = scored.iter().take(least).cloned().collect();
+    let most_healthy = scored
+        .iter()
+        .skip(least)
+        .rev()
+        .take(OVERVIEW_TOP)
+        .cloned()
+        .collect();
     let mut movers: Vec<PairHealth> = scored
         .into_iter()
         .filter(|p| p.assessment.score_trend.is_some_and(|t| t != 0.0))

@@ -462,26 +462,28 @@ pub async fn map_svg(
             (CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
             (CACHE_CONTROL, "no-store"),
         ],
-        charts::map_svg(&nodes_of(&map), &edges_of(&map)),
+        charts::map_svg(&nodes_of(&map, ""), &edges_of(&map, "")),
     )
         .into_response())
 }
 
-/// The map's nodes as the drawing takes them, each linking to its scorecard.
-pub fn nodes_of(map: &Map) -> Vec<charts::MapNode> {
+/// The map's nodes as the drawing takes them, each linking to its scorecard (with the
+/// query `q`, say `?at=…`).
+pub fn nodes_of(map: &Map, q: &str) -> Vec<charts::MapNode> {
     map.nodes
         .iter()
         .map(|n| charts::MapNode {
             id: n.department_id,
             label: n.name.clone(),
-            href: format!("/departments/{}/scorecard", n.department_id),
+            href: format!("/departments/{}/scorecard{q}", n.department_id),
             highlighted: map.around == Some(n.department_id),
         })
         .collect()
 }
 
-/// The map's edges as the drawing takes them, each linking to its pair's page.
-pub fn edges_of(map: &Map) -> Vec<charts::MapEdge> {
+/// The map's edges as the drawing takes them, each linking to its pair's page (with
+/// the query `q`).
+pub fn edges_of(map: &Map, q: &str) -> Vec<charts::MapEdge> {
     map.edges
         .iter()
         .map(|e| charts::MapEdge {
@@ -490,7 +492,7 @@ pub fn edges_of(map: &Map) -> Vec<charts::MapEdge> {
             declared: e.declared.is_some(),
             requests: u64::try_from(e.requests).unwrap_or(0),
             score: e.score,
-            href: format!("/health/{}/{}", e.customer, e.provider),
+            href: format!("/health/{}/{}{q}", e.customer, e.provider),
         })
         .collect()
 }

@@ -114,9 +114,11 @@ impl AssessmentView {
 }
 
 pub struct PairLine {
-    pub customer_id: i64,
+    /// Links to the pair's page and each side's scorecard, at the page's instant.
+    pub pair_href: String,
+    pub customer_href: String,
+    pub provider_href: String,
     pub customer: String,
-    pub provider_id: i64,
     pub provider: String,
     pub score: Score,
     pub trend: String,
@@ -128,14 +130,15 @@ pub struct PairLine {
     pub values: Vec<String>,
 }
 
-fn pair_lines(pairs: &[PairHealth], names: &HashMap<i64, String>) -> Vec<PairLine> {
+fn pair_lines(pairs: &[PairHealth], names: &HashMap<i64, String>, q: &str) -> Vec<PairLine> {
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     pairs
         .iter()
         .map(|p| PairLine {
-            customer_id: p.customer,
+            pair_href: format!("/health/{}/{}{q}", p.customer, p.provider),
+            customer_href: format!("/departments/{}/scorecard{q}", p.customer),
+            provider_href: format!("/departments/{}/scorecard{q}", p.provider),
             customer: name(p.customer),
-            provider_id: p.provider,
             provider: name(p.provider),
             score: Score::of(p.assessment.score),
             trend: signed(p.assessment.score_trend),
@@ -202,8 +205,25 @@ fn window_words(at: Timestamp, viewer: &Viewer) -> String {
     )
 }
 
-fn at_value(query: &Pairs) -> String {
-    query.filled("at").unwrap_or_default().to_owned()
+/// The date the page's date box shows: the day the window ends on, in the viewer's zone.
+fn at_value(query: &Pairs, at: Timestamp, viewer: &Viewer) -> String {
+    match query.filled("at") {
+        None => String::new(),
+        Some(raw) if raw.parse::<jiff::civil::Date>().is_ok() => raw.to_owned(),
+        Some(_) => viewer.zone.to_datetime(at).date().to_string(),
+    }
+}
+
+/// `?at=…` to carry the instant a page reads at on to the pages it links to; empty when
+/// it reads now.
+fn at_query(query: &Pairs) -> String {
+    match query.filled("at") {
+        None => String::new(),
+        Some(raw) => format!(
+            "?{}",
+            serde_urlencoded::to_string([("at", raw)]).unwrap_or_default()
+        ),
+    }
 }
 
 pub struct Column {
@@ -222,6 +242,8 @@ pub struct GridRow {
 #[template(path = "health.html")]
 struct MatrixPage {
     frame: Frame,
+    /// `?at=…` for the links, or empty.
+    q: String,
     window: String,
     at: String,
     sort: String,
@@ -239,10 +261,11 @@ pub async fn matrix(
     query: Pairs,
 ) -> Result<Response, PageError> {
     let at = read_at(&state, &viewer, &query)?;
+    let q = at_query(&query);
     let pairs =
         handoff_app::health::pairs_at(&state.app, handoff_store::health::Pairs::All, at).await?;
     let names = names_of(&state, pairs.iter().flat_map(|p| [p.customer, p.provider])).await?;
-    let mut lines = pair_lines(&pairs, &names);
+    let mut lines = pair_lines(&pairs, &names, &q);
     let sort = query.filled("sort").unwrap_or("score").to_owned();
     let score_key = |l: &PairLine| l.score.text.parse::<f64>().unwrap_or(f64::INFINITY);
     match sort.as_str() {
@@ -288,8 +311,9 @@ pub async fn matrix(
     };
     let page = MatrixPage {
         frame: Frame::new(&viewer, "health"),
+        q: q.clone(),
         window: window_words(at, &viewer),
-        at: at_value(&query),
+        at: at_value(&query, at, &viewer),
         sort,
         columns,
         rows,
@@ -316,6 +340,8 @@ pub struct LateLine {
 #[template(path = "health_pair.html")]
 struct PairPage {
     frame: Frame,
+    /// `?at=…` for the links, or empty.
+    q: String,
     window: String,
     at: String,
     customer_id: i64,
@@ -339,6 +365,7 @@ pub async fn pair(
     query: Pairs,
 ) -> Result<Response, PageError> {
     let at = read_at(&state, &viewer, &query)?;
+    let q = at_query(&query);
     let detail = handoff_app::health::pair(&state.app, customer, provider, at).await?;
     let names = names_of(&state, [customer, provider]).await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
@@ -360,8 +387,9 @@ pub async fn pair(
     );
     let page = PairPage {
         frame: Frame::new(&viewer, "health"),
+        q: q.clone(),
         window: window_words(at, &viewer),
-        at: at_value(&query),
+        at: at_value(&query, at, &viewer),
         customer_id: customer,
         customer: name(customer),
         provider_id: provider,
@@ -416,6 +444,10 @@ fn viewer_month(at: Timestamp, viewer: &Viewer) -> String {
 #[template(path = "health_map.html")]
 struct MapPage {
     frame: Frame,
+    /// `?at=…` for the links, or empty.
+    q: String,
+    /// The `at` the page was asked for, carried by its form.
+    at: String,
     window: String,
     departments: Vec<Choice>,
     svg: Option<String>,
@@ -430,6 +462,7 @@ pub async fn map(
     query: Pairs,
 ) -> Result<Response, PageError> {
     let at = read_at(&state, &viewer, &query)?;
+    let q = at_query(&query);
     let around: Option<i64> = query.filled("department_id").and_then(|d| d.parse().ok());
     let all = departments::list(&state.db, 0, i64::MAX).await?;
     let too_many = around.is_none() && all.len() > WHOLE_MAP_MAX;
@@ -442,12 +475,14 @@ pub async fn map(
     } else {
         let map = handoff_app::scorecards::map(&state.app, around, at).await?;
         (
-            Some(charts::map_svg(&nodes_of(&map), &edges_of(&map))),
+            Some(charts::map_svg(&nodes_of(&map, &q), &edges_of(&map, &q))),
             map.edges.len(),
         )
     };
     let page = MapPage {
         frame: Frame::new(&viewer, "health"),
+        q: q.clone(),
+        at: query.filled("at").unwrap_or_default().to_owned(),
         window: window_words(at, &viewer),
         departments,
         svg,
@@ -458,7 +493,7 @@ pub async fn map(
 }
 
 pub struct EvidenceLine {
-    pub customer_id: i64,
+    pub pair_href: String,
     pub customer: String,
     pub waited: String,
     pub criticality: &'static str,
@@ -467,8 +502,8 @@ pub struct EvidenceLine {
 }
 
 pub struct BottleneckLine {
+    pub href: String,
     pub rank: u32,
-    pub department_id: i64,
     pub department: String,
     pub impact: String,
     pub waiting: u32,
@@ -478,13 +513,14 @@ pub struct BottleneckLine {
 fn bottleneck_lines(
     ranked: &[BottleneckView],
     names: &HashMap<i64, String>,
+    q: &str,
 ) -> Vec<BottleneckLine> {
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     ranked
         .iter()
         .map(|b| BottleneckLine {
+            href: format!("/departments/{}/scorecard{q}", b.bottleneck.department_id),
             rank: b.bottleneck.rank,
-            department_id: b.bottleneck.department_id,
             department: name(b.bottleneck.department_id),
             impact: charts_value(b.bottleneck.impact),
             waiting: b.bottleneck.waiting_departments,
@@ -492,7 +528,7 @@ fn bottleneck_lines(
                 .evidence
                 .iter()
                 .map(|e| EvidenceLine {
-                    customer_id: e.customer,
+                    pair_href: format!("/health/{}/{}{q}", e.customer, b.bottleneck.department_id),
                     customer: name(e.customer),
                     waited: format::minutes(e.business_minutes_beyond_target as f64),
                     criticality: e.criticality.map_or("none declared", |c| c.label()),
@@ -508,6 +544,8 @@ fn bottleneck_lines(
 #[template(path = "bottlenecks.html")]
 struct BottlenecksPage {
     frame: Frame,
+    /// `?at=…` for the links, or empty.
+    q: String,
     window: String,
     lines: Vec<BottleneckLine>,
 }
@@ -519,6 +557,7 @@ pub async fn bottlenecks(
     query: Pairs,
 ) -> Result<Response, PageError> {
     let at = read_at(&state, &viewer, &query)?;
+    let q = at_query(&query);
     let ranked = handoff_app::health::bottlenecks(&state.app, at).await?;
     let ids: Vec<i64> = ranked
         .iter()
@@ -529,8 +568,9 @@ pub async fn bottlenecks(
     let names = names_of(&state, ids).await?;
     let page = BottlenecksPage {
         frame: Frame::new(&viewer, "health"),
+        q: q.clone(),
         window: window_words(at, &viewer),
-        lines: bottleneck_lines(&ranked, &names),
+        lines: bottleneck_lines(&ranked, &names, &q),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -547,6 +587,9 @@ pub struct DependencyRef {
 #[template(path = "scorecard.html")]
 struct ScorecardPage {
     frame: Frame,
+    /// `?at=…` for the links, or empty.
+    q: String,
+    map_href: String,
     window: String,
     id: i64,
     name: String,
@@ -568,6 +611,7 @@ pub async fn scorecard(
     query: Pairs,
 ) -> Result<Response, PageError> {
     let at = read_at(&state, &viewer, &query)?;
+    let q = at_query(&query);
     let card = handoff_app::scorecards::scorecard(&state.app, id, at).await?;
     let mut ids: Vec<i64> = card
         .customers
@@ -597,6 +641,11 @@ pub async fn scorecard(
     };
     let page = ScorecardPage {
         frame: Frame::new(&viewer, "health"),
+        map_href: match q.strip_prefix('?') {
+            Some(at) => format!("/map?department_id={id}&{at}"),
+            None => format!("/map?department_id={id}"),
+        },
+        q: q.clone(),
         window: window_words(at, &viewer),
         id,
         name: card.department.name.clone(),
@@ -606,14 +655,14 @@ pub async fn scorecard(
             .map(|s| (s.id, s.name.clone()))
             .collect(),
         as_provider: AssessmentView::of(&card.as_provider),
-        customers: pair_lines(&card.customers, &names),
+        customers: pair_lines(&card.customers, &names, &q),
         dependents: card
             .dependents
             .iter()
             .map(|d| dependency(d, d.customer_department_id))
             .collect(),
         as_customer: AssessmentView::of(&card.as_customer),
-        providers: pair_lines(&card.providers, &names),
+        providers: pair_lines(&card.providers, &names, &q),
         depends_on: card
             .depends_on
             .iter()
@@ -622,7 +671,7 @@ pub async fn scorecard(
         bottleneck: card
             .bottleneck
             .as_ref()
-            .and_then(|b| bottleneck_lines(std::slice::from_ref(b), &names).pop()),
+            .and_then(|b| bottleneck_lines(std::slice::from_ref(b), &names, &q).pop()),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -638,6 +687,8 @@ pub struct StoryLine {
 #[template(path = "overview.html")]
 struct OverviewPage {
     frame: Frame,
+    /// `?at=…` for the links, or empty.
+    q: String,
     window: String,
     least: Vec<PairLine>,
     most: Vec<PairLine>,
@@ -653,6 +704,7 @@ pub async fn overview(
     query: Pairs,
 ) -> Result<Response, PageError> {
     let at = read_at(&state, &viewer, &query)?;
+    let q = at_query(&query);
     let o = handoff_app::scorecards::overview(&state.app, at).await?;
     let ids = o
         .least_healthy
@@ -672,11 +724,12 @@ pub async fn overview(
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let page = OverviewPage {
         frame: Frame::new(&viewer, "health"),
+        q: q.clone(),
         window: window_words(at, &viewer),
-        least: pair_lines(&o.least_healthy, &names),
-        most: pair_lines(&o.most_healthy, &names),
-        movers: pair_lines(&o.movers, &names),
-        bottlenecks: bottleneck_lines(&o.bottlenecks, &names),
+        least: pair_lines(&o.least_healthy, &names, &q),
+        most: pair_lines(&o.most_healthy, &names, &q),
+        movers: pair_lines(&o.movers, &names, &q),
+        bottlenecks: bottleneck_lines(&o.bottlenecks, &names, &q),
         stories: o
             .stories
             .iter()

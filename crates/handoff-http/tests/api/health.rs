@@ -359,7 +359,9 @@ both_engines! {
         page.get("/health?at=2026-11-24T12:00:00Z").await
             .assert(StatusCode::OK)
             .assert_has(r#"id="health-matrix""#)
-            .assert_has(&format!(r#"href="{pair}">44.0</a>"#));
+            // The links carry the instant read at on.
+            .assert_has(&format!(r#"href="{pair}?at=2026-11-24T12%3A00%3A00Z">44.0</a>"#))
+            .assert_has(r#"value="2026-11-24""#);
         page.get(&format!("{pair}?at=2026-11-24T12:00:00Z")).await
             .assert(StatusCode::OK)
             .assert_has(r#"id="pair-score">44.0<"#)
@@ -368,7 +370,7 @@ both_engines! {
             .assert_has("shared among the other parts");
         page.get("/map?at=2026-11-24T12:00:00Z").await
             .assert(StatusCode::OK)
-            .assert_has(&format!(r#"href="{pair}""#));
+            .assert_has(&format!(r#"href="{pair}?at=2026-11-24T12%3A00%3A00Z""#));
         page.get("/bottlenecks?at=2026-11-24T12:00:00Z").await
             .assert(StatusCode::OK)
             .assert_has(&format!(r#"href="/requests/{}""#, requests[3]));
