@@ -332,6 +332,8 @@ pub async fn pair(
     let (from, to) = window.micros();
     let now = to_micros(app.clock.now());
     let mut breaches = health::overruns(&app.db, pairs, from, to).await?;
+    // Confidential requests count in the figures but are not named to everyone.
+    breaches.retain(|b| !b.confidential);
     breaches.sort_by_key(|b| std::cmp::Reverse(b.excess_micros));
     breaches.truncate(EVIDENCE_MAX);
     let mut late = health::late_occurrences(&app.db, pairs, from, to, now).await?;
@@ -435,7 +437,10 @@ pub async fn bottlenecks(app: &App, at: Timestamp) -> ActionResult<Vec<Bottlenec
         }
         let entry = held.entry((o.provider, o.customer)).or_default();
         entry.minutes += minutes;
-        *entry.requests.entry(o.request_id).or_default() += minutes;
+        // Confidential requests count in the minutes but are not named as evidence.
+        if !o.confidential {
+            *entry.requests.entry(o.request_id).or_default() += minutes;
+        }
     }
     for o in health::late_occurrences(&app.db, Pairs::All, from, to, now).await? {
         if let Entry::Vacant(slot) = timekeeping.entry(o.provider) {

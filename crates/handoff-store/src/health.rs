@@ -372,6 +372,8 @@ pub struct Overrun {
     /// from there to the window's end in the provider's calendar).
     pub running_past: Option<i64>,
     pub calendar_time: bool,
+    /// Filed with a confidential service: counted, never named as evidence.
+    pub confidential: bool,
 }
 
 /// The clocks of every stint whose verdict in the window was "breached".
@@ -396,7 +398,7 @@ pub async fn overruns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<O
              CASE WHEN s.used_micros > s.allowed_micros THEN s.used_micros - s.allowed_micros \
              ELSE 0 END AS excess_micros, \
              CASE WHEN s.stopped_at IS NULL THEN s.due_at ELSE NULL END AS running_past, \
-             s.calendar_time FROM {clocks} {join} \
+             s.calendar_time, r.confidential FROM {clocks} {join} \
              WHERE s.target IN ('first_response', 'resolution') AND r.requester_department_id <> {provider} \
              AND ((s.stopped_at >= "
         ));

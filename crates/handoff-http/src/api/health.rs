@@ -445,7 +445,9 @@ pub async fn map(
     Ok(Json(MapJson::from(&map)))
 }
 
-/// The map drawn as SVG: each department and each edge a link to its page.
+/// The map drawn as SVG: each department and each edge a link to its page. At most 400
+/// relationships are drawn (declared ones first, then the busiest); `/api/v1/map` has
+/// them all.
 #[utoipa::path(get, path = "/api/v1/map.svg", tag = "relationships",
     params(("department_id" = Option<i64>, Query, description = "Only this department's neighbourhood"),
            ("at" = Option<String>, Query, description = "RFC 3339; default now")),
@@ -457,12 +459,13 @@ pub async fn map_svg(
     query: QueryMap,
 ) -> Result<Response, ApiError> {
     let map = read_map(&state, &query).await?;
+    let (edges, _) = edges_of(&map, "");
     Ok((
         [
             (CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
             (CACHE_CONTROL, "no-store"),
         ],
-        charts::map_svg(&nodes_of(&map, ""), &edges_of(&map, "")),
+        charts::map_svg(&nodes_of(&map, ""), &edges),
     )
         .into_response())
 }
@@ -481,11 +484,27 @@ pub fn nodes_of(map: &Map, q: &str) -> Vec<charts::MapNode> {
         .collect()
 }
 
+/// The most relationships a drawing lays out: beyond a few hundred the layout's cost
+/// grows much faster than the edges (4,000 take minutes). The JSON map has them all.
+pub const DRAWN_EDGES_MAX: usize = 400;
+
 /// The map's edges as the drawing takes them, each linking to its pair's page (with
-/// the query `q`).
-pub fn edges_of(map: &Map, q: &str) -> Vec<charts::MapEdge> {
-    map.edges
-        .iter()
+/// the query `q`): the declared ones first, then the busiest, at most
+/// [`DRAWN_EDGES_MAX`]; and how many were left out.
+pub fn edges_of(map: &Map, q: &str) -> (Vec<charts::MapEdge>, usize) {
+    let mut order: Vec<&handoff_app::scorecards::MapEdge> = map.edges.iter().collect();
+    order.sort_by_key(|e| {
+        (
+            std::cmp::Reverse(e.declared.map(|c| c.weight() as u32)),
+            std::cmp::Reverse(e.requests),
+            e.customer,
+            e.provider,
+        )
+    });
+    let left_out = order.len().saturating_sub(DRAWN_EDGES_MAX);
+    order.truncate(DRAWN_EDGES_MAX);
+    let edges = order
+        .into_iter()
         .map(|e| charts::MapEdge {
             customer: e.customer,
             provider: e.provider,
@@ -494,7 +513,8 @@ pub fn edges_of(map: &Map, q: &str) -> Vec<charts::MapEdge> {
             score: e.score,
             href: format!("/health/{}/{}{q}", e.customer, e.provider),
         })
-        .collect()
+        .collect();
+    (edges, left_out)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -453,6 +453,8 @@ struct MapPage {
     svg: Option<String>,
     too_many: bool,
     edges: usize,
+    /// Relationships not drawn (the least busy beyond the drawing's limit).
+    left_out: usize,
 }
 
 /// `GET /map`.
@@ -470,13 +472,15 @@ pub async fn map(
         .iter()
         .map(|d| Choice::new(d.id.to_string(), d.name.clone(), Some(d.id) == around))
         .collect();
-    let (svg, edges) = if too_many {
-        (None, 0)
+    let (svg, edges, left_out) = if too_many {
+        (None, 0, 0)
     } else {
         let map = handoff_app::scorecards::map(&state.app, around, at).await?;
+        let (drawn, left_out) = edges_of(&map, &q);
         (
-            Some(charts::map_svg(&nodes_of(&map, &q), &edges_of(&map, &q))),
+            Some(charts::map_svg(&nodes_of(&map, &q), &drawn)),
             map.edges.len(),
+            left_out,
         )
     };
     let page = MapPage {
@@ -488,6 +492,7 @@ pub async fn map(
         svg,
         too_many,
         edges,
+        left_out,
     };
     Ok(render(StatusCode::OK, &page))
 }
