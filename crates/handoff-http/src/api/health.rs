@@ -86,7 +86,7 @@ impl From<&Assessment> for AssessmentJson {
 
 /// One relationship: how the provider serves the customer over the window.
 #[derive(Serialize, ToSchema)]
-pub struct PairJson {
+pub struct HealthPairJson {
     pub customer_department_id: i64,
     pub provider_department_id: i64,
     pub score: Option<f64>,
@@ -101,10 +101,10 @@ pub struct PairJson {
     pub requests: i64,
 }
 
-impl From<&PairHealth> for PairJson {
+impl From<&PairHealth> for HealthPairJson {
     fn from(p: &PairHealth) -> Self {
         let a = AssessmentJson::from(&p.assessment);
-        PairJson {
+        HealthPairJson {
             customer_department_id: p.customer,
             provider_department_id: p.provider,
             score: a.score,
@@ -127,7 +127,7 @@ pub struct HealthJson {
     #[schema(value_type = String, format = DateTime)]
     pub from: Timestamp,
     pub weights: Weights,
-    pub items: Vec<PairJson>,
+    pub items: Vec<HealthPairJson>,
 }
 
 /// The `at` parameter (default: now), and no others than `known`.
@@ -156,7 +156,7 @@ pub async fn matrix(
         at,
         from: handoff_app::health::Window::ending(at).from,
         weights: handoff_app::health::weights(&state.app).await?,
-        items: pairs.iter().map(PairJson::from).collect(),
+        items: pairs.iter().map(HealthPairJson::from).collect(),
     }))
 }
 
@@ -205,7 +205,7 @@ pub struct PairDetailJson {
     #[schema(value_type = String, format = DateTime)]
     pub from: Timestamp,
     #[serde(flatten)]
-    pub pair: PairJson,
+    pub pair: HealthPairJson,
     pub evidence: EvidenceJson,
     /// The score of the 90 days ending at each of the last 12 month starts and at `at`,
     /// oldest first.
@@ -217,7 +217,7 @@ impl PairDetailJson {
         PairDetailJson {
             at,
             from: handoff_app::health::Window::ending(at).from,
-            pair: PairJson::from(&d.health),
+            pair: HealthPairJson::from(&d.health),
             evidence: EvidenceJson {
                 breaches: d
                     .evidence
@@ -445,9 +445,10 @@ pub async fn map(
     Ok(Json(MapJson::from(&map)))
 }
 
-/// The map drawn as SVG: each department and each edge a link to its page. At most 400
-/// relationships are drawn (declared ones first, then the busiest); `/api/v1/map` has
-/// them all.
+/// The map drawn as SVG: each department and each edge a link to its page.
+///
+/// At most 400 relationships are drawn (declared ones first, then the busiest);
+/// `/api/v1/map` has them all.
 #[utoipa::path(get, path = "/api/v1/map.svg", tag = "relationships",
     params(("department_id" = Option<i64>, Query, description = "Only this department's neighbourhood"),
            ("at" = Option<String>, Query, description = "RFC 3339; default now")),
@@ -557,11 +558,11 @@ pub struct ScorecardJson {
     /// How it serves all its customers together.
     pub as_provider: AssessmentJson,
     /// Each customer's relationship, least healthy first.
-    pub customers: Vec<PairJson>,
+    pub customers: Vec<HealthPairJson>,
     pub dependents: Vec<DependencyRefJson>,
     /// How all its providers serve it together.
     pub as_customer: AssessmentJson,
-    pub providers: Vec<PairJson>,
+    pub providers: Vec<HealthPairJson>,
     pub depends_on: Vec<DependencyRefJson>,
     /// Its rank among the bottlenecks; null when it holds nobody back.
     pub bottleneck: Option<BottleneckJson>,
@@ -582,10 +583,10 @@ impl ScorecardJson {
                 })
                 .collect(),
             as_provider: AssessmentJson::from(&s.as_provider),
-            customers: s.customers.iter().map(PairJson::from).collect(),
+            customers: s.customers.iter().map(HealthPairJson::from).collect(),
             dependents: s.dependents.iter().map(DependencyRefJson::from).collect(),
             as_customer: AssessmentJson::from(&s.as_customer),
-            providers: s.providers.iter().map(PairJson::from).collect(),
+            providers: s.providers.iter().map(HealthPairJson::from).collect(),
             depends_on: s.depends_on.iter().map(DependencyRefJson::from).collect(),
             bottleneck: s.bottleneck.as_ref().map(BottleneckJson::from),
         }
