@@ -201,7 +201,7 @@ async fn pulse_counts(app: &App, pairs: Pairs, window: Window) -> ActionResult<V
                     events: t.responses,
                     good: t.score_sum,
                 };
-                if in_pairs(pairs, count.customer, count.provider) {
+                if pairs.covers(count.customer, count.provider) {
                     counts.push(count);
                 }
             }
@@ -210,20 +210,24 @@ async fn pulse_counts(app: &App, pairs: Pairs, window: Window) -> ActionResult<V
     Ok(counts)
 }
 
-fn in_pairs(pairs: Pairs, customer: i64, provider: i64) -> bool {
-    match pairs {
-        Pairs::All => true,
-        Pairs::One {
-            customer: c,
-            provider: p,
-        } => c == customer && p == provider,
-        Pairs::Of(d) => d == customer || d == provider,
-    }
-}
-
 /// Every pair's health at `at` (the pairs `pairs` selects that had any activity in the
 /// window: a part's events, kudos, an open concern or a request).
 pub async fn pairs_at(app: &App, pairs: Pairs, at: Timestamp) -> ActionResult<Vec<PairHealth>> {
+    Ok(read(app, pairs, at).await?.pairs)
+}
+
+/// What one reading of the window found: the weights, the tallies of this window and
+/// the previous one per pair, and each pair's health made of them. Callers that sum
+/// tallies (a scorecard) or need the weights again (a trend) take them from here rather
+/// than reading twice.
+pub(crate) struct Reading {
+    pub weights: Weights,
+    pub current: BTreeMap<(i64, i64), Tallies>,
+    pub previous: BTreeMap<(i64, i64), Tallies>,
+    pub pairs: Vec<PairHealth>,
+}
+
+pub(crate) async fn read(app: &App, pairs: Pairs, at: Timestamp) -> ActionResult<Reading> {
     let window = Window::ending(at);
     let weights = weights(app).await?;
     let current = tallies(app, pairs, window).await?;
@@ -248,7 +252,7 @@ pub async fn pairs_at(app: &App, pairs: Pairs, at: Timestamp) -> ActionResult<Ve
         .copied()
         .collect();
     let empty = Tallies::default();
-    Ok(keys
+    let found = keys
         .into_iter()
         .map(|(customer, provider)| PairHealth {
             customer,
@@ -262,7 +266,13 @@ pub async fn pairs_at(app: &App, pairs: Pairs, at: Timestamp) -> ActionResult<Ve
             open_concerns: open.get(&(customer, provider)).copied().unwrap_or(0),
             requests: traffic.get(&(customer, provider)).copied().unwrap_or(0),
         })
-        .collect())
+        .collect();
+    Ok(Reading {
+        weights,
+        current,
+        previous,
+        pairs: found,
+    })
 }
 
 /// What lies behind a pair's parts: the requests whose targets were breached, the
@@ -312,18 +322,16 @@ pub async fn pair(
         ));
     }
     let pairs = Pairs::One { customer, provider };
-    let health = pairs_at(app, pairs, at)
-        .await?
+    let reading = read(app, pairs, at).await?;
+    let weights = reading.weights;
+    let health = reading
+        .pairs
         .into_iter()
         .next()
         .unwrap_or_else(|| PairHealth {
             customer,
             provider,
-            assessment: assess(
-                &Tallies::default(),
-                &Tallies::default(),
-                &Weights::default(),
-            ),
+            assessment: assess(&Tallies::default(), &Tallies::default(), &weights),
             kudos: 0,
             open_concerns: 0,
             requests: 0,
@@ -338,7 +346,6 @@ pub async fn pair(
     breaches.truncate(EVIDENCE_MAX);
     let mut late = health::late_occurrences(&app.db, pairs, from, to, now).await?;
     late.truncate(EVIDENCE_MAX);
-    let weights = weights(app).await?;
     let mut trend = Vec::with_capacity(TREND_MONTHS);
     for months_back in (0..TREND_MONTHS).rev() {
         let end = month_end_before(at, months_back)?;

@@ -379,17 +379,12 @@ pub async fn check(app: &App, lines: &[Line]) -> Result<(), ImportError> {
             }
             _ => None,
         };
-        if let Some(id) = service {
-            if let std::collections::hash_map::Entry::Vacant(slot) = services_seen.entry(id) {
-                slot.insert(match services::get(&app.db, id).await {
-                    Ok(_) => true,
-                    Err(StoreError::NotFound) => false,
-                    Err(e) => return Err(fault(n, e)),
-                });
-            }
-            if !services_seen[&id] {
-                return Err(refuse(n, format!("service_id: no service has the id {id}")));
-            }
+        if let Some(id) = service
+            && !exists(&mut services_seen, id, services::get(&app.db, id))
+                .await
+                .map_err(|e| fault(n, e))?
+        {
+            return Err(refuse(n, format!("service_id: no service has the id {id}")));
         }
         let department = match &line.event {
             Event::ConcernRaised {
@@ -402,30 +397,25 @@ pub async fn check(app: &App, lines: &[Line]) -> Result<(), ImportError> {
             } => Some(("to_department_id", *id)),
             _ => None,
         };
-        if let Some((field, id)) = department {
-            if let std::collections::hash_map::Entry::Vacant(slot) = departments_seen.entry(id) {
-                slot.insert(match departments::get(&app.db, id).await {
-                    Ok(_) => true,
-                    Err(StoreError::NotFound) => false,
-                    Err(e) => return Err(fault(n, e)),
-                });
-            }
-            if !departments_seen[&id] {
-                return Err(refuse(n, format!("{field}: no department has the id {id}")));
-            }
+        if let Some((field, id)) = department
+            && !exists(&mut departments_seen, id, departments::get(&app.db, id))
+                .await
+                .map_err(|e| fault(n, e))?
+        {
+            return Err(refuse(n, format!("{field}: no department has the id {id}")));
         }
         if let Event::OccurrenceDelivered { deliverable_id, .. }
         | Event::OccurrenceReviewed { deliverable_id, .. } = &line.event
         {
             let id = *deliverable_id;
-            if let std::collections::hash_map::Entry::Vacant(slot) = deliverables_seen.entry(id) {
-                slot.insert(match handoff_store::deliverables::get(&app.db, id).await {
-                    Ok(_) => true,
-                    Err(StoreError::NotFound) => false,
-                    Err(e) => return Err(fault(n, e)),
-                });
-            }
-            if !deliverables_seen[&id] {
+            if !exists(
+                &mut deliverables_seen,
+                id,
+                handoff_store::deliverables::get(&app.db, id),
+            )
+            .await
+            .map_err(|e| fault(n, e))?
+            {
                 return Err(refuse(
                     n,
                     format!("deliverable_id: no deliverable has the id {id}"),
@@ -434,6 +424,24 @@ pub async fn check(app: &App, lines: &[Line]) -> Result<(), ImportError> {
         }
     }
     Ok(())
+}
+
+/// Whether the row `fetch` reads exists, asked of the database once per id.
+async fn exists<T>(
+    seen: &mut HashMap<i64, bool>,
+    id: i64,
+    fetch: impl std::future::Future<Output = Result<T, StoreError>>,
+) -> Result<bool, StoreError> {
+    if let Some(known) = seen.get(&id) {
+        return Ok(*known);
+    }
+    let known = match fetch.await {
+        Ok(_) => true,
+        Err(StoreError::NotFound) => false,
+        Err(e) => return Err(e),
+    };
+    seen.insert(id, known);
+    Ok(known)
 }
 
 /// What an import did.

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 
 use crate::App;
 use crate::error::{ActionError, ActionResult};
-use crate::health::{self as pair_health, BottleneckView, PairHealth, Window};
+use crate::health::{self as pair_health, BottleneckView, PairHealth};
 
 /// A department seen as a provider and as a customer.
 #[derive(Debug, Clone)]
@@ -49,10 +49,9 @@ pub async fn scorecard(app: &App, department: i64, at: Timestamp) -> ActionResul
         Err(e) => return Err(e.into()),
     };
     let id = department.id;
-    let weights = pair_health::weights(app).await?;
-    let window = Window::ending(at);
-    let current = pair_health::tallies(app, Pairs::Of(id), window).await?;
-    let previous = pair_health::tallies(app, Pairs::Of(id), window.previous()).await?;
+    // One reading serves both sides: each side's tallies summed over its pairs, and the
+    // pairs themselves.
+    let reading = pair_health::read(app, Pairs::Of(id), at).await?;
     let side = |provider: bool| {
         let pick = |all: &BTreeMap<(i64, i64), Tallies>| {
             let mut sum = Tallies::default();
@@ -63,13 +62,16 @@ pub async fn scorecard(app: &App, department: i64, at: Timestamp) -> ActionResul
             }
             sum
         };
-        assess(&pick(&current), &pick(&previous), &weights)
+        assess(
+            &pick(&reading.current),
+            &pick(&reading.previous),
+            &reading.weights,
+        )
     };
     let as_provider = side(true);
     let as_customer = side(false);
-    let pairs = pair_health::pairs_at(app, Pairs::Of(id), at).await?;
     let (mut customers, mut providers): (Vec<_>, Vec<_>) =
-        pairs.into_iter().partition(|p| p.provider == id);
+        reading.pairs.into_iter().partition(|p| p.provider == id);
     least_healthy_first(&mut customers);
     least_healthy_first(&mut providers);
     let services = services::list(
@@ -171,8 +173,6 @@ pub async fn map(app: &App, around: Option<i64>, at: Timestamp) -> ActionResult<
             .await?;
     }
     let pairs = around.map_or(Pairs::All, Pairs::Of);
-    let window = Window::ending(at);
-    let (from, to) = (to_micros(window.from), to_micros(window.to));
     let mut edges: BTreeMap<(i64, i64), MapEdge> = BTreeMap::new();
     let edge = |customer: i64, provider: i64| MapEdge {
         customer,
@@ -182,7 +182,7 @@ pub async fn map(app: &App, around: Option<i64>, at: Timestamp) -> ActionResult<
         score: None,
     };
     for (customer, provider, criticality) in health::declared(&app.db).await? {
-        if customer == provider || !covers(pairs, customer, provider) {
+        if customer == provider || !pairs.covers(customer, provider) {
             continue;
         }
         let c = Criticality::parse(&criticality);
@@ -193,19 +193,16 @@ pub async fn map(app: &App, around: Option<i64>, at: Timestamp) -> ActionResult<
             e.declared = c;
         }
     }
-    for t in health::traffic(&app.db, pairs, from, to).await? {
-        if t.customer == t.provider {
+    // The pairs' health carries their traffic: one reading, not a second count.
+    for p in pair_health::pairs_at(app, pairs, at).await? {
+        if p.requests == 0 && !edges.contains_key(&(p.customer, p.provider)) {
             continue;
         }
-        edges
-            .entry((t.customer, t.provider))
-            .or_insert_with(|| edge(t.customer, t.provider))
-            .requests = t.events;
-    }
-    for p in pair_health::pairs_at(app, pairs, at).await? {
-        if let Some(e) = edges.get_mut(&(p.customer, p.provider)) {
-            e.score = p.assessment.score;
-        }
+        let e = edges
+            .entry((p.customer, p.provider))
+            .or_insert_with(|| edge(p.customer, p.provider));
+        e.requests = p.requests;
+        e.score = p.assessment.score;
     }
     let mut ids: BTreeSet<i64> = edges.keys().flat_map(|(c, p)| [*c, *p]).collect();
     let all = departments::list(&app.db, 0, i64::MAX).await?;
@@ -234,17 +231,6 @@ pub async fn map(app: &App, around: Option<i64>, at: Timestamp) -> ActionResult<
         edges: edges.into_values().collect(),
         around,
     })
-}
-
-fn covers(pairs: Pairs, customer: i64, provider: i64) -> bool {
-    match pairs {
-        Pairs::All => true,
-        Pairs::One {
-            customer: c,
-            provider: p,
-        } => c == customer && p == provider,
-        Pairs::Of(d) => d == customer || d == provider,
-    }
 }
 
 /// What leadership reads first.

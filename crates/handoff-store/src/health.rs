@@ -33,6 +33,20 @@ pub enum Pairs {
     Of(i64),
 }
 
+impl Pairs {
+    /// Whether the pair (customer, provider) is among these.
+    pub fn covers(self, customer: i64, provider: i64) -> bool {
+        match self {
+            Pairs::All => true,
+            Pairs::One {
+                customer: c,
+                provider: p,
+            } => c == customer && p == provider,
+            Pairs::Of(d) => d == customer || d == provider,
+        }
+    }
+}
+
 /// One pair's count of one part's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Count {
