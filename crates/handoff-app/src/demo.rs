@@ -43,7 +43,7 @@ const OPENINGS: [&str; 4] = [
 ];
 
 /// Plain values for the form's required fields.
-fn values(fields: &[FieldDef], requester: i64, at: Timestamp) -> Map<String, Value> {
+pub(crate) fn values(fields: &[FieldDef], requester: i64, at: Timestamp) -> Map<String, Value> {
     let mut out = Map::new();
     for field in fields.iter().filter(|f| f.required) {
         let first = field.options.first().cloned().unwrap_or_default();

@@ -71,15 +71,21 @@ const RULES: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// How far back the imported history of the demo reaches, in days.
+pub const HISTORY_DAYS: i64 = 91;
+
 fn at(now: Timestamp, days_ago: i64) -> Timestamp {
     now.saturating_sub(SignedDuration::from_hours(24 * days_ago))
         .unwrap_or(now)
 }
 
 /// Writes the demo's dependencies and deliverables; returns (dependencies,
-/// deliverables, deliveries).
-pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64)> {
-    let clock = Arc::new(ManualClock::new(at(now, 60)));
+/// deliverables, deliveries). With `deliver`, the deliverables started two months ago and
+/// their past occurrences are delivered and reviewed here; without, they start
+/// [`HISTORY_DAYS`] ago and are left for the imported history to deliver.
+pub async fn fill(db: &Db, now: Timestamp, deliver: bool) -> ActionResult<(u64, u64, u64)> {
+    let start = if deliver { 60 } else { HISTORY_DAYS };
+    let clock = Arc::new(ManualClock::new(at(now, start)));
     let app = App::new(db.clone(), clock.clone());
     let everyone = PeopleFilter {
         active: Some(true),
@@ -112,7 +118,7 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64)> {
             continue;
         };
         let (what, criticality, expectation) = NEEDS[i];
-        clock.set(at(now, 60 - i as i64));
+        clock.set(at(now, start - i as i64));
         let dependency = crate::dependencies::propose(
             &app,
             &admin,
@@ -152,6 +158,9 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64)> {
         )
         .await?;
         deliverables += 1;
+        if !deliver {
+            continue;
+        }
         let past = stored::occurrences(db, created.id, 0, to_micros(now), 1_000).await?;
         let last = past.len().saturating_sub(1);
         for (k, o) in past.iter().enumerate() {
@@ -207,8 +216,11 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64)> {
             .await?;
         }
     }
-    // The worker's pass at now: what is due soon is warned about, what is late escalated.
-    clock.set(now);
-    crate::deliverables::work(&app).await?;
+    if deliver {
+        // The worker's pass at now: what is due soon is warned about, what is late
+        // escalated.
+        clock.set(now);
+        crate::deliverables::work(&app).await?;
+    }
     Ok((dependencies, deliverables, deliveries))
 }

@@ -23,14 +23,14 @@ use handoff_domain::feedback::concern::ConcernMove;
 use handoff_domain::request::{Priority, Status};
 use handoff_store::{StoreError, departments, people, services, to_micros};
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::App;
 use crate::error::ActionError;
 
 /// One event of the file, with its fields.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     RequestCreated {

@@ -17,6 +17,7 @@ pub mod digest;
 pub mod error;
 pub mod feeds;
 pub mod health;
+pub mod history;
 pub mod import;
 pub mod internal_customers;
 pub mod jobs;

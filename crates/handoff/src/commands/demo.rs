@@ -1,9 +1,15 @@
 //! `handoff demo`: fill an empty database with a believable organisation.
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use handoff_domain::clock::{Clock, SystemClock};
 use handoff_store::Db;
 use handoff_store::demo::{self, DemoOptions};
+
+use std::sync::Arc;
+
+use handoff_app::demo_dependencies::HISTORY_DAYS;
+use handoff_app::{App, history, import};
+use handoff_domain::clock::ManualClock;
 
 use crate::config::DatabaseArgs;
 
@@ -11,14 +17,28 @@ use crate::config::DatabaseArgs;
 pub struct Args {
     #[command(flatten)]
     db: DatabaseArgs,
-    /// How many requests to generate.
+    /// How many requests the demo's history holds: filed, worked, passed on, resolved
+    /// and rated over the last 90 days, replayed through `handoff import events` as an
+    /// organisation moving in would, with ratings, deliverables, concerns and kudos.
     #[arg(long, default_value_t = 400)]
     requests: u64,
+    /// Requests written straight into the tables besides the history (fast: a million in
+    /// minutes), for load tests.
+    #[arg(long, default_value_t = 0)]
+    bulk_requests: u64,
+    /// Write the history to this file (JSON Lines, as `handoff import events` reads it)
+    /// instead of importing it: the import's benchmark replays it.
+    #[arg(long, value_name = "FILE")]
+    write_history: Option<std::path::PathBuf>,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let db = args.db.open().await?;
-    let filled = fill(&db, args.requests).await?;
+    let history = match &args.write_history {
+        Some(path) => History::Write(path),
+        None => History::Import,
+    };
+    let filled = fill(&db, args.requests, args.bulk_requests, history).await?;
     db.close().await;
     if !filled {
         bail!("the database already has data; the demo fills only an empty one");
@@ -30,15 +50,30 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 pub const DEMO_PASSWORD: &str = "handoff-demo";
 
 /// Fills the database when empty and prints how to sign in; false when it had data.
-pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
+pub async fn fill(
+    db: &Db,
+    requests: u64,
+    bulk_requests: u64,
+    history_to: History<'_>,
+) -> anyhow::Result<bool> {
     let now = SystemClock.now();
     let options = DemoOptions {
-        requests,
+        requests: bulk_requests,
         progress: true,
     };
     let Some(mut summary) = demo::fill(db, &options, now).await? else {
         return Ok(false);
     };
+    let (dependencies, deliverables, _) = handoff_app::demo_dependencies::fill(db, now, false)
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo's dependencies: {e}"))?;
+    let (imported, planted) = history(db, now, requests, history_to).await?;
+    let deliveries = imported
+        .events
+        .get("occurrence_delivered")
+        .copied()
+        .unwrap_or(0);
+    summary.requests += imported.events.get("request_created").copied().unwrap_or(0) as u64;
     let (requests, comments) = handoff_app::demo::file_live(db, now)
         .await
         .map_err(|e| anyhow::anyhow!("the demo's live requests: {e}"))?;
@@ -47,9 +82,6 @@ pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
     let (ratings, kudos, concerns, answers) = handoff_app::demo_feedback::fill(db, now)
         .await
         .map_err(|e| anyhow::anyhow!("the demo's feedback: {e}"))?;
-    let (dependencies, deliverables, deliveries) = handoff_app::demo_dependencies::fill(db, now)
-        .await
-        .map_err(|e| anyhow::anyhow!("the demo's dependencies: {e}"))?;
     let admin = handoff_store::people::find_by_email(db, &summary.admin_email).await?;
     let token = handoff_store::tokens::create(db, admin.id, "demo", now).await?;
     // One hash for everyone: demo people share a known password.
@@ -65,10 +97,90 @@ pub async fn fill(db: &Db, requests: u64) -> anyhow::Result<bool> {
     eprintln!(
         "dependencies: {dependencies}, with {deliverables} recurring deliverables and {deliveries} deliveries"
     );
+    eprintln!("history: {} events imported; {planted}", imported.lines);
     eprintln!("API token for {}: {token}", summary.admin_email);
     eprintln!(
         "sign in to the pages as {} (or any demo person) with the password {DEMO_PASSWORD}",
         summary.admin_email
     );
     Ok(true)
+}
+
+/// What becomes of the demo's history.
+#[derive(Debug, Clone, Copy)]
+pub enum History<'a> {
+    /// Replayed through the import.
+    Import,
+    /// Written to a file, for `handoff import events`.
+    Write(&'a std::path::Path),
+}
+
+/// Generates the demo's history over the last [`HISTORY_DAYS`] and replays it through the
+/// import (or writes it to a file); returns what was imported and the planted problems in
+/// words.
+async fn history(
+    db: &Db,
+    now: jiff::Timestamp,
+    requests: u64,
+    to: History<'_>,
+) -> anyhow::Result<(import::Summary, String)> {
+    let from = now
+        .checked_sub(jiff::SignedDuration::from_hours(24 * HISTORY_DAYS))
+        .map_err(anyhow::Error::msg)?;
+    let clock = Arc::new(ManualClock::new(from));
+    let app = App::new(db.clone(), clock.clone());
+    let org = history::read_org(&app, from, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo's history: {e}"))?;
+    let options = history::HistoryOptions {
+        requests,
+        from,
+        to: now,
+        seed: 42,
+    };
+    let (lines, planted) = history::generate(&org, &options);
+    if lines.is_empty() {
+        return Ok((import::Summary::default(), "no history".to_owned()));
+    }
+    let summary = match to {
+        History::Write(path) => {
+            std::fs::write(path, history::to_jsonl(&lines))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "history of {} events written to {}",
+                lines.len(),
+                path.display()
+            );
+            import::Summary::default()
+        }
+        History::Import => {
+            import::check(&app, &lines)
+                .await
+                .map_err(|e| anyhow::anyhow!("the demo's history: {e}"))?;
+            super::import::replay("history", &app, &clock, &lines)
+                .await
+                .map_err(|e| anyhow::anyhow!("the demo's history: {e}"))?
+        }
+    };
+    let name = |id: Option<i64>| async move {
+        match id {
+            Some(id) => handoff_store::departments::get(db, id)
+                .await
+                .map(|d| d.name)
+                .unwrap_or_else(|_| format!("department {id}")),
+            None => "nobody".to_owned(),
+        }
+    };
+    let (customer, provider) = match planted.unhappy_pair {
+        Some((c, p)) => (Some(c), Some(p)),
+        None => (None, None),
+    };
+    let words = format!(
+        "planted: {} answers slowly, {} misses its deliverables, {} is unhappy with {} whose SLAs are green",
+        name(planted.slow_provider).await,
+        name(planted.late_deliverer).await,
+        name(customer).await,
+        name(provider).await,
+    );
+    Ok((summary, words))
 }

@@ -115,7 +115,7 @@ fn progress_bar(what: &'static str, total: usize) -> ProgressBar {
 }
 
 /// Replays `lines` on `app` with a progress bar.
-async fn replay(
+pub(crate) async fn replay(
     what: &'static str,
     app: &App,
     clock: &ManualClock,
