@@ -288,20 +288,25 @@ pub struct ConcernAlarms {
 
 const BATCH: i64 = 100;
 
+/// Anonymous concerns are announced once their day is over in every time zone: those
+/// raised before this day (`YYYY-MM-DD`).
+pub(crate) fn announce_before(now: Timestamp) -> String {
+    TimeZone::UTC
+        .to_datetime(
+            now.checked_sub(jiff::SignedDuration::from_hours(14))
+                .unwrap_or(now),
+        )
+        .date()
+        .to_string()
+}
+
 /// The worker's pass: warns managers of concerns nearing their target, escalates those
 /// past it to the admins, and announces the anonymous concerns of earlier days.
 pub async fn alarms(app: &App) -> ActionResult<ConcernAlarms> {
     let now = app.clock.now();
     let at = to_micros(now);
     let mut out = ConcernAlarms::default();
-    // Anonymous concerns are announced once their day is over in every time zone.
-    let today = TimeZone::UTC
-        .to_datetime(
-            now.checked_sub(jiff::SignedDuration::from_hours(14))
-                .unwrap_or(now),
-        )
-        .date()
-        .to_string();
+    let today = announce_before(now);
     if !concerns::anything_due(&app.db, at, &today).await? {
         return Ok(out);
     }

@@ -562,12 +562,17 @@ pub async fn work(app: &App) -> ActionResult<DeliverableWork> {
     Ok(out)
 }
 
-async fn extend(app: &App, out: &mut DeliverableWork) -> ActionResult<()> {
-    let now = app.clock.now();
-    let before = to_micros(
+/// Deliverables whose occurrences reach less far than this are extended.
+pub(crate) fn extend_before(now: Timestamp) -> ActionResult<i64> {
+    Ok(to_micros(
         now.checked_add(days(MIN_AHEAD_DAYS))
             .map_err(|_| ActionError::Internal)?,
-    );
+    ))
+}
+
+async fn extend(app: &App, out: &mut DeliverableWork) -> ActionResult<()> {
+    let now = app.clock.now();
+    let before = extend_before(now)?;
     if !deliverables::any_to_extend(&app.db, before).await? {
         return Ok(());
     }

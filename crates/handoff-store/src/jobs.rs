@@ -205,6 +205,70 @@ pub async fn retry(db: &Db, id: i64, now: Timestamp) -> Result<Option<Job>> {
     Ok(job)
 }
 
+/// Which kinds of background work are due at `now`, asked in one statement, so that a
+/// worker step with nothing to do reads once and takes no write lock. Each test is the
+/// condition its claim uses: SLA clocks with an alarm due; jobs queued and due or
+/// running past their lease; concerns with an alarm due or an anonymous one raised
+/// before `announce_before` (a day, `YYYY-MM-DD`) and not yet announced; pulses whose
+/// closing came; occurrences with an alarm due; deliverables whose occurrences reach
+/// less far than `extend_before`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DueNow {
+    pub sla_alarms: bool,
+    pub jobs: bool,
+    pub concerns: bool,
+    pub pulses: bool,
+    pub occurrence_alarms: bool,
+    pub extend: bool,
+}
+
+impl DueNow {
+    pub fn anything(self) -> bool {
+        self != DueNow::default()
+    }
+}
+
+pub async fn due_now(
+    db: &Db,
+    now: i64,
+    announce_before: &str,
+    extend_before: i64,
+) -> Result<DueNow> {
+    let (sla_alarms, jobs, concerns, pulses, occurrence_alarms, extend): (
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+    ) = on_read!(db, |pool| {
+        sqlx::query_as(
+        "SELECT \
+         EXISTS (SELECT 1 FROM request_slas WHERE next_alarm_at <= $1), \
+         EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND run_at <= $1) \
+         OR EXISTS (SELECT 1 FROM jobs WHERE state = 'running' AND locked_until <= $1), \
+         EXISTS (SELECT 1 FROM concerns WHERE next_alarm_at IS NOT NULL AND next_alarm_at <= $1) \
+         OR EXISTS (SELECT 1 FROM concerns WHERE NOT announced AND raised_on < $2), \
+         EXISTS (SELECT 1 FROM pulses WHERE closed_at IS NULL AND closes_at <= $1), \
+         EXISTS (SELECT 1 FROM occurrences WHERE next_alarm_at IS NOT NULL AND next_alarm_at <= $1), \
+         EXISTS (SELECT 1 FROM deliverables WHERE generated_until < $3)"
+    )
+    .bind(now)
+    .bind(announce_before)
+    .bind(extend_before)
+    .fetch_one(pool)
+    .await?
+    });
+    Ok(DueNow {
+        sla_alarms,
+        jobs,
+        concerns,
+        pulses,
+        occurrence_alarms,
+        extend,
+    })
+}
+
 /// The earliest moment at which timed work falls due: an SLA clock's, an occurrence's or
 /// a concern's next alarm, a queued job, a pulse's closing. What replays history calls
 /// to run the worker at each such moment, as it would have run live.

@@ -1,0 +1,54 @@
+//! `handoff demo`: fills an empty database with the organisation and its history
+//! replayed through the import, says what it planted, and leaves a database already in
+//! use alone; `--write-history` writes a file that `handoff import events` takes.
+
+use std::process::{Command, Output};
+
+fn handoff(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handoff"))
+        .args(args)
+        .args(["--database-url", url])
+        .env_remove("HANDOFF_DATABASE_URL")
+        .env_remove("HANDOFF_DATA_DIR")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run handoff")
+}
+
+#[test]
+fn the_demo_builds_its_history_through_the_import_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let out = handoff(&url, &["demo", "--requests", "80"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("events imported; planted: "), "{said}");
+    assert!(said.contains("answers slowly"), "{said}");
+    assert!(said.contains("API token for admin@example.org"), "{said}");
+
+    let again = handoff(&url, &["demo"]);
+    assert!(!again.status.success());
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("already has data"), "{said}");
+}
+
+#[test]
+fn the_written_history_imports_into_the_same_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let file = dir.path().join("history.jsonl");
+    let file = file.to_str().unwrap();
+    let out = handoff(&url, &["demo", "--requests", "40", "--write-history", file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = std::fs::read_to_string(file).unwrap().lines().count();
+    assert!(lines > 40, "{lines} lines");
+
+    let out = handoff(&url, &["import", "events", file]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains(&format!("imported {lines} events")), "{said}");
+}
