@@ -79,12 +79,14 @@ pub async fn step(app: &App) -> ActionResult<Step> {
         out.deliverables = crate::deliverables::work(app).await?;
     }
     let mut raised = Vec::new();
-    while due.sla_alarms {
-        let batch = raise_alarms(app).await?;
-        let done = (batch.len() as i64) < BATCH;
-        raised.extend(batch);
-        if done {
-            break;
+    if due.sla_alarms {
+        loop {
+            let batch = raise_alarms(app).await?;
+            let done = (batch.len() as i64) < BATCH;
+            raised.extend(batch);
+            if done {
+                break;
+            }
         }
     }
     let mut told: BTreeMap<(i64, Target, String), Vec<i64>> = BTreeMap::new();
