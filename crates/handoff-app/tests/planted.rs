@@ -14,7 +14,7 @@ use handoff_app::history::{self, HistoryOptions, Planted};
 use handoff_app::{App, demo_dependencies, import};
 use handoff_domain::clock::ManualClock;
 use handoff_domain::health::Part;
-use handoff_store::demo::{self, DemoOptions};
+use handoff_store::demo::{self, DemoOptions, Shape};
 use handoff_store::health::Pairs;
 use handoff_store::{Db, PoolSize};
 use handoff_test_support::{ScratchDatabase, test_server};
@@ -62,6 +62,7 @@ async fn check(db: &Db) {
     let options = DemoOptions {
         requests: 0,
         progress: false,
+        shape: Shape::default(),
     };
     demo::fill(db, &options, now).await.unwrap().unwrap();
     demo_dependencies::fill(db, now, false).await.unwrap();

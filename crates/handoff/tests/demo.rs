@@ -52,3 +52,37 @@ fn the_written_history_imports_into_the_same_organisation() {
     assert!(out.status.success(), "{said}");
     assert!(said.contains(&format!("imported {lines} events")), "{said}");
 }
+
+#[test]
+fn the_demo_takes_the_size_of_the_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let out = handoff(
+        &url,
+        &[
+            "demo",
+            "--departments",
+            "20",
+            "--people",
+            "60",
+            "--requests",
+            "30",
+        ],
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    // The administrator comes on top of the people asked for.
+    assert!(
+        said.contains("demo organisation: 20 departments, 61 people"),
+        "{said}"
+    );
+
+    let small = format!("sqlite://{}", dir.path().join("small.db").display());
+    let out = handoff(&small, &["demo", "--departments", "3", "--people", "5"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        said.trim(),
+        "error: 5 people cannot staff 3 departments: give at least 6"
+    );
+}

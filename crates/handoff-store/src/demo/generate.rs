@@ -37,7 +37,8 @@ pub(super) struct Bases {
 
 pub(super) struct Department {
     pub id: i64,
-    pub spec: &'static DepartmentSpec,
+    pub name: String,
+    pub handle: String,
     pub parent_id: Option<i64>,
     /// Indices into [`Org::people`], the manager first; the administrator is not here:
     /// they neither file nor work requests.
@@ -73,27 +74,137 @@ pub(super) struct Org {
     pub created_at: i64,
 }
 
+/// How big an organisation to make: `None` keeps the word lists' own (12 departments,
+/// 53 people besides the administrator).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    /// Fewer than the lists' departments takes the first ones (parents come first);
+    /// more adds regional copies of them ("Sales North", under Sales), each offering its
+    /// original's services.
+    pub departments: Option<usize>,
+    /// People besides the administrator, spread over the departments in proportion to
+    /// the lists' sizes; at least two a department (a manager and a member).
+    pub people: Option<usize>,
+}
+
+/// Names given to the regional copies of the listed departments, round after round.
+const REGIONS: &[&str] = &[
+    "North", "South", "East", "West", "Central", "Coast", "Mountain", "Valley", "Harbour", "Metro",
+    "Lakes", "Plains", "Islands", "Border", "Capital", "Midlands",
+];
+
+impl Shape {
+    /// Refuses what cannot be made, in words: no departments, or fewer than two people a
+    /// department. ([`Org::new`] makes at least one department with two people each.)
+    pub fn check(&self) -> Result<(), String> {
+        let count = self.departments.unwrap_or(data::DEPARTMENTS.len());
+        if count == 0 {
+            return Err("an organisation needs at least one department".to_owned());
+        }
+        match self.people {
+            Some(people) if people < 2 * count => Err(format!(
+                "{people} people cannot staff {count} departments: give at least {}",
+                2 * count
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The departments to make: (name, handle, parent's index, staff size, index of the
+    /// listed department it is or copies).
+    fn departments(&self) -> Vec<(String, String, Option<usize>, usize, usize)> {
+        let listed = data::DEPARTMENTS;
+        let count = self.departments.unwrap_or(listed.len()).max(1);
+        let index_of = |handle: &str| listed.iter().position(|d| d.handle == handle);
+        let mut out: Vec<(String, String, Option<usize>, usize, usize)> = Vec::new();
+        for k in 0..count {
+            let origin = k % listed.len();
+            let spec: &DepartmentSpec = &listed[origin];
+            let round = k / listed.len();
+            if round == 0 {
+                let parent = spec.parent.and_then(index_of);
+                out.push((
+                    spec.name.to_owned(),
+                    spec.handle.to_owned(),
+                    parent,
+                    spec.size,
+                    origin,
+                ));
+            } else {
+                let region = REGIONS[(round - 1) % REGIONS.len()];
+                let lap = (round - 1) / REGIONS.len();
+                let suffix = if lap == 0 {
+                    region.to_owned()
+                } else {
+                    format!("{region} {}", lap + 1)
+                };
+                out.push((
+                    format!("{} {suffix}", spec.name),
+                    format!(
+                        "{}-{}",
+                        spec.handle,
+                        suffix.to_lowercase().replace(' ', "-")
+                    ),
+                    Some(origin),
+                    spec.size,
+                    origin,
+                ));
+            }
+        }
+        if let Some(people) = self.people {
+            let people = people.max(2 * count);
+            let listed_total: usize = out.iter().map(|d| d.3).sum();
+            let mut sizes: Vec<usize> = out
+                .iter()
+                .map(|d| (d.3 * people / listed_total.max(1)).max(2))
+                .collect();
+            // Bring the total to exactly `people`: add round the departments, or take
+            // from the largest.
+            let mut i = 0;
+            while sizes.iter().sum::<usize>() < people {
+                sizes[i % count] += 1;
+                i += 1;
+            }
+            while sizes.iter().sum::<usize>() > people {
+                if let Some(largest) = (0..count).max_by_key(|&j| sizes[j]) {
+                    sizes[largest] -= 1;
+                }
+            }
+            for (d, size) in out.iter_mut().zip(sizes) {
+                d.3 = size;
+            }
+        }
+        out
+    }
+}
+
 impl Org {
-    pub fn new(rng: &mut StdRng, bases: Bases, now: i64) -> Org {
+    pub fn new(rng: &mut StdRng, bases: Bases, now: i64, shape: Shape) -> Org {
         let created_at = now - (DAYS + 30) * DAY;
+        let specs = shape.departments();
         let mut departments: Vec<Department> = Vec::new();
-        for (i, spec) in data::DEPARTMENTS.iter().enumerate() {
-            // Parents come first in the list, so their ids are known here.
-            let parent_id = spec.parent.map(|handle| {
-                departments
-                    .iter()
-                    .find(|d| d.spec.handle == handle)
-                    .map(|d| d.id)
-                    .expect("a parent department is listed before its children")
-            });
+        for (i, (name, handle, parent, _, _)) in specs.iter().enumerate() {
             departments.push(Department {
                 id: bases.departments + 1 + i as i64,
-                spec,
-                parent_id,
+                name: name.clone(),
+                handle: handle.clone(),
+                // Parents come first in the list, so their ids are known here.
+                parent_id: parent
+                    .filter(|p| *p < departments.len())
+                    .map(|p| departments[p].id),
                 staff: Vec::new(),
             });
         }
-        let index_of = |handle: &str| {
+        // The departments made from a listed one: itself and its regional copies.
+        let made_from = |listed: usize| -> Vec<usize> {
+            specs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.4 == listed)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let listed_index = |handle: &str| {
             data::DEPARTMENTS
                 .iter()
                 .position(|d| d.handle == handle)
@@ -102,20 +213,32 @@ impl Org {
 
         let mut people = Vec::new();
         let (admin_name, admin_email, admin_department) = data::ADMIN;
+        let admin_home = made_from(listed_index(admin_department))
+            .first()
+            .copied()
+            .unwrap_or(0);
         people.push(Person {
             id: bases.people + 1,
             name: admin_name.to_owned(),
             email: admin_email.to_owned(),
-            department: index_of(admin_department),
+            department: admin_home,
             role: Role::Admin,
         });
         let mut emails: HashSet<String> = HashSet::from([admin_email.to_owned()]);
         for (d, department) in departments.iter_mut().enumerate() {
-            for k in 0..department.spec.size {
+            for k in 0..specs[d].3 {
+                let mut tries = 0;
                 let (name, email) = loop {
                     let first = pick(rng, data::FIRST_NAMES);
                     let last = pick(rng, data::LAST_NAMES);
-                    let email = format!("{first}.{last}@example.org").to_lowercase();
+                    tries += 1;
+                    // Past a few tries the names are running out: number them.
+                    let number = if tries > 8 {
+                        rng.random_range(2..100_000).to_string()
+                    } else {
+                        String::new()
+                    };
+                    let email = format!("{first}.{last}{number}@example.org").to_lowercase();
                     if emails.insert(email.clone()) {
                         break (format!("{first} {last}"), email);
                     }
@@ -133,37 +256,39 @@ impl Org {
 
         let mut services = Vec::new();
         for (i, spec) in data::SERVICES.iter().enumerate() {
-            let department = index_of(spec.department);
-            let audience: Vec<usize> = spec
-                .audience
-                .unwrap_or_default()
-                .iter()
-                .map(|h| index_of(h))
-                .collect();
-            // Owners rotate through the department, starting with the manager.
             let offered_before = data::SERVICES[..i]
                 .iter()
                 .filter(|s| s.department == spec.department)
                 .count();
-            let staff = &departments[department].staff;
-            let owner = staff[offered_before % staff.len()];
-            let requesters = departments
+            // The listed audience, and their regional copies.
+            let audience: Vec<usize> = spec
+                .audience
+                .unwrap_or_default()
                 .iter()
-                .enumerate()
-                .filter(|&(d, _)| {
-                    d != department && (spec.audience.is_none() || audience.contains(&d))
-                })
-                .flat_map(|(_, dep)| dep.staff.iter().copied())
+                .flat_map(|h| made_from(listed_index(h)))
                 .collect();
-            services.push(Service {
-                id: bases.services + 1 + i as i64,
-                spec,
-                department,
-                owner,
-                audience,
-                form: form(spec),
-                requesters,
-            });
+            for department in made_from(listed_index(spec.department)) {
+                // Owners rotate through the department, starting with the manager.
+                let staff = &departments[department].staff;
+                let owner = staff[offered_before % staff.len()];
+                let requesters = departments
+                    .iter()
+                    .enumerate()
+                    .filter(|&(d, _)| {
+                        d != department && (spec.audience.is_none() || audience.contains(&d))
+                    })
+                    .flat_map(|(_, dep)| dep.staff.iter().copied())
+                    .collect();
+                services.push(Service {
+                    id: bases.services + 1 + services.len() as i64,
+                    spec,
+                    department,
+                    owner,
+                    audience: audience.clone(),
+                    form: form(spec),
+                    requesters,
+                });
+            }
         }
         Org {
             departments,
@@ -425,7 +550,18 @@ impl<'o> Generator<'o> {
             // Nothing is filed in the last minutes, so that every request has a little
             // room for its first steps.
             timeline: Timeline::new(now - 5 * MINUTE),
-            service_weights: org.services.iter().map(|s| s.spec.weight).collect(),
+            // A service nobody outside its department may ask is never requested.
+            service_weights: org
+                .services
+                .iter()
+                .map(|s| {
+                    if s.requesters.is_empty() {
+                        0
+                    } else {
+                        s.spec.weight
+                    }
+                })
+                .collect(),
             next_request: bases.requests,
             next_comment: bases.comments,
             next_history: bases.history,

@@ -18,6 +18,7 @@ use rand::rngs::StdRng;
 use sqlx::query_builder::Separated;
 use sqlx::{Database, Executor, IntoArguments, QueryBuilder, Transaction};
 
+pub use self::generate::Shape;
 use self::generate::{Bases, Chunk, Generator, Levels, Org};
 use crate::db::BeginWrite;
 use crate::{Db, Engine, Result, from_micros, on_read, on_write, to_micros};
@@ -28,6 +29,8 @@ pub struct DemoOptions {
     pub requests: u64,
     /// Whether to draw a progress bar on stderr.
     pub progress: bool,
+    /// How many departments and people.
+    pub shape: Shape,
 }
 
 /// What [`fill`] made.
@@ -101,7 +104,7 @@ pub async fn fill(db: &Db, options: &DemoOptions, now: Timestamp) -> Result<Opti
                     .fetch_one(&mut *tx)
                     .await?;
             }
-            let org = Org::new(&mut rng, bases, now);
+            let org = Org::new(&mut rng, bases, now, options.shape);
             insert_org(&mut tx, engine, &org).await?;
             tx.commit().await?;
             Some((org, bases))
@@ -267,8 +270,8 @@ where
         &org.departments,
         |mut row, d| {
             row.push_bind(d.id)
-                .push_bind(d.spec.name)
-                .push_bind(d.spec.handle)
+                .push_bind(d.name.as_str())
+                .push_bind(d.handle.as_str())
                 .push_bind(d.parent_id)
                 .push_bind(at);
         },

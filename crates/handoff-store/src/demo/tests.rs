@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value};
 
-use super::generate::{Bases, Chunk, Generator, Org};
+use super::generate::{Bases, Chunk, Generator, Org, Shape};
 use super::{DemoOptions, DemoSummary, fill, is_empty};
 use crate::requests::{self, ListFilter, Sort, SortKey};
 use crate::{Db, PoolSize, departments, on_read, to_micros};
@@ -51,7 +51,12 @@ impl Drop for TempDb {
 #[test]
 fn every_form_is_valid_and_every_template_expands() {
     let mut rng = StdRng::seed_from_u64(1);
-    let org = Org::new(&mut rng, Bases::default(), to_micros(now()));
+    let org = Org::new(
+        &mut rng,
+        Bases::default(),
+        to_micros(now()),
+        Shape::default(),
+    );
     for service in &org.services {
         form::check_definition("fields", &service.form)
             .unwrap_or_else(|e| panic!("{}: {e:?}", service.spec.name));
@@ -90,7 +95,12 @@ fn every_form_is_valid_and_every_template_expands() {
 fn the_same_seed_makes_the_same_requests() {
     let make = || {
         let mut rng = StdRng::seed_from_u64(super::SEED);
-        let org = Org::new(&mut rng, Bases::default(), to_micros(now()));
+        let org = Org::new(
+            &mut rng,
+            Bases::default(),
+            to_micros(now()),
+            Shape::default(),
+        );
         let mut generator = Generator::new(&org, rng, to_micros(now()), 500, Bases::default());
         let mut chunk = Chunk::default();
         for i in 0..500 {
@@ -148,6 +158,7 @@ async fn check_fill(db: &Db) {
     let options = DemoOptions {
         requests: REQUESTS,
         progress: false,
+        shape: Shape::default(),
     };
     let summary: DemoSummary = fill(db, &options, now())
         .await
@@ -564,6 +575,7 @@ fn sqlite_million_requests() {
         let options = DemoOptions {
             requests: 1_000_000,
             progress: true,
+            shape: Shape::default(),
         };
         let summary = fill(&db, &options, now()).await.unwrap().unwrap();
         let elapsed = started.elapsed();

@@ -22,6 +22,14 @@ pub struct Args {
     /// organisation moving in would, with ratings, deliverables, concerns and kudos.
     #[arg(long, default_value_t = 400)]
     requests: u64,
+    /// How many departments: fewer than the demo's 12 takes the first ones, more adds
+    /// regional copies of them ("Sales North", under Sales) with the same services.
+    #[arg(long)]
+    departments: Option<usize>,
+    /// How many people besides the administrator, spread over the departments (at least
+    /// two a department); by default the demo's 53.
+    #[arg(long)]
+    people: Option<usize>,
     /// Requests written straight into the tables besides the history (fast: a million in
     /// minutes), for load tests.
     #[arg(long, default_value_t = 0)]
@@ -38,7 +46,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Some(path) => History::Write(path),
         None => History::Import,
     };
-    let filled = fill(&db, args.requests, args.bulk_requests, history).await?;
+    let shape = demo::Shape {
+        departments: args.departments,
+        people: args.people,
+    };
+    shape.check().map_err(anyhow::Error::msg)?;
+    let filled = fill(&db, shape, args.requests, args.bulk_requests, history).await?;
     db.close().await;
     if !filled {
         bail!("the database already has data; the demo fills only an empty one");
@@ -52,6 +65,7 @@ pub const DEMO_PASSWORD: &str = "handoff-demo";
 /// Fills the database when empty and prints how to sign in; false when it had data.
 pub async fn fill(
     db: &Db,
+    shape: demo::Shape,
     requests: u64,
     bulk_requests: u64,
     history_to: History<'_>,
@@ -60,6 +74,7 @@ pub async fn fill(
     let options = DemoOptions {
         requests: bulk_requests,
         progress: true,
+        shape,
     };
     let Some(mut summary) = demo::fill(db, &options, now).await? else {
         return Ok(false);
@@ -162,25 +177,30 @@ async fn history(
                 .map_err(|e| anyhow::anyhow!("the demo's history: {e}"))?
         }
     };
-    let name = |id: Option<i64>| async move {
-        match id {
-            Some(id) => handoff_store::departments::get(db, id)
-                .await
-                .map(|d| d.name)
-                .unwrap_or_else(|_| format!("department {id}")),
-            None => "nobody".to_owned(),
-        }
+    let name = |id: i64| async move {
+        handoff_store::departments::get(db, id)
+            .await
+            .map(|d| d.name)
+            .unwrap_or_else(|_| format!("department {id}"))
     };
-    let (customer, provider) = match planted.unhappy_pair {
-        Some((c, p)) => (Some(c), Some(p)),
-        None => (None, None),
+    let mut planted_words = Vec::new();
+    if let Some(slow) = planted.slow_provider {
+        planted_words.push(format!("{} answers slowly", name(slow).await));
+    }
+    if let Some(late) = planted.late_deliverer {
+        planted_words.push(format!("{} misses its deliverables", name(late).await));
+    }
+    if let Some((customer, provider)) = planted.unhappy_pair {
+        planted_words.push(format!(
+            "{} is unhappy with {} whose SLAs are green",
+            name(customer).await,
+            name(provider).await
+        ));
+    }
+    let words = if planted_words.is_empty() {
+        "nothing planted (the organisation is too small)".to_owned()
+    } else {
+        format!("planted: {}", planted_words.join(", "))
     };
-    let words = format!(
-        "planted: {} answers slowly, {} misses its deliverables, {} is unhappy with {} whose SLAs are green",
-        name(planted.slow_provider).await,
-        name(planted.late_deliverer).await,
-        name(customer).await,
-        name(provider).await,
-    );
     Ok((summary, words))
 }

@@ -27,7 +27,16 @@ pub struct Args {
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let db = args.db.open().await?;
-    if args.demo && !super::demo::fill(&db, 400, 0, super::demo::History::Import).await? {
+    if args.demo
+        && !super::demo::fill(
+            &db,
+            Default::default(),
+            400,
+            0,
+            super::demo::History::Import,
+        )
+        .await?
+    {
         tracing::info!("the database already has data; no demo data added");
     }
     let clock = Arc::new(SystemClock);
