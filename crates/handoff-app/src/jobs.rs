@@ -20,6 +20,10 @@ use crate::error::{ActionError, ActionResult, or_404};
 /// Clocks or jobs claimed per transaction.
 const BATCH: i64 = 100;
 
+/// The counter of SLA alarms raised, by target and alarm (`warning_75`, `breach`), for
+/// `GET /metrics`; recording is a no-op in a process without a metrics recorder.
+pub const SLA_ALARMS_RAISED: &str = "handoff_sla_alarms_raised_total";
+
 /// An SLA alarm raised, and whom it told.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fired {
@@ -116,9 +120,13 @@ pub async fn step(app: &App) -> ActionResult<Step> {
         }
     }
     for (request_id, target, alarm, fire_at, missed) in raised {
+        let key = alarm.key();
         let notified = told
-            .remove(&(request_id, target, alarm.key()))
+            .remove(&(request_id, target, key.clone()))
             .unwrap_or_default();
+        // A warning recorded as missed (raised with its breach) counts too: it was raised.
+        metrics::counter!(SLA_ALARMS_RAISED, "target" => target.as_str(), "alarm" => key)
+            .increment(1);
         out.fired.push(Fired {
             request_id,
             target,

@@ -31,6 +31,7 @@ pub mod scorecards;
 pub mod settings;
 pub mod sla;
 pub mod stints;
+pub mod tokens;
 pub mod transfers;
 pub mod watchers;
 

@@ -8,6 +8,7 @@ mod auth;
 pub mod charts;
 mod error;
 mod extract;
+mod metrics;
 mod openapi;
 mod pages;
 mod router;
@@ -21,6 +22,7 @@ use handoff_store::Db;
 
 pub use auth::TOKEN_TTL;
 pub use error::ApiError;
+pub use metrics::{Metrics, metrics_router};
 pub use router::router;
 
 /// What every handler can reach.
@@ -32,6 +34,8 @@ pub struct AppState {
     pub app: App,
     /// Marks the session cookie `Secure`: set when Handoff is served over HTTPS.
     pub secure_cookies: bool,
+    /// `GET /metrics` and the request counts behind it; None (the default): off.
+    pub metrics: Option<Metrics>,
     tokens: Arc<TokenCache>,
     /// Password checks running at once: each takes ~19 MiB and a core for tens of
     /// milliseconds, so a burst of sign-ins waits here instead of exhausting the server.
@@ -46,6 +50,7 @@ impl AppState {
             clock: app.clock.clone(),
             app,
             secure_cookies: false,
+            metrics: None,
             tokens: Arc::default(),
             sign_in_failures: Arc::default(),
             password_checks: Arc::new(tokio::sync::Semaphore::new(

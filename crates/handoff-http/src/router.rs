@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,7 +19,7 @@ use crate::AppState;
 use crate::api::{
     calendars, comments, concerns, deliverables, departments, dependencies, digest, handoffs,
     health, history, jobs, kudos, liveness, me, notifications, people, pulses, ratings, reports,
-    request_sla, requests, services, settings, sla, watchers,
+    request_sla, requests, services, settings, sla, tokens, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
@@ -33,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(departments::get, departments::update))
         .routes(routes!(people::create, people::list))
         .routes(routes!(people::get, people::update, people::delete))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
         .routes(routes!(services::create, services::list))
         .routes(routes!(services::get, services::update))
         .routes(routes!(sla::get, sla::put))
@@ -102,8 +105,17 @@ pub fn router(state: AppState) -> Router {
     let mut api = api;
     crate::openapi::add_error_answers(&mut api);
     let document = Arc::new(api);
-    router
-        .route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
+    let metrics = state.metrics.as_ref();
+    let mut router = router.route(
+        "/api/v1/openapi.json",
+        get(move || async move { Json(document.as_ref().clone()) }),
+    );
+    // For Prometheus, not an API client: kept out of the OpenAPI document (and so out of
+    // the contract test that walks it).
+    if metrics.is_some_and(|m| m.on_main_router()) {
+        router = router.route("/metrics", get(crate::metrics::guarded));
+    }
+    let router = router
         .merge(crate::pages::routes())
         .fallback(|uri: axum::http::Uri| async move {
             if uri.path().starts_with("/api/") {
@@ -126,6 +138,11 @@ pub fn router(state: AppState) -> Router {
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| ApiError::Internal.into_response()))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(TraceLayer::new_for_http());
+    // Outermost, to count what the layers inside answer too (a panic's 500, a 413).
+    let router = match metrics {
+        Some(_) => router.layer(middleware::from_fn(crate::metrics::track)),
+        None => router,
+    };
+    router.with_state(state)
 }

@@ -157,6 +157,25 @@ pub async fn list(db: &Db, state: Option<JobState>, after: i64, limit: i64) -> R
         .await?))
 }
 
+/// How many jobs are in each state: every state, with 0 where there are none.
+pub async fn count_by_state(db: &Db) -> Result<Vec<(JobState, i64)>> {
+    let rows: Vec<(String, i64)> = on_read!(db, |pool| sqlx::query_as(
+        "SELECT state, COUNT(*) FROM jobs GROUP BY state"
+    )
+    .fetch_all(pool)
+    .await?);
+    Ok(JobState::ALL
+        .into_iter()
+        .map(|state| {
+            let n = rows
+                .iter()
+                .find(|(s, _)| s == state.as_str())
+                .map_or(0, |(_, n)| *n);
+            (state, n)
+        })
+        .collect())
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Job> {
     let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
     let found: Option<Job> = on_read!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))

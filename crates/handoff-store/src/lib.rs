@@ -8,6 +8,7 @@ mod sql;
 mod time;
 mod tx;
 
+pub mod backup;
 pub mod calendars;
 pub mod comments;
 pub mod concerns;
@@ -23,6 +24,7 @@ pub mod jobs;
 pub mod kudos;
 pub mod notifications;
 pub mod people;
+pub mod pool_stats;
 pub mod pulses;
 pub mod ratings;
 pub mod reports;

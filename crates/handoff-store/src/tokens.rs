@@ -108,3 +108,63 @@ pub async fn authenticate(db: &Db, digest: &[u8]) -> Result<Option<Actor>> {
     })
     .transpose()
 }
+
+/// A token as its holder sees it: never its value.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// Creates a token for the person and returns it with its row; only its digest is kept.
+pub async fn issue(
+    db: &Db,
+    person_id: i64,
+    name: &str,
+    now: Timestamp,
+) -> Result<(TokenInfo, String)> {
+    let token = random_secret(PREFIX);
+    let info: TokenInfo = on_write!(db, |pool| {
+        sqlx::query_as(
+        "INSERT INTO api_tokens (person_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) \
+         RETURNING id, person_id, name, created_at, revoked_at"
+    )
+    .bind(person_id)
+    .bind(name)
+    .bind(digest(&token))
+    .bind(to_micros(now))
+    .fetch_one(pool)
+    .await?
+    });
+    Ok((info, token))
+}
+
+/// A person's tokens, live ones first, newest first within each.
+pub async fn list_for(db: &Db, person_id: i64) -> Result<Vec<TokenInfo>> {
+    Ok(on_read!(db, |pool| sqlx::query_as(
+        "SELECT id, person_id, name, created_at, revoked_at FROM api_tokens WHERE person_id = $1 \
+         ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC"
+    )
+    .bind(person_id)
+    .fetch_all(pool)
+    .await?))
+}
+
+/// Revokes the person's token `id`; `NotFound` when they hold no such token, and the
+/// token unchanged when it was already revoked.
+pub async fn revoke_id(db: &Db, person_id: i64, id: i64, now: Timestamp) -> Result<TokenInfo> {
+    let found: Option<TokenInfo> = on_write!(db, |pool| sqlx::query_as(
+        "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) \
+         WHERE id = $1 AND person_id = $2 \
+         RETURNING id, person_id, name, created_at, revoked_at"
+    )
+    .bind(id)
+    .bind(person_id)
+    .bind(to_micros(now))
+    .fetch_optional(pool)
+    .await?);
+    found.ok_or(StoreError::NotFound)
+}

@@ -30,6 +30,10 @@ enum Command {
     Import(commands::import::ImportCommand),
     /// Apply pending database migrations.
     Migrate(commands::migrate::Args),
+    /// Copy a running SQLite database to a file, consistently.
+    Backup(commands::backup::BackupArgs),
+    /// Check a copy and put it in place of the SQLite database (stop `serve` first).
+    Restore(commands::backup::RestoreArgs),
     /// Create and revoke API tokens.
     #[command(subcommand)]
     Token(commands::token::TokenCommand),
@@ -74,6 +78,8 @@ fn run(command: Command) -> anyhow::Result<()> {
             Command::Demo(args) => commands::demo::run(args).await,
             Command::Import(cmd) => commands::import::run(cmd).await,
             Command::Migrate(args) => commands::migrate::run(args).await,
+            Command::Backup(args) => commands::backup::backup(args).await,
+            Command::Restore(args) => commands::backup::restore(args).await,
             Command::Token(cmd) => commands::token::run(cmd).await,
             Command::Person(cmd) => commands::person::run(cmd).await,
             Command::Calendar(cmd) => commands::calendar::run(cmd),

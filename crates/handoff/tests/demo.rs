@@ -2,18 +2,8 @@
 //! replayed through the import, says what it planted, and leaves a database already in
 //! use alone; `--write-history` writes a file that `handoff import events` takes.
 
-use std::process::{Command, Output};
-
-fn handoff(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handoff"))
-        .args(args)
-        .args(["--database-url", url])
-        .env_remove("HANDOFF_DATABASE_URL")
-        .env_remove("HANDOFF_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run handoff")
-}
+mod support;
+use support::handoff;
 
 #[test]
 fn the_demo_builds_its_history_through_the_import_once() {

@@ -2,24 +2,14 @@
 //! line's number and reason in one line, and keeps nothing of the file (on SQLite the
 //! replay is rehearsed on a copy first); a good file is imported.
 
-use std::process::{Command, Output};
-
 use handoff_domain::org::Role;
 use handoff_store::departments::{self, NewDepartment};
 use handoff_store::people::{self, NewPerson};
 use handoff_store::{Db, PoolSize};
 use jiff::Timestamp;
 
-fn handoff(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handoff"))
-        .args(args)
-        .args(["--database-url", url])
-        .env_remove("HANDOFF_DATABASE_URL")
-        .env_remove("HANDOFF_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run handoff")
-}
+mod support;
+use support::handoff;
 
 async fn kudos(url: &str) -> i64 {
     let db = Db::connect(url, PoolSize { max_connections: 1 })

@@ -6,13 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use handoff_domain::org::Role;
-use handoff_store::{Db, PoolSize, tokens};
-use handoff_test_support::{ScratchDatabase, one_service, test_server};
-use jiff::Timestamp;
+use handoff_store::{Db, PoolSize};
+use handoff_test_support::{ScratchDatabase, test_server};
 
 mod support;
-use support::Served;
+use support::{Served, desk};
 
 /// Requests acknowledged before the kill.
 const ACKNOWLEDGED: usize = 3_000;
@@ -35,17 +33,7 @@ async fn acknowledged_requests_survive_a_kill_postgres() {
 }
 
 async fn acknowledged_requests_survive_a_kill(url: &str) {
-    let db = Db::connect(url, PoolSize { max_connections: 2 })
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    let desk = one_service(&db, Role::Member, Timestamp::now())
-        .await
-        .unwrap();
-    let token = tokens::create(&db, desk.person_id, "kill test", Timestamp::now())
-        .await
-        .unwrap();
-    db.close().await;
+    let (desk, token) = desk(url, "kill test").await;
 
     let mut server = Served::start(|serve| {
         serve.args(["--database-url", url]);

@@ -24,6 +24,7 @@ pub mod requests;
 pub mod services;
 pub mod settings;
 pub mod sla;
+pub mod tokens;
 pub mod watchers;
 
 use handoff_store::from_micros;

@@ -73,6 +73,8 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/sla", get(reports::sla))
         .route("/reports/handoffs", get(handoffs::report))
         .route("/settings", get(settings::form).post(settings::save))
+        .route("/settings/tokens", post(settings::create_token))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/asks", get(asks::show))
         .route("/kudos", get(kudos::feed).post(kudos::give))
         .route("/kudos/{id}/feature", post(kudos::feature))

@@ -138,6 +138,23 @@ impl TestApp {
         &self.admin
     }
 
+    /// The same app behind a router with metrics on, serving `GET /metrics` to the bearer
+    /// of `token`; clients made from it afterwards go through that router.
+    #[allow(dead_code)] // Used by the metrics tests only.
+    pub fn with_metrics(&self, token: &str) -> TestApp {
+        let mut state = AppState::new(self.actions.clone());
+        state.metrics = Some(handoff_http::Metrics::new(Some(token)));
+        let router = handoff_http::router(state);
+        TestApp {
+            admin: Client {
+                router: router.clone(),
+                ..self.admin.clone()
+            },
+            router,
+            ..self.clone()
+        }
+    }
+
     /// A client with no token at all.
     pub fn anonymous(&self) -> Client {
         Client {
@@ -319,6 +336,12 @@ impl Client {
     /// A GET whose answer is not JSON (a calendar feed, a CSV file): status and text.
     #[allow(dead_code)]
     pub async fn text(&self, path: &str) -> (StatusCode, String) {
+        let (status, _, text) = self.fetch(path).await;
+        (status, text)
+    }
+
+    /// A GET whose answer is not JSON: status, content type and text.
+    pub async fn fetch(&self, path: &str) -> (StatusCode, Option<String>, String) {
         let mut request = Request::builder().method(Method::GET).uri(path);
         if let Some(token) = &self.token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -330,8 +353,16 @@ impl Client {
             .await
             .unwrap();
         let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned());
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (status, String::from_utf8_lossy(&bytes).into_owned())
+        (
+            status,
+            content_type,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
     }
 
     pub async fn get(&self, path: &str) -> Res {

@@ -679,6 +679,16 @@ async fn every_page_fits_a_laptop_and_a_phone_and_passes_axe() {
     person.type_into("#time-zone", "Mars/Olympus_Mons").await;
     person.follow("#save-settings").await;
     person.find("#settings-error").await;
+    // An API token: created with a name, shown once, revoked.
+    person
+        .type_into("#token-name", "Spreadsheet of the week")
+        .await;
+    person.follow("#create-token").await;
+    assert!(person.text("#new-token-value").await.starts_with("hoff_"));
+    person
+        .follow("button[aria-label=\"Revoke the token Spreadsheet of the week\"]")
+        .await;
+    assert!(person.text("#token-list").await.contains("Revoked"));
     person.sign_out().await;
 
     // The requester's: nothing to edit, their own request.

@@ -1,5 +1,6 @@
 //! One module per sub-command, each with its options and a `run`.
 
+pub mod backup;
 pub mod calendar;
 pub mod demo;
 pub mod import;
