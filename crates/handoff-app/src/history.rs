@@ -38,14 +38,14 @@ use crate::{ActionResult, App};
 pub struct Org {
     pub services: Vec<Service>,
     pub people: Vec<Person>,
-    /// Occurrences not yet delivered, due in the span: (deliverable, provider
-    /// department, customer department, provider owner's e-mail, customer owner's
-    /// e-mail, due at).
+    /// Occurrences of deliverables due in the span and not yet delivered.
     pub owed: Vec<Owed>,
     /// The organisation's values, which kudos name.
     pub values: Vec<String>,
 }
 
+/// An occurrence to deliver: its deliverable, the departments and owners on each side
+/// (who deliver and who review), and when it is due.
 #[derive(Debug, Clone)]
 pub struct Owed {
     pub deliverable_id: i64,

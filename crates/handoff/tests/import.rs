@@ -1,6 +1,7 @@
 //! `handoff import events FILE`: a file with a line the rules refuse stops with that
 //! line's number and reason in one line, and keeps nothing of the file (on SQLite the
-//! replay is rehearsed on a copy first); a good file is imported.
+//! replay is rehearsed on a copy first); a good file is imported, with `serve` stopped
+//! (the copy takes the database's place) or running (the file is replayed on it too).
 
 use handoff_domain::org::Role;
 use handoff_store::departments::{self, NewDepartment};
@@ -9,7 +10,7 @@ use handoff_store::{Db, PoolSize};
 use jiff::Timestamp;
 
 mod support;
-use support::handoff;
+use support::{Served, handoff};
 
 async fn kudos(url: &str) -> i64 {
     let db = Db::connect(url, PoolSize { max_connections: 1 })
@@ -105,4 +106,27 @@ async fn a_refused_line_keeps_nothing_of_the_file_and_a_good_file_is_imported() 
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("imported 1 events: 1 kudos"));
     assert_eq!(kudos(&url).await, 1);
+    // Nothing of the copy it was replayed on is left beside the database.
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".importing"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // With a server running on the database, the import goes into the database itself,
+    // and the server sees it at once.
+    let server = Served::start(|serve| {
+        serve.args(["--database-url", &url]);
+    })
+    .await;
+    let out = handoff(&url, &["import", "events", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(kudos(&url).await, 2);
+    drop(server);
 }

@@ -98,7 +98,7 @@ pub fn safe_next(next: Option<&str>) -> String {
     };
     match next {
         Some(path) if local(path) => path.to_owned(),
-        _ => "/requests".to_owned(),
+        _ => "/".to_owned(),
     }
 }
 
@@ -109,13 +109,13 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/requests/4?x=1")), "/requests/4?x=1");
-        assert_eq!(safe_next(Some("//evil.example")), "/requests");
-        assert_eq!(safe_next(Some("https://evil.example")), "/requests");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/requests");
-        assert_eq!(safe_next(Some("/\t/evil.example")), "/requests");
-        assert_eq!(safe_next(Some("/\n/evil.example")), "/requests");
-        assert_eq!(safe_next(Some("/ /evil.example")), "/requests");
-        assert_eq!(safe_next(None), "/requests");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod form;
 mod format;
 mod handoffs;
 mod health;
+mod home;
 mod jobs;
 mod kudos;
 mod notifications;
@@ -42,7 +43,7 @@ pub use session::{Failures, Viewer};
 /// The page routes; the API's live under `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/requests") }))
+        .route("/", get(home::show))
         .route("/sign-in", get(session::form).post(session::sign_in))
         .route("/sign-out", post(session::sign_out))
         .route("/requests", get(requests::list))

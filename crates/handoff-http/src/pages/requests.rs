@@ -150,7 +150,7 @@ pub async fn list(
 }
 
 /// The rows of a list, with the names they refer to and their clocks read now.
-async fn rows(
+pub(super) async fn rows(
     state: &AppState,
     viewer: &Viewer,
     items: Vec<Request>,
@@ -205,14 +205,28 @@ async fn rows(
 /// The clock to show in a list: a breached one first, then the running or paused one
 /// with the largest share of its time used; none when every target is met or stopped.
 fn pressing(views: Vec<SlaView>) -> Option<SlaView> {
-    let rank = |v: &SlaView| match v.state {
-        "breached" => 0,
-        "running" => 1,
-        "paused" => 2,
-        _ => 3,
-    };
     views
         .into_iter()
         .filter(|v| rank(v) < 3)
         .min_by(|a, b| rank(a).cmp(&rank(b)).then(b.percent.total_cmp(&a.percent)))
+}
+
+/// Orders rows by their shown clock, the way [`pressing`] picks it: breached, running,
+/// then paused, each by the share of its time used; rows without a clock last.
+pub(super) fn most_pressing_first(rows: &mut [Row]) {
+    let key = |r: &Row| r.sla.as_ref().map_or((3, 0.0), |v| (rank(v), v.percent));
+    rows.sort_by(|a, b| {
+        let (ra, pa) = key(a);
+        let (rb, pb) = key(b);
+        ra.cmp(&rb).then(pb.total_cmp(&pa))
+    });
+}
+
+fn rank(v: &SlaView) -> u8 {
+    match v.state {
+        "breached" => 0,
+        "running" => 1,
+        "paused" => 2,
+        _ => 3,
+    }
 }

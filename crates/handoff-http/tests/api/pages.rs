@@ -51,7 +51,7 @@ both_engines! {
         let mut other = app.browser();
         for evil in ["//evil.example/", "/\t/evil.example", "https://evil.example"] {
             let away = other.form("/sign-in", &[("email", &email), ("password", PASSWORD), ("next", evil)]).await;
-            assert_eq!(away.location.as_deref(), Some("/requests"), "{evil:?}");
+            assert_eq!(away.location.as_deref(), Some("/"), "{evil:?}");
         }
 
         // Signing out ends the session on the server, not just in the browser.
@@ -387,5 +387,88 @@ both_engines! {
         let broken = manager.upload(&format!("{path}/import"), "ics", "x.ics", "not a calendar").await;
         assert!(broken.status.is_client_error(), "{}", broken.status);
         broken.assert_has(r#"id="calendar-errors""#);
+    }
+}
+
+both_engines! {
+    async fn home_shows_what_waits_on_the_person(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 240, "resolution_minutes": 480})).await;
+        let request = |id: i64| format!("/api/v1/requests/{id}");
+        // The older of two assigned requests has used more of its time: it comes first.
+        let assigned = app.file(&s.requester, s.service, "Assigned poster").await;
+        app.clock.advance(SignedDuration::from_hours(2));
+        let newer = app.file(&s.requester, s.service, "Assigned later").await;
+        for id in [assigned, newer] {
+            s.designer.patch(&request(id), json!({"assignee_id": s.designer.person_id})).await.assert(StatusCode::OK);
+        }
+        let theirs = app.file(&s.requester, s.service, "Manager's flyer").await;
+        s.design_manager.patch(&request(theirs), json!({"assignee_id": s.design_manager.person_id})).await.assert(StatusCode::OK);
+        let unassigned = app.file(&s.requester, s.service, "Unassigned banner").await;
+        // Filed by the designer, waiting on their answer; and one waiting on the requester.
+        let mine = app.file(&s.designer, s.service, "My own brochure").await;
+        let others = app.file(&s.requester, s.service, "Requester owes an answer").await;
+        for id in [mine, others] {
+            s.design_manager.patch(&request(id), json!({"status": "open"})).await.assert(StatusCode::OK);
+            s.design_manager.patch(&request(id), json!({"status": "waiting_on_customer"})).await.assert(StatusCode::OK);
+        }
+        // Resolved: each requester is asked to rate their own.
+        let to_rate = app.file(&s.designer, s.service, "Rate this leaflet").await;
+        let their_rating = app.file(&s.requester, s.service, "Requester rates this").await;
+        for id in [to_rate, their_rating] {
+            s.design_manager.patch(&request(id), json!({"status": "resolved"})).await.assert(StatusCode::OK);
+        }
+        // A concern about Design waits on Design; one about Marketing does not.
+        s.requester.post("/api/v1/concerns", json!({
+            "about_department_id": s.design, "problem": "Briefs come back late", "proposal": "Ask within a day"
+        })).await.assert(StatusCode::CREATED);
+        s.designer.post("/api/v1/concerns", json!({
+            "about_department_id": s.marketing, "problem": "Copy arrives unproofed", "proposal": "Proofread first"
+        })).await.assert(StatusCode::CREATED);
+
+        let mut designer = app.signed_in(&s.designer).await;
+        let page = designer.get("/").await;
+        page.assert(StatusCode::OK)
+            .assert_has(r#"<a href="/" aria-current="page">Home</a>"#)
+            .assert_has(r#"href="/requests?view=assigned""#);
+        let section = |id: &str| page.part(&format!(r#"<section id="home-{id}""#), "</section>").to_owned();
+        let link = |id: i64| format!(r#"href="/requests/{id}""#);
+
+        let assigned_part = section("assigned");
+        assert!(assigned_part.contains("(2)"), "{assigned_part}");
+        let (first, second) = (assigned_part.find(&link(assigned)), assigned_part.find(&link(newer)));
+        assert!(first.is_some() && second.is_some() && first < second, "{assigned_part}");
+        assert!(!assigned_part.contains(&link(theirs)) && !assigned_part.contains(&link(unassigned)), "{assigned_part}");
+
+        let queue = section("queue");
+        assert!(queue.contains(&link(unassigned)), "{queue}");
+        assert!(!queue.contains(&link(assigned)) && !queue.contains(&link(theirs)), "{queue}");
+
+        let waiting = section("waiting");
+        assert!(waiting.contains(&link(mine)) && waiting.contains("(1)"), "{waiting}");
+        assert!(!waiting.contains(&link(others)), "{waiting}");
+
+        let ratings = section("ratings");
+        assert!(ratings.contains(&format!(r#"href="/requests/{to_rate}#rating""#)), "{ratings}");
+        assert!(!ratings.contains(&format!("/requests/{their_rating}")), "{ratings}");
+
+        let concerns = section("concerns");
+        assert!(concerns.contains("Briefs come back late") && concerns.contains("(1)"), "{concerns}");
+        assert!(!concerns.contains("Copy arrives unproofed"), "{concerns}");
+
+        assert!(section("pulses").contains("No pulse waits for your answer."));
+        assert!(section("owed").contains("Your department owes nothing this week."));
+
+        // Someone outside Design sees none of it.
+        let mut outsider = app.signed_in(&s.outsider).await;
+        let page = outsider.get("/").await;
+        page.assert(StatusCode::OK)
+            .assert_has("Nothing assigned to you.")
+            .assert_has("None of your requests waits on your answer.")
+            .assert_has("No request waits for your rating.")
+            .assert_has("No concern waits on your department.")
+            .assert_lacks("Assigned poster")
+            .assert_lacks("Unassigned banner")
+            .assert_lacks("Briefs come back late");
     }
 }

@@ -652,6 +652,7 @@ async fn every_page_fits_a_laptop_and_a_phone_and_passes_axe() {
     person
         .sign_in(&email(&app, s.design_manager.person_id).await)
         .await;
+    person.open("/").await;
     for view in ["queue", "assigned", "mine"] {
         person.open(&format!("/requests?view={view}")).await;
     }
