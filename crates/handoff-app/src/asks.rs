@@ -20,14 +20,17 @@ pub struct Asks {
 
 pub async fn of(app: &App, actor: &Actor) -> ActionResult<Asks> {
     let now = to_micros(app.clock.now());
-    let mut rating_asks = Vec::new();
-    for rating in ratings::open_asks(&app.db, actor.person_id, now).await? {
-        let subject = match requests::get(&app.db, rating.request_id, actor.person_id, 0).await {
-            Ok((request, _)) => request.subject,
-            Err(_) => continue,
-        };
-        rating_asks.push((rating, subject));
-    }
+    // The asks are the actor's own requests: their subjects are theirs to see.
+    let open = ratings::open_asks(&app.db, actor.person_id, now).await?;
+    let ids: Vec<i64> = open.iter().map(|r| r.request_id).collect();
+    let subjects = requests::subjects(&app.db, &ids).await?;
+    let rating_asks = open
+        .into_iter()
+        .filter_map(|rating| {
+            let subject = subjects.get(&rating.request_id)?.clone();
+            Some((rating, subject))
+        })
+        .collect();
     let filter = ConcernFilter {
         about_department_id: Some(actor.department_id),
         states: vec![

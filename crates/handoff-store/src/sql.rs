@@ -69,13 +69,23 @@ pub(crate) async fn names_by_id(
     table: &'static str,
     ids: &[i64],
 ) -> crate::Result<std::collections::HashMap<i64, String>> {
+    texts_by_id(db, table, "name", ids).await
+}
+
+/// The text column `column` of the rows of `table` with these ids, in one statement.
+pub(crate) async fn texts_by_id(
+    db: &crate::Db,
+    table: &'static str,
+    column: &'static str,
+    ids: &[i64],
+) -> crate::Result<std::collections::HashMap<i64, String>> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let mut sql = Sql::new(&format!("SELECT id, name FROM {table} WHERE id IN "));
+    let mut sql = Sql::new(&format!("SELECT id, {column} FROM {table} WHERE id IN "));
     sql.ints(&ids);
     let rows: Vec<(i64, String)> = crate::on_read!(db, |pool| bind_all!(
         sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),

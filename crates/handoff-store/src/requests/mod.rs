@@ -110,6 +110,12 @@ struct WithRelation {
     held_until: Option<i64>,
 }
 
+/// The subjects of the requests with these ids, by id, in one statement; for callers that
+/// know the reader may see them (a requester's own requests).
+pub async fn subjects(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+    crate::sql::texts_by_id(db, "requests", "subject", ids).await
+}
+
 /// A request, and how `person` of `department` stands to it.
 pub async fn get(db: &Db, id: i64, person: i64, department: i64) -> Result<(Request, Relation)> {
     let sql = format!(
