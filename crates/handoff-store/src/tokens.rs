@@ -30,18 +30,7 @@ pub(crate) fn random_secret(prefix: &str) -> String {
 
 /// Creates a token for the person and returns it; only its digest is kept.
 pub async fn create(db: &Db, person_id: i64, name: &str, now: Timestamp) -> Result<String> {
-    let token = random_secret(PREFIX);
-    on_write!(db, |pool| sqlx::query(
-        "INSERT INTO api_tokens (person_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)"
-    )
-    .bind(person_id)
-    .bind(name)
-    .bind(digest(&token))
-    .bind(to_micros(now))
-    .execute(pool)
-    .await?
-    .rows_affected());
-    Ok(token)
+    Ok(issue(db, person_id, name, now).await?.1)
 }
 
 /// Revokes one token by its value.
