@@ -13,6 +13,7 @@ pub mod job;
 pub mod org;
 pub mod password;
 pub mod request;
+pub mod roster;
 pub mod search;
 pub mod sla;
 pub mod validation;

@@ -31,16 +31,24 @@ pub struct NewDepartment<'a> {
 const COLUMNS: &str = "id, name, handle, parent_id, calendar_id, created_at";
 
 pub async fn create(db: &Db, new: &NewDepartment<'_>, now: Timestamp) -> Result<Department> {
+    let mut tx = db.begin().await?;
+    let department = insert(&mut tx, new, now).await?;
+    tx.commit().await?;
+    Ok(department)
+}
+
+/// Creates a department inside the caller's transaction (an import creates many in one).
+pub async fn insert(tx: &mut Tx, new: &NewDepartment<'_>, now: Timestamp) -> Result<Department> {
     let sql = format!(
         "INSERT INTO departments (name, handle, parent_id, created_at) VALUES ($1, $2, $3, $4) \
          RETURNING {COLUMNS}"
     );
-    Ok(on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+    Ok(on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.name)
         .bind(new.handle)
         .bind(new.parent_id)
         .bind(to_micros(now))
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await?))
 }
 
@@ -91,6 +99,11 @@ pub async fn list(db: &Db, after: i64, limit: i64) -> Result<Vec<Department>> {
         .bind(limit)
         .fetch_all(pool)
         .await?))
+}
+
+/// Every department, in id order (an organisation has hundreds at most).
+pub async fn all(db: &Db) -> Result<Vec<Department>> {
+    list(db, 0, i64::MAX).await
 }
 
 /// Every department's parent, to check the hierarchy for loops.

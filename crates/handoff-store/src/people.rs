@@ -9,7 +9,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::db::BeginWrite;
 use crate::sql::{Sql, bind_all};
-use crate::{Db, Result, StoreError, on_read, on_write, to_micros};
+use crate::{Db, Result, StoreError, Tx, on_read, on_tx, on_write, to_micros};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Person {
@@ -48,17 +48,25 @@ pub struct NewPerson<'a> {
 const COLUMNS: &str = "id, name, email, department_id, role, active, created_at";
 
 pub async fn create(db: &Db, new: &NewPerson<'_>, now: Timestamp) -> Result<Person> {
+    let mut tx = db.begin().await?;
+    let person = insert(&mut tx, new, now).await?;
+    tx.commit().await?;
+    Ok(person)
+}
+
+/// Creates a person inside the caller's transaction (an import creates many in one).
+pub async fn insert(tx: &mut Tx, new: &NewPerson<'_>, now: Timestamp) -> Result<Person> {
     let sql = format!(
         "INSERT INTO people (name, email, department_id, role, active, created_at) \
          VALUES ($1, $2, $3, $4, TRUE, $5) RETURNING {COLUMNS}"
     );
-    Ok(on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+    Ok(on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.name)
         .bind(new.email)
         .bind(new.department_id)
         .bind(new.role.as_str())
         .bind(to_micros(now))
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await?))
 }
 
@@ -195,6 +203,7 @@ pub async fn list(db: &Db, filter: &PeopleFilter, after: i64, limit: i64) -> Res
     .await?))
 }
 
+#[derive(Default)]
 pub struct PersonChanges<'a> {
     pub name: Option<&'a str>,
     pub email: Option<&'a str>,
@@ -204,19 +213,27 @@ pub struct PersonChanges<'a> {
 }
 
 pub async fn update(db: &Db, id: i64, changes: &PersonChanges<'_>) -> Result<Person> {
+    let mut tx = db.begin().await?;
+    let person = change(&mut tx, id, changes).await?;
+    tx.commit().await?;
+    Ok(person)
+}
+
+/// Changes a person inside the caller's transaction.
+pub async fn change(tx: &mut Tx, id: i64, changes: &PersonChanges<'_>) -> Result<Person> {
     let sql = format!(
         "UPDATE people SET name = COALESCE($2, name), email = COALESCE($3, email), \
          department_id = COALESCE($4, department_id), role = COALESCE($5, role), \
          active = COALESCE($6, active) WHERE id = $1 RETURNING {COLUMNS}"
     );
-    on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+    on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .bind(changes.name)
         .bind(changes.email)
         .bind(changes.department_id)
         .bind(changes.role.map(Role::as_str))
         .bind(changes.active)
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?)
     .ok_or(StoreError::NotFound)
 }

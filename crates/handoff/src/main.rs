@@ -28,6 +28,9 @@ enum Command {
     /// Bring history in from elsewhere.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
+    /// Write the organisation's people or departments as CSV (what `import` reads).
+    #[command(subcommand)]
+    Export(commands::roster::ExportCommand),
     /// Apply pending database migrations.
     Migrate(commands::migrate::Args),
     /// Copy a running SQLite database to a file, consistently.
@@ -77,6 +80,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             Command::Serve(args) => commands::serve::run(args).await,
             Command::Demo(args) => commands::demo::run(args).await,
             Command::Import(cmd) => commands::import::run(cmd).await,
+            Command::Export(cmd) => commands::roster::export(cmd).await,
             Command::Migrate(args) => commands::migrate::run(args).await,
             Command::Backup(args) => commands::backup::backup(args).await,
             Command::Restore(args) => commands::backup::restore(args).await,

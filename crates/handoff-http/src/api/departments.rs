@@ -3,11 +3,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use handoff_app::org::{self, DepartmentDraft, DepartmentEdit};
 use handoff_domain::FieldErrors;
-use handoff_domain::org::{check_handle, would_create_cycle};
-use handoff_domain::validation::text;
-use handoff_store::departments::{self, Department, DepartmentChanges, NewDepartment};
-use handoff_store::{StoreError, calendars};
+use handoff_store::departments::{self, Department};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,7 +13,7 @@ use utoipa::ToSchema;
 use super::{DEFAULT_LIMIT, MAX_LIMIT, Page, id_page, time};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, or_404, unique_as_field};
+use crate::error::{ApiError, or_404};
 use crate::extract::{ApiJson, ApiPath, QueryMap, nullable};
 
 #[derive(Serialize, ToSchema)]
@@ -67,34 +65,6 @@ pub struct UpdateDepartment {
     pub calendar_id: Option<Option<i64>>,
 }
 
-fn admin_only(caller: &Caller) -> Result<(), ApiError> {
-    if caller.0.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "only an administrator manages departments",
-        ))
-    }
-}
-
-async fn check_parent(
-    state: &AppState,
-    errors: &mut FieldErrors,
-    id: Option<i64>,
-    parent: i64,
-) -> Result<(), ApiError> {
-    let parents = departments::parents(&state.db).await?;
-    if !parents.iter().any(|(d, _)| *d == parent) {
-        errors.add("parent_id", "no such department");
-    } else if let Some(id) = id {
-        let parent_of = |d: i64| parents.iter().find(|(x, _)| *x == d).and_then(|(_, p)| *p);
-        if would_create_cycle(id, parent, parent_of) {
-            errors.add("parent_id", "would make the department its own ancestor");
-        }
-    }
-    Ok(())
-}
-
 #[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = CreateDepartment,
     responses((status = 201, body = DepartmentJson), (status = 422, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
@@ -103,22 +73,12 @@ pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateDepartment>,
 ) -> Result<(StatusCode, Json<DepartmentJson>), ApiError> {
-    admin_only(&caller)?;
-    let mut errors = FieldErrors::new();
-    let name = text(&mut errors, "name", &body.name, 100);
-    let handle = check_handle(&mut errors, "handle", &body.handle);
-    if let Some(parent) = body.parent_id {
-        check_parent(&state, &mut errors, None, parent).await?;
-    }
-    errors.into_result(()).map_err(ApiError::invalid)?;
-    let new = NewDepartment {
-        name: &name,
-        handle: &handle,
+    let draft = DepartmentDraft {
+        name: &body.name,
+        handle: &body.handle,
         parent_id: body.parent_id,
     };
-    let department = departments::create(&state.db, &new, state.clock.now())
-        .await
-        .map_err(|e| unique_as_field(e, "handle", "is taken by another department"))?;
+    let department = org::create_department(&state.app, &caller.0, &draft).await?;
     Ok((StatusCode::CREATED, Json(department.into())))
 }
 
@@ -163,39 +123,12 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateDepartment>,
 ) -> Result<Json<DepartmentJson>, ApiError> {
-    let only_calendar = body.name.is_none() && body.handle.is_none() && body.parent_id.is_none();
-    if !(only_calendar && caller.0.manages(id)) {
-        admin_only(&caller)?;
-    }
-    departments::get(&state.db, id)
-        .await
-        .map_err(or_404("department"))?;
-    let mut errors = FieldErrors::new();
-    let name = body
-        .name
-        .as_deref()
-        .map(|n| text(&mut errors, "name", n, 100));
-    let handle = body
-        .handle
-        .as_deref()
-        .map(|h| check_handle(&mut errors, "handle", h));
-    if let Some(Some(parent)) = body.parent_id {
-        check_parent(&state, &mut errors, Some(id), parent).await?;
-    }
-    if let Some(Some(calendar)) = body.calendar_id {
-        match calendars::get(&state.db, calendar).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound) => errors.add("calendar_id", "no such calendar"),
-            Err(other) => return Err(other.into()),
-        }
-    }
-    errors.into_result(()).map_err(ApiError::invalid)?;
-    let changes = DepartmentChanges {
-        calendar_id: body.calendar_id,
-        name: name.as_deref(),
-        handle: handle.as_deref(),
+    let edit = DepartmentEdit {
+        name: body.name.as_deref(),
+        handle: body.handle.as_deref(),
         parent_id: body.parent_id,
+        calendar_id: body.calendar_id,
     };
-    let department = handoff_app::calendars::change_department(&state.app, id, &changes).await?;
+    let department = org::change_department(&state.app, &caller.0, id, &edit).await?;
     Ok(Json(department.into()))
 }

@@ -4,11 +4,11 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use handoff_app::org::{self, PersonDraft, PersonEdit};
 use handoff_domain::FieldErrors;
-use handoff_domain::org::{Role, check_email};
-use handoff_domain::validation::text;
-use handoff_store::people::{self, NewPerson, PeopleFilter, Person, PersonChanges};
-use handoff_store::{StoreError, departments};
+use handoff_domain::org::Role;
+use handoff_store::StoreError;
+use handoff_store::people::{self, PeopleFilter, Person};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use super::{DEFAULT_LIMIT, MAX_LIMIT, Page, id_page, time};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, or_404, unique_as_field};
+use crate::error::{ApiError, or_404};
 use crate::extract::{ApiJson, ApiPath, QueryMap};
 
 #[derive(Serialize, ToSchema)]
@@ -77,21 +77,6 @@ fn admin_only(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
-async fn check_department(
-    state: &AppState,
-    errors: &mut FieldErrors,
-    id: i64,
-) -> Result<(), ApiError> {
-    match departments::get(&state.db, id).await {
-        Ok(_) => Ok(()),
-        Err(StoreError::NotFound) => {
-            errors.add("department_id", "no such department");
-            Ok(())
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = CreatePerson,
     responses((status = 201, body = PersonJson), (status = 422, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
@@ -100,21 +85,13 @@ pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreatePerson>,
 ) -> Result<(StatusCode, Json<PersonJson>), ApiError> {
-    admin_only(&caller)?;
-    let mut errors = FieldErrors::new();
-    let name = text(&mut errors, "name", &body.name, 100);
-    let email = check_email(&mut errors, "email", &body.email);
-    check_department(&state, &mut errors, body.department_id).await?;
-    errors.into_result(()).map_err(ApiError::invalid)?;
-    let new = NewPerson {
-        name: &name,
-        email: &email,
+    let draft = PersonDraft {
+        name: &body.name,
+        email: &body.email,
         department_id: body.department_id,
         role: body.role,
     };
-    let person = people::create(&state.db, &new, state.clock.now())
-        .await
-        .map_err(|e| unique_as_field(e, "email", "is used by another person"))?;
+    let person = org::create_person(&state.app, &caller.0, &draft).await?;
     Ok((StatusCode::CREATED, Json(person.try_into()?)))
 }
 
@@ -169,39 +146,14 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdatePerson>,
 ) -> Result<Json<PersonJson>, ApiError> {
-    admin_only(&caller)?;
-    people::get(&state.db, id).await.map_err(or_404("person"))?;
-    let mut errors = FieldErrors::new();
-    let name = body
-        .name
-        .as_deref()
-        .map(|n| text(&mut errors, "name", n, 100));
-    let email = body
-        .email
-        .as_deref()
-        .map(|e| check_email(&mut errors, "email", e));
-    if let Some(department) = body.department_id {
-        check_department(&state, &mut errors, department).await?;
-    }
-    if id == caller.0.person_id
-        && (body.active == Some(false) || body.role.is_some_and(|r| r != Role::Admin))
-    {
-        errors.add(
-            "active",
-            "an administrator cannot deactivate or demote themselves",
-        );
-    }
-    errors.into_result(()).map_err(ApiError::invalid)?;
-    let changes = PersonChanges {
-        name: name.as_deref(),
-        email: email.as_deref(),
+    let edit = PersonEdit {
+        name: body.name.as_deref(),
+        email: body.email.as_deref(),
         department_id: body.department_id,
         role: body.role,
         active: body.active,
     };
-    let person = people::update(&state.db, id, &changes)
-        .await
-        .map_err(|e| unique_as_field(e, "email", "is used by another person"))?;
+    let person = org::change_person(&state.app, &caller.0, id, &edit).await?;
     // Role, department or activity may have changed: who a token stands for, too.
     state.tokens.clear();
     Ok(Json(person.try_into()?))

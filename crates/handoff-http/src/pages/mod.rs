@@ -30,6 +30,7 @@ mod settings;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -38,6 +39,10 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::error::ApiError;
+
+/// The largest body of the organisation's CSV import: its file, and its text again with
+/// the confirmation (URL-encoded, which can triple it).
+const IMPORT_LIMIT: usize = 3 * handoff_app::roster::MAX_BYTES + 64 * 1024;
 pub use session::{Failures, Viewer};
 
 /// The page routes; the API's live under `/api/v1`.
@@ -111,6 +116,44 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/organisation",
             get(organisation::form).post(organisation::save),
+        )
+        .route(
+            "/organisation/departments",
+            get(organisation::departments::list).post(organisation::departments::create),
+        )
+        .route(
+            "/organisation/departments/{id}",
+            get(organisation::departments::edit).post(organisation::departments::save),
+        )
+        .route(
+            "/organisation/people",
+            get(organisation::people::list).post(organisation::people::create),
+        )
+        .route(
+            "/organisation/people/{id}",
+            get(organisation::people::show).post(organisation::people::save),
+        )
+        .route(
+            "/organisation/people/{id}/password",
+            post(organisation::people::reset_password),
+        )
+        .route(
+            "/organisation/people/{id}/tokens/{token}/revoke",
+            post(organisation::people::revoke_token),
+        )
+        .route("/organisation/import", get(organisation::import::form))
+        // A file of some thousands of people is larger than the API's bodies.
+        .route(
+            "/organisation/import/preview",
+            post(organisation::import::preview).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/organisation/import/apply",
+            post(organisation::import::apply).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/organisation/export/{file}",
+            get(organisation::import::export),
         )
         .route("/static/handoff.css", get(stylesheet))
         .layer(middleware::from_fn(same_origin_writes))

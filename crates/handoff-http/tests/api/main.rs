@@ -15,6 +15,7 @@ mod lifecycle;
 mod lists;
 mod metrics;
 mod org;
+mod org_pages;
 mod pages;
 mod pulses;
 mod requests;

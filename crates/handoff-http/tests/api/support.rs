@@ -619,11 +619,23 @@ impl Browser {
 
     /// Uploads one file as a `multipart/form-data` form, as a file input does.
     pub async fn upload(&mut self, path: &str, field: &str, file: &str, content: &str) -> Page {
+        self.multipart(path, &[(field, Some(file), content)]).await
+    }
+
+    /// Posts a `multipart/form-data` form: each part's name, file name (for a file
+    /// input) and content.
+    pub async fn multipart(&mut self, path: &str, parts: &[(&str, Option<&str>, &str)]) -> Page {
         let boundary = "handoff-test-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\n\
-             Content-Type: text/calendar\r\n\r\n{content}\r\n--{boundary}--\r\n"
-        );
+        let mut body = String::new();
+        for (field, file, content) in parts {
+            let file = file
+                .map(|f| format!("; filename=\"{f}\""))
+                .unwrap_or_default();
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"{file}\r\n\r\n{content}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
         let request = Request::builder()
             .method(Method::POST)
             .uri(path)

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use handoff_app::App;
 use handoff_app::import::{self, Line};
+use handoff_app::roster::Table;
 use handoff_domain::clock::ManualClock;
 use handoff_store::{Db, PoolSize, backup};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -27,6 +28,10 @@ use crate::config::DatabaseArgs;
 pub enum ImportCommand {
     /// Replay a history of events (one JSON object a line, in time order).
     Events(EventsArgs),
+    /// Create and change people from a CSV file (email,name,department,role,active).
+    People(crate::commands::roster::RosterArgs),
+    /// Create and change departments from a CSV file (handle,name,parent).
+    Departments(crate::commands::roster::RosterArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -40,6 +45,10 @@ pub struct EventsArgs {
 pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
     match command {
         ImportCommand::Events(args) => events(args).await,
+        ImportCommand::People(args) => crate::commands::roster::import(Table::People, args).await,
+        ImportCommand::Departments(args) => {
+            crate::commands::roster::import(Table::Departments, args).await
+        }
     }
 }
 

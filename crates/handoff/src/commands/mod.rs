@@ -6,5 +6,6 @@ pub mod demo;
 pub mod import;
 pub mod migrate;
 pub mod person;
+pub mod roster;
 pub mod serve;
 pub mod token;

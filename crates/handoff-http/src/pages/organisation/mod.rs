@@ -1,5 +1,11 @@
-//! `/organisation`: the organisation's feedback settings, for admins: the anonymity
-//! threshold of pulses, how often a person is asked to rate, the values kudos carry.
+//! `/organisation`: what administrators set up. Here the organisation's feedback
+//! settings (the anonymity threshold of pulses, how often a person is asked to rate, the
+//! values kudos carry); beside it its departments, its people, and their CSV import and
+//! export. Nobody else reaches these pages: they answer "not found", as the API does.
+
+pub mod departments;
+pub mod import;
+pub mod people;
 
 use askama::Template;
 use axum::extract::State;
@@ -21,13 +27,12 @@ struct OrganisationPage {
     error: Option<String>,
 }
 
-fn admins_only(viewer: &Viewer) -> Result<(), PageError> {
+/// Only administrators see these pages; to others they do not exist.
+pub(super) fn admins_only(viewer: &Viewer) -> Result<(), PageError> {
     if viewer.actor.is_admin() {
         Ok(())
     } else {
-        Err(PageError::Forbidden(
-            "only administrators change the organisation's settings".to_owned(),
-        ))
+        Err(PageError::NotFound)
     }
 }
 
