@@ -30,6 +30,8 @@ pub mod ratings;
 pub mod requests;
 pub mod roster;
 pub mod scorecards;
+pub mod search;
+pub mod services;
 pub mod settings;
 pub mod sla;
 pub mod stints;

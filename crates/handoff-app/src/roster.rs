@@ -110,11 +110,27 @@ fn records(csv_text: &str) -> Result<Vec<Record>, Vec<LineError>> {
         .has_headers(false)
         .flexible(true)
         .from_reader(csv_text.as_bytes());
+    // The csv crate's own line count skips blank lines and counts CRLF apart: the
+    // line of a record is counted here from its byte offset.
+    let bytes = csv_text.as_bytes();
+    let (mut counted, mut line) = (0usize, 1usize);
+    let mut line_at = |byte: u64| {
+        // A record's position may fall on the line break before it.
+        let mut byte = (byte as usize).min(bytes.len());
+        while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte > counted {
+            line += bytes[counted..byte].iter().filter(|b| **b == b'\n').count();
+            counted = byte;
+        }
+        line
+    };
     let mut out = Vec::new();
     for row in reader.records() {
         match row {
             Ok(row) => {
-                let line = row.position().map_or(0, |p| p.line() as usize);
+                let line = row.position().map_or(0, |p| line_at(p.byte()));
                 if row.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
@@ -124,7 +140,7 @@ fn records(csv_text: &str) -> Result<Vec<Record>, Vec<LineError>> {
                 });
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| line_at(p.byte()));
                 let reason = match e.kind() {
                     csv::ErrorKind::Utf8 { .. } => "is not UTF-8 text".to_owned(),
                     _ => format!("cannot be read as CSV ({e})"),
@@ -350,4 +366,22 @@ pub async fn export(app: &App, actor: &Actor, table: Table) -> ActionResult<Stri
 fn csv_fault(e: csv::Error) -> ActionError {
     tracing::error!(error = %e, "writing CSV in memory failed");
     ActionError::Internal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_of_either_kind_read_the_same() {
+        let unix = records("a,b\nc,d\n\ne,f\n").unwrap();
+        let windows = records("a,b\r\nc,d\r\n\r\ne,f\r\n").unwrap();
+        let lines = |r: &[Record]| {
+            r.iter()
+                .map(|r| (r.line, r.cells.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&unix), lines(&windows));
+        assert_eq!(lines(&unix)[2].0, 4, "the blank line 3 counts");
+    }
 }

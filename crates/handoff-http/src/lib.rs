@@ -6,6 +6,7 @@ mod api;
 mod auth;
 /// Server-drawn SVG pictures: the department map and trend lines.
 pub mod charts;
+mod csv;
 mod error;
 mod extract;
 mod metrics;

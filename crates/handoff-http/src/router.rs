@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::api::{
     calendars, comments, concerns, deliverables, departments, dependencies, digest, handoffs,
     health, history, jobs, kudos, liveness, me, notifications, people, pulses, ratings, reports,
-    request_sla, requests, services, settings, sla, tokens, watchers,
+    request_sla, requests, search, services, settings, sla, tokens, watchers,
 };
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(tokens::revoke))
         .routes(routes!(services::create, services::list))
         .routes(routes!(services::get, services::update))
+        .routes(routes!(search::everything))
         .routes(routes!(sla::get, sla::put))
         .routes(routes!(calendars::create, calendars::list))
         .routes(routes!(calendars::get, calendars::update))

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod departments;
 pub mod dependencies;
 pub mod digest;
+pub mod directory;
 pub mod feeds;
 pub mod health;
 pub mod history;

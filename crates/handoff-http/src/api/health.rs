@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use handoff_app::health::{BottleneckView, PairDetail, PairHealth};
 use handoff_app::scorecards::{Map, Scorecard};
 use handoff_domain::FieldErrors;
-use handoff_domain::health::{Assessment, PartFigure, Weights};
+use handoff_domain::health::{Assessment, Part, PartFigure, Weights};
 use handoff_store::dependencies::Dependency;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -23,6 +24,7 @@ use super::time;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::charts;
+use crate::csv::{ExportFormat, Row, Sheet};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, QueryMap};
 
@@ -142,22 +144,96 @@ fn at(state: &AppState, query: &QueryMap, known: &[&str]) -> Result<Timestamp, A
 }
 
 #[utoipa::path(get, path = "/api/v1/health", tag = "relationships",
-    params(("at" = Option<String>, Query, description = "RFC 3339: the end of the 90-day window; default now")),
-    responses((status = 200, body = HealthJson), (status = 422, body = crate::error::ErrorBody)))]
+    params(("at" = Option<String>, Query, description = "RFC 3339: the end of the 90-day window; default now"),
+           ("format" = inline(Option<ExportFormat>), Query, description = "json (default), or csv: one line per pair with both departments' names, the score and each part's value, events, enough and weight; `Accept: text/csv` asks for CSV too")),
+    responses((status = 200, description = "Every pair's health, as JSON or CSV",
+                content((HealthJson = "application/json"), (String = "text/csv"))),
+              (status = 422, body = crate::error::ErrorBody)))]
 pub async fn matrix(
     State(state): State<AppState>,
     _caller: Caller,
+    headers: HeaderMap,
     query: QueryMap,
-) -> Result<Json<HealthJson>, ApiError> {
-    let at = at(&state, &query, &["at"])?;
+) -> Result<Response, ApiError> {
+    let format = ExportFormat::only(&query, &headers);
+    let at = at(&state, &query, &["at", "format"])?;
+    let format = format?;
     let pairs =
         handoff_app::health::pairs_at(&state.app, handoff_store::health::Pairs::All, at).await?;
+    if format == ExportFormat::Csv {
+        return health_csv(&state, at, &pairs).await;
+    }
     Ok(Json(HealthJson {
         at,
         from: handoff_app::health::Window::ending(at).from,
         weights: handoff_app::health::weights(&state.app).await?,
         items: pairs.iter().map(HealthPairJson::from).collect(),
-    }))
+    })
+    .into_response())
+}
+
+/// The pairs as CSV, in the order given, one line each: the window, the customer and
+/// the provider (id and name), the score and its trend, then for each part
+/// (`sla_value`, `sla_events`, `sla_enough`, `sla_weight`, then the same for
+/// `deliverables_on_time`, `deliverables_accurate`, `concerns`, `satisfaction` and
+/// `pulse`) the figures of the JSON answer, then watermelon, kudos, open concerns and
+/// requests. Shared by the API and the health page.
+pub async fn health_csv(
+    state: &AppState,
+    at: Timestamp,
+    pairs: &[PairHealth],
+) -> Result<Response, ApiError> {
+    let ids: Vec<i64> = pairs
+        .iter()
+        .flat_map(|p| [p.customer, p.provider])
+        .collect();
+    let names = handoff_store::departments::names(&state.db, &ids).await?;
+    let name = |id: i64| names.get(&id).map_or("", String::as_str);
+    let mut columns: Vec<String> = [
+        "window_from",
+        "window_to",
+        "customer_department_id",
+        "customer",
+        "provider_department_id",
+        "provider",
+        "score",
+        "score_trend",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for part in Part::ALL {
+        for figure in ["value", "events", "enough", "weight"] {
+            columns.push(format!("{}_{figure}", part.as_str()));
+        }
+    }
+    columns.extend(["watermelon", "kudos", "open_concerns", "requests"].map(str::to_owned));
+    let mut sheet = Sheet::new(&columns)?;
+    let from = handoff_app::health::Window::ending(at).from;
+    for p in pairs {
+        let a = &p.assessment;
+        let mut row = Row::new();
+        row.time(Some(from))
+            .time(Some(at))
+            .value(p.customer)
+            .text(name(p.customer))
+            .value(p.provider)
+            .text(name(p.provider))
+            .figure(a.score)
+            .figure(a.score_trend);
+        for part in Part::ALL {
+            let f = a.part(part);
+            row.figure(f.value)
+                .value(f.events)
+                .flag(f.enough)
+                .figure(Some(f.weight));
+        }
+        row.flag(a.watermelon)
+            .value(p.kudos)
+            .value(p.open_concerns)
+            .value(p.requests);
+        sheet.push(&row)?;
+    }
+    sheet.into_response(&format!("health-{}.csv", at.strftime("%Y-%m-%d")))
 }
 
 /// A clock that went past its target.

@@ -21,6 +21,7 @@ pub mod ratings;
 pub mod reports;
 pub mod request_sla;
 pub mod requests;
+pub mod search;
 pub mod services;
 pub mod settings;
 pub mod sla;

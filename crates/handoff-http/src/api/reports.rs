@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;
 use handoff_domain::sla::report::{Outcome, Summary};
@@ -23,6 +25,7 @@ use utoipa::ToSchema;
 use super::request_sla::{self, clock_state};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::csv::{ExportFormat, Row, Sheet};
 use crate::error::ApiError;
 use crate::extract::QueryMap;
 
@@ -123,15 +126,20 @@ pub(crate) fn period(
 #[utoipa::path(get, path = "/api/v1/reports/sla", tag = "reports",
     params(("group_by" = String, Query, description = "service, provider_department, requester_department or month"),
            ("from" = Option<String>, Query, description = "RFC 3339; requests filed from then"),
-           ("to" = Option<String>, Query, description = "RFC 3339; requests filed before then")),
-    responses((status = 200, body = SlaReport), (status = 422, body = crate::error::ErrorBody)))]
+           ("to" = Option<String>, Query, description = "RFC 3339; requests filed before then"),
+           ("format" = inline(Option<ExportFormat>), Query, description = "json (default), or csv: one line per row of the report, the same figures, minutes in business minutes; `Accept: text/csv` asks for CSV too")),
+    responses((status = 200, description = "The report, as JSON or CSV",
+                content((SlaReport = "application/json"), (String = "text/csv"))),
+              (status = 422, body = crate::error::ErrorBody)))]
 pub async fn sla(
     State(state): State<AppState>,
     Caller(actor): Caller,
+    headers: HeaderMap,
     query: QueryMap,
-) -> Result<Json<SlaReport>, ApiError> {
-    query.only(&["group_by", "from", "to"])?;
+) -> Result<Response, ApiError> {
+    query.only(&["group_by", "from", "to", "format"])?;
     let mut errors = FieldErrors::new();
+    let format = ExportFormat::of(&query, &headers, &mut errors);
     let now = state.clock.now();
     let (from, to) = period(&query, &mut errors, now);
     let group_by = query.get("group_by").unwrap_or("service").to_owned();
@@ -142,7 +150,59 @@ pub async fn sla(
         );
     }
     errors.into_result(()).map_err(ApiError::invalid)?;
-    Ok(Json(build(&state, &actor, group_by, from, to).await?))
+    let report = build(&state, &actor, group_by, from, to).await?;
+    match format {
+        ExportFormat::Csv => report_csv(&report),
+        ExportFormat::Json => Ok(Json(report).into_response()),
+    }
+}
+
+/// The report as CSV, one line per row, with the figures of the JSON answer: per target
+/// (`first_response`, `resolution`, `next_update`) the clocks met, breached and open,
+/// the attainment (0 to 1) and the median and p90 in business minutes (calendar minutes
+/// for a policy counted in calendar time), as the report page shows them. Shared by the
+/// API and the page.
+pub fn report_csv(report: &SlaReport) -> Result<Response, ApiError> {
+    let mut columns: Vec<String> = ["group_by", "key", "label", "from", "to"]
+        .map(str::to_owned)
+        .to_vec();
+    for target in Target::ALL {
+        for figure in [
+            "met",
+            "breached",
+            "open",
+            "attainment",
+            "median_business_minutes",
+            "p90_business_minutes",
+        ] {
+            columns.push(format!("{}_{figure}", target.as_str()));
+        }
+    }
+    let mut sheet = Sheet::new(&columns)?;
+    for line in &report.rows {
+        let mut row = Row::new();
+        row.value(&report.group_by)
+            .text(&line.key)
+            .text(&line.label)
+            .time(Some(report.from))
+            .time(Some(report.to));
+        for s in [&line.first_response, &line.resolution, &line.next_update] {
+            row.value(s.met)
+                .value(s.breached)
+                .value(s.open)
+                .figure(s.attainment)
+                .figure(s.median_minutes)
+                .figure(s.p90_minutes);
+        }
+        sheet.push(&row)?;
+    }
+    let name = format!(
+        "sla-report-{}-{}-{}.csv",
+        report.group_by,
+        report.from.strftime("%Y-%m-%d"),
+        report.to.strftime("%Y-%m-%d")
+    );
+    sheet.into_response(&name)
 }
 
 /// The groups allowed in `group_by`.

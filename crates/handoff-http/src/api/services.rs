@@ -4,11 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use handoff_app::services::{ServiceDraft, ServiceEdit};
 use handoff_domain::FieldErrors;
-use handoff_domain::form::{FieldDef, check_definition};
-use handoff_domain::validation::{optional_text, text};
-use handoff_store::services::{self, NewService, Service, ServiceChanges, ServiceFilter};
-use handoff_store::{departments, people};
+use handoff_domain::form::FieldDef;
+use handoff_store::services::{self, Service, ServiceFilter};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,7 +15,7 @@ use utoipa::ToSchema;
 use super::{DEFAULT_LIMIT, MAX_LIMIT, Page, id_page, time};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, or_404, unique_as_field};
+use crate::error::{ApiError, or_404};
 use crate::extract::{ApiJson, ApiPath, QueryMap, nullable};
 
 #[derive(Serialize, ToSchema)]
@@ -109,49 +108,6 @@ pub struct UpdateService {
     pub pause_on_links: Option<bool>,
 }
 
-fn may_manage(caller: &Caller, department: i64) -> Result<(), ApiError> {
-    if caller.0.manages(department) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "only the department's managers and administrators manage its services",
-        ))
-    }
-}
-
-/// Checks the owner (an active member of the department) and the audience (departments).
-async fn check_refs(
-    state: &AppState,
-    errors: &mut FieldErrors,
-    department: i64,
-    owner: Option<i64>,
-    audience: &[i64],
-) -> Result<(), ApiError> {
-    if let Some(owner) = owner
-        && people::active_among(&state.db, &[owner], Some(department))
-            .await?
-            .is_empty()
-    {
-        errors.add(
-            "owner_id",
-            "must be an active member of the service's department",
-        );
-    }
-    if audience.len() > 500 {
-        errors.add("audience", "at most 500 departments");
-    } else if !audience.is_empty() {
-        let known = departments::parents(&state.db).await?;
-        for (i, d) in audience.iter().enumerate() {
-            if !known.iter().any(|(k, _)| k == d) {
-                errors.add(format!("audience[{i}]"), "no such department");
-            } else if audience[..i].contains(d) {
-                errors.add(format!("audience[{i}]"), "is listed twice");
-            }
-        }
-    }
-    Ok(())
-}
-
 #[utoipa::path(post, path = "/api/v1/services", tag = "services", request_body = CreateService,
     responses((status = 201, body = ServiceJson), (status = 422, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
@@ -160,31 +116,10 @@ pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateService>,
 ) -> Result<(StatusCode, Json<ServiceJson>), ApiError> {
-    departments::get(&state.db, body.department_id)
-        .await
-        .map_err(|_| ApiError::field("department_id", "no such department"))?;
-    may_manage(&caller, body.department_id)?;
-    let mut errors = FieldErrors::new();
-    let name = text(&mut errors, "name", &body.name, 120);
-    let description = optional_text(&mut errors, "description", &body.description, 5000);
-    if let Err(form) = check_definition("fields", &body.fields) {
-        for (field, reason) in form.iter() {
-            errors.add(field, reason);
-        }
-    }
-    check_refs(
-        &state,
-        &mut errors,
-        body.department_id,
-        body.owner_id,
-        &body.audience,
-    )
-    .await?;
-    errors.into_result(()).map_err(ApiError::invalid)?;
-    let new = NewService {
+    let draft = ServiceDraft {
         department_id: body.department_id,
-        name: &name,
-        description: &description,
+        name: &body.name,
+        description: &body.description,
         owner_id: body.owner_id,
         open_to_everyone: body.open_to_everyone,
         audience: &body.audience,
@@ -192,15 +127,7 @@ pub async fn create(
         fields: &body.fields,
         pause_on_links: body.pause_on_links,
     };
-    let service = services::create(&state.db, &new, state.clock.now())
-        .await
-        .map_err(|e| {
-            unique_as_field(
-                e,
-                "name",
-                "the department already has a service by this name",
-            )
-        })?;
+    let service = handoff_app::services::create(&state.app, &caller.0, &draft).await?;
     Ok((
         StatusCode::CREATED,
         Json(ServiceJson::new(service, &caller)),
@@ -265,41 +192,9 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateService>,
 ) -> Result<Json<ServiceJson>, ApiError> {
-    let current = services::get(&state.db, id)
-        .await
-        .map_err(or_404("service"))?;
-    may_manage(&caller, current.department_id)?;
-    let mut errors = FieldErrors::new();
-    let name = body
-        .name
-        .as_deref()
-        .map(|n| text(&mut errors, "name", n, 120));
-    let description = body
-        .description
-        .as_deref()
-        .map(|d| optional_text(&mut errors, "description", d, 5000));
-    if let Some(Err(form)) = body
-        .fields
-        .as_deref()
-        .map(|f| check_definition("fields", f))
-    {
-        for (field, reason) in form.iter() {
-            errors.add(field, reason);
-        }
-    }
-    let audience = body.audience.as_deref().unwrap_or(&[]);
-    check_refs(
-        &state,
-        &mut errors,
-        current.department_id,
-        body.owner_id.flatten(),
-        audience,
-    )
-    .await?;
-    errors.into_result(()).map_err(ApiError::invalid)?;
-    let changes = ServiceChanges {
-        name: name.as_deref(),
-        description: description.as_deref(),
+    let edit = ServiceEdit {
+        name: body.name.as_deref(),
+        description: body.description.as_deref(),
         owner_id: body.owner_id,
         open_to_everyone: body.open_to_everyone,
         audience: body.audience.as_deref(),
@@ -308,14 +203,6 @@ pub async fn update(
         fields: body.fields.as_deref(),
         pause_on_links: body.pause_on_links,
     };
-    let service = services::update(&state.db, id, &changes, state.clock.now())
-        .await
-        .map_err(|e| {
-            unique_as_field(
-                e,
-                "name",
-                "the department already has a service by this name",
-            )
-        })?;
+    let service = handoff_app::services::change(&state.app, &caller.0, id, &edit).await?;
     Ok(Json(ServiceJson::new(service, &caller)))
 }

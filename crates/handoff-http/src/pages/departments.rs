@@ -20,6 +20,8 @@ struct DepartmentPage {
     id: i64,
     name: String,
     member: bool,
+    /// Its managers and administrators set up its services.
+    manages: bool,
     cards: Vec<KudosCard>,
 }
 
@@ -41,6 +43,7 @@ pub async fn show(
         id,
         name: department.name,
         member: viewer.actor.department_id == id || viewer.actor.is_admin(),
+        manages: viewer.actor.manages(id),
         cards: cards(&state, &viewer, rows).await?,
     };
     Ok(render(StatusCode::OK, &page))

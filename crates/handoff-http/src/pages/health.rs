@@ -17,8 +17,9 @@ use jiff::Timestamp;
 use super::form::{PageId, Pairs};
 use super::{Choice, Frame, PageError, Viewer, format, render};
 use crate::AppState;
-use crate::api::health::{edges_of, nodes_of};
+use crate::api::health::{edges_of, health_csv, nodes_of};
 use crate::charts;
+use crate::csv::{self, ExportFormat};
 
 /// Departments beyond which the map asks for one department's neighbourhood, and the
 /// matrix shows only its list.
@@ -252,31 +253,38 @@ struct MatrixPage {
     lines: Vec<PairLine>,
     part_labels: Vec<&'static str>,
     grid_too_big: bool,
+    /// The list with the page's instant and order as a CSV file.
+    csv_href: String,
 }
 
-/// `GET /health`.
+/// `GET /health`; `?format=csv` answers the list as a CSV file, in the page's order.
 pub async fn matrix(
     State(state): State<AppState>,
     viewer: Viewer,
     query: Pairs,
 ) -> Result<Response, PageError> {
+    let as_csv = ExportFormat::of_page(query.filled("format"))?;
     let at = read_at(&state, &viewer, &query)?;
     let q = at_query(&query);
     let pairs =
         handoff_app::health::pairs_at(&state.app, handoff_store::health::Pairs::All, at).await?;
     let names = names_of(&state, pairs.iter().flat_map(|p| [p.customer, p.provider])).await?;
-    let mut lines = pair_lines(&pairs, &names, &q);
+    // Each line beside its pair, so that the CSV keeps the list's order.
+    let lines = pair_lines(&pairs, &names, &q);
+    let mut listed: Vec<(PairLine, PairHealth)> = lines.into_iter().zip(pairs).collect();
     let sort = query.filled("sort").unwrap_or("score").to_owned();
     let score_key = |l: &PairLine| l.score.text.parse::<f64>().unwrap_or(f64::INFINITY);
     match sort.as_str() {
-        "customer" => {
-            lines.sort_by(|a, b| (&a.customer, &a.provider).cmp(&(&b.customer, &b.provider)))
-        }
-        "provider" => {
-            lines.sort_by(|a, b| (&a.provider, &a.customer).cmp(&(&b.provider, &b.customer)))
-        }
-        "requests" => lines.sort_by_key(|l| std::cmp::Reverse(l.requests)),
-        _ => lines.sort_by(|a, b| score_key(a).total_cmp(&score_key(b))),
+        "customer" => listed
+            .sort_by(|(a, _), (b, _)| (&a.customer, &a.provider).cmp(&(&b.customer, &b.provider))),
+        "provider" => listed
+            .sort_by(|(a, _), (b, _)| (&a.provider, &a.customer).cmp(&(&b.provider, &b.customer))),
+        "requests" => listed.sort_by_key(|(l, _)| std::cmp::Reverse(l.requests)),
+        _ => listed.sort_by(|(a, _), (b, _)| score_key(a).total_cmp(&score_key(b))),
+    }
+    let (lines, pairs): (Vec<PairLine>, Vec<PairHealth>) = listed.into_iter().unzip();
+    if as_csv {
+        return Ok(health_csv(&state, at, &pairs).await?);
     }
     let customers: BTreeSet<i64> = pairs.iter().map(|p| p.customer).collect();
     let providers: BTreeSet<i64> = pairs.iter().map(|p| p.provider).collect();
@@ -309,8 +317,16 @@ pub async fn matrix(
             .collect();
         (columns, rows)
     };
+    let csv_href = csv::href(
+        "/health",
+        &[
+            ("at", query.filled("at").unwrap_or_default()),
+            ("sort", &sort),
+        ],
+    );
     let page = MatrixPage {
         frame: Frame::new(&viewer, "health"),
+        csv_href,
         q: q.clone(),
         window: window_words(at, &viewer),
         at: at_value(&query, at, &viewer),

@@ -24,7 +24,9 @@ mod ratings;
 mod reports;
 mod request;
 mod requests;
+mod search;
 mod service_sla;
+mod services;
 mod session;
 mod settings;
 
@@ -61,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/requests/{id}/ask", get(handoffs::ask))
         .route("/requests/{id}/rating", post(ratings::rate))
+        .route("/search", get(search::show))
         .route("/catalog", get(catalog::list))
         .route("/catalog/{id}", get(catalog::form).post(catalog::file))
         .route(
@@ -112,6 +115,23 @@ pub fn routes() -> Router<AppState> {
         .route("/departments/{id}/scorecard", get(health::scorecard))
         .route("/departments/{id}", get(departments::show))
         .route("/departments/{id}/digest", get(departments::digest))
+        .route(
+            "/departments/{id}/services",
+            get(services::list).post(services::create),
+        )
+        .route(
+            "/services/{id}/settings",
+            get(services::show).post(services::save),
+        )
+        .route("/services/{id}/fields", post(services::save_field))
+        .route(
+            "/services/{id}/fields/{key}/move",
+            post(services::move_field),
+        )
+        .route(
+            "/services/{id}/fields/{key}/remove",
+            post(services::remove_field),
+        )
         .route("/people/{id}", get(departments::person))
         .route(
             "/organisation",

@@ -12,7 +12,8 @@ use jiff::{SignedDuration, Timestamp};
 use super::form::Pairs;
 use super::{Choice, Frame, PageError, Viewer, format, render};
 use crate::AppState;
-use crate::api::reports::{GROUPS, TargetSummary, breach_list, build};
+use crate::api::reports::{GROUPS, TargetSummary, breach_list, build, report_csv};
+use crate::csv::{self, ExportFormat};
 
 /// One target's figures in a row.
 pub struct Cell {
@@ -48,6 +49,8 @@ struct ReportPage {
     to: String,
     rows: Vec<Row>,
     breaches: Vec<BreachLine>,
+    /// This report with its grouping and period as a CSV file.
+    csv_href: String,
 }
 
 fn cell(s: &TargetSummary) -> Cell {
@@ -94,6 +97,7 @@ pub async fn sla(
     viewer: Viewer,
     query: Pairs,
 ) -> Result<Response, PageError> {
+    let as_csv = ExportFormat::of_page(query.filled("format"))?;
     let group_by = query.filled("group_by").unwrap_or("service");
     if !GROUPS.contains(&group_by) {
         return Err(PageError::Rejected(
@@ -116,6 +120,9 @@ pub async fn sla(
         ));
     }
     let report = build(&state, &viewer.actor, group_by.to_owned(), from, to).await?;
+    if as_csv {
+        return Ok(report_csv(&report)?);
+    }
     let breaches = breach_list(&state, &viewer.actor, from, to, 20).await?;
     let rows = report
         .rows
@@ -171,6 +178,16 @@ pub async fn sla(
         to: last_day.to_zoned_datetime(zone.clone()).date().to_string(),
         rows,
         breaches,
+        // The period as asked: without dates the file covers the same moments as the
+        // page, not whole days.
+        csv_href: csv::href(
+            "/reports/sla",
+            &[
+                ("group_by", group_by),
+                ("from", query.filled("from").unwrap_or_default()),
+                ("to", query.filled("to").unwrap_or_default()),
+            ],
+        ),
     };
     Ok(render(StatusCode::OK, &page))
 }

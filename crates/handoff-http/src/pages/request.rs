@@ -172,6 +172,19 @@ pub(super) async fn page(
                 value: shown,
             })
         })
+        .chain(
+            // Values of fields removed from the form since: kept, and shown by their key.
+            values
+                .iter()
+                .filter(|(key, _)| !service.fields.iter().any(|d| &d.key == *key))
+                .map(|(key, value)| FieldLine {
+                    label: format!("{key} (no longer on the form)"),
+                    value: match value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    },
+                }),
+        )
         .collect();
 
     let comments = comment_rows

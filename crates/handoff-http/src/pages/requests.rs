@@ -18,6 +18,8 @@ use super::format::{self, SlaView};
 use super::{Choice, Frame, PageError, Viewer, render};
 use crate::AppState;
 use crate::api::request_sla::read_clocks;
+use crate::api::requests::export::requests_csv;
+use crate::csv::{self, ExportFormat};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -76,6 +78,8 @@ struct ListPage {
     statuses: Vec<Choice>,
     rows: Vec<Row>,
     next: Option<String>,
+    /// This list with its filters as a CSV file.
+    csv_href: String,
 }
 
 pub async fn list(
@@ -85,6 +89,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let bad = |why: &str| PageError::Rejected(StatusCode::BAD_REQUEST, why.to_owned());
     let view = View::parse(query.filled("view")).ok_or_else(|| bad("unknown list"))?;
+    let as_csv = ExportFormat::of_page(query.filled("format"))?;
     let status = query.filled("status").unwrap_or("active");
     let statuses = match status {
         "active" => Status::ALL.into_iter().filter(|s| s.is_active()).collect(),
@@ -117,6 +122,15 @@ pub async fn list(
         }
     };
     let sort = Sort::default_for(&filter);
+    if as_csv {
+        // The whole list, not this page of it.
+        let name = format!(
+            "requests-{}-{}.csv",
+            view.as_str(),
+            state.clock.now().strftime("%Y-%m-%d")
+        );
+        return Ok(requests_csv(&state, actor, &filter, sort, None, &name).await?);
+    }
     let page = requests::list(&state.db, actor, &filter, sort, cursor, PAGE_SIZE).await?;
     let rows = rows(&state, &viewer, page.items).await?;
     let next = page.next.map(|c| {
@@ -137,6 +151,10 @@ pub async fn list(
             .into_iter()
             .map(|s| Choice::new(s.as_str(), format::status(s), status == s.as_str())),
     );
+    let csv_href = csv::href(
+        "/requests",
+        &[("view", view.as_str()), ("status", status), ("q", &q)],
+    );
     let page = ListPage {
         frame: Frame::new(&viewer, view.as_str()),
         view: view.as_str(),
@@ -145,6 +163,7 @@ pub async fn list(
         statuses: choices,
         rows,
         next,
+        csv_href,
     };
     Ok(render(StatusCode::OK, &page))
 }

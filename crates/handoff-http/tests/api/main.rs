@@ -5,6 +5,7 @@ mod support;
 
 mod basics;
 mod clocks;
+mod csv_export;
 mod dependencies;
 mod feedback;
 mod handoffs;
@@ -19,6 +20,8 @@ mod org_pages;
 mod pages;
 mod pulses;
 mod requests;
+mod search;
+mod service_pages;
 mod services;
 mod sla;
 mod tokens;

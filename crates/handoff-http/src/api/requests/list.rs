@@ -1,8 +1,10 @@
 //! `GET /api/v1/requests`: the requests the caller may see, filtered, searched, sorted and
-//! paginated.
+//! paginated; or all of them as CSV (`?format=csv` or `Accept: text/csv`).
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use handoff_domain::FieldErrors;
 use handoff_domain::request::{Priority, Status};
 use handoff_domain::search::terms;
@@ -10,9 +12,11 @@ use handoff_store::requests::{self, Cursor, ListFilter, Sort};
 use handoff_store::to_micros;
 
 use super::RequestJson;
+use super::export::requests_csv;
 use crate::AppState;
 use crate::api::{DEFAULT_LIMIT, MAX_LIMIT, Page};
 use crate::auth::Caller;
+use crate::csv::ExportFormat;
 use crate::error::ApiError;
 use crate::extract::QueryMap;
 
@@ -30,6 +34,7 @@ const PARAMS: &[&str] = &[
     "sort",
     "cursor",
     "limit",
+    "format",
 ];
 
 /// Parses a comma-separated list of names.
@@ -66,15 +71,21 @@ fn names<T>(
         ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
         ("q" = Option<String>, Query, description = "Words to find in subject, description and comments"),
         ("sort" = Option<String>, Query, description = "created_at, -created_at, updated_at, -updated_at, priority, -priority, id, -id; default -created_at, or -id with q"),
-        ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query)),
-    responses((status = 200, body = Page<RequestJson>), (status = 422, body = crate::error::ErrorBody)))]
+        ("cursor" = Option<String>, Query, description = "Where the page starts; with CSV, where the file starts"),
+        ("limit" = Option<i64>, Query, description = "How many items at most, 1 to 200; CSV ignores it"),
+        ("format" = inline(Option<ExportFormat>), Query, description = "json (default), or csv for every matching request (at most 100,000; past that the file ends and `X-Handoff-Truncated: true` says so) with names, and each SLA clock read now in business minutes; `Accept: text/csv` asks for CSV too")),
+    responses((status = 200, description = "A page of requests, or with CSV the whole list",
+                content((Page<RequestJson> = "application/json"), (String = "text/csv"))),
+              (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(actor): Caller,
+    headers: HeaderMap,
     query: QueryMap,
-) -> Result<Json<Page<RequestJson>>, ApiError> {
+) -> Result<Response, ApiError> {
     query.only(PARAMS)?;
     let mut errors = FieldErrors::new();
+    let format = ExportFormat::of(&query, &headers, &mut errors);
     let status_names = Status::ALL.map(Status::as_str).join(", ");
     let priority_names = Priority::ALL.map(Priority::as_str).join(", ");
     let assignee_id = match query.get("assignee_id") {
@@ -129,6 +140,10 @@ pub async fn list(
     };
     let limit = query.limit(&mut errors, DEFAULT_LIMIT, MAX_LIMIT);
     errors.into_result(()).map_err(ApiError::invalid)?;
+    if format == ExportFormat::Csv {
+        let name = format!("requests-{}.csv", state.clock.now().strftime("%Y-%m-%d"));
+        return requests_csv(&state, &actor, &filter, sort, cursor, &name).await;
+    }
     let page = requests::list(&state.db, &actor, &filter, sort, cursor, limit).await?;
     let items = page
         .items
@@ -138,5 +153,6 @@ pub async fn list(
     Ok(Json(Page {
         items,
         next_cursor: page.next.map(Cursor::encode),
-    }))
+    })
+    .into_response())
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/requests`: filing, listing, reading and working requests.
 
 mod create;
+pub mod export;
 mod get;
 mod list;
 mod update;
