@@ -5,6 +5,7 @@
 //! repeats a rule.
 
 pub mod asks;
+pub mod bulk;
 pub mod calendars;
 pub mod comments;
 pub mod concerns;
@@ -37,6 +38,7 @@ pub mod sla;
 pub mod stints;
 pub mod tokens;
 pub mod transfers;
+pub mod views;
 pub mod watchers;
 
 use std::sync::Arc;

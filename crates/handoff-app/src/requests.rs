@@ -8,8 +8,9 @@ use handoff_domain::sla::on_status_change;
 use handoff_domain::validation::{optional_text, text};
 use handoff_store::requests::{self, Filing, NewRequest, Relation, Request};
 use handoff_store::services::FilingContext;
-use handoff_store::slas::ClockWrite;
-use handoff_store::{StoreError, people, services, sla_policies, to_micros};
+use handoff_store::slas::{ClockWrite, Timekeeping};
+use handoff_store::{StoreError, Tx, people, services, sla_policies, to_micros};
+use jiff::Timestamp;
 use serde_json::{Map, Value};
 
 use crate::App;
@@ -213,8 +214,32 @@ pub async fn change(
     app: &App,
     actor: &Actor,
     id: i64,
-    mut change: ChangeRequest,
+    change: ChangeRequest,
 ) -> ActionResult<(Request, Vec<RequestEvent>)> {
+    let checked = check_change(app, actor, id, change).await?;
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let done = change_in(app, &mut tx, actor, &checked, now).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// A change checked before its transaction: its input is clean, the actor sees the
+/// request, and the assignee may take it.
+pub(crate) struct CheckedChange {
+    id: i64,
+    relation: Relation,
+    change: ChangeRequest,
+    time: Timekeeping,
+}
+
+/// Checks `change` of request `id` as far as it can be outside a transaction.
+pub(crate) async fn check_change(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    mut change: ChangeRequest,
+) -> ActionResult<CheckedChange> {
     let (current, relation) = visible(app, actor, id).await?;
     let mut errors = FieldErrors::new();
     change.subject = change
@@ -238,16 +263,25 @@ pub async fn change(
     }
     errors.into_result(()).map_err(ActionError::Invalid)?;
     let time = app.timekeeping(current.provider_department_id).await?;
-    let now = app.clock.now();
-    let at = to_micros(now);
+    Ok(CheckedChange {
+        id,
+        relation,
+        change,
+        time,
+    })
+}
 
-    let mut tx = app.db.begin().await?;
-    let old = requests::lock(&mut tx, id).await?;
-    let facts = old.facts(relation);
-    if !(actor.can_work(&facts) || change.status_only()) {
+/// Whether the lifecycle and the actor allow `checked` on the request as locked (`old`).
+pub(crate) fn check_allowed(
+    actor: &Actor,
+    old: &Request,
+    checked: &CheckedChange,
+) -> ActionResult<()> {
+    let facts = old.facts(checked.relation);
+    if !(actor.can_work(&facts) || checked.change.status_only()) {
         return Err(ActionError::forbidden(Denied::NotProvider.to_string()));
     }
-    if let Some(to) = change.status {
+    if let Some(to) = checked.change.status {
         let from = old.status()?;
         if from != to {
             from.check_move(to).map_err(|illegal| {
@@ -258,28 +292,44 @@ pub async fn change(
                 .map_err(|d| ActionError::forbidden(d.to_string()))?;
         }
     }
-    let (new, mut events) = apply(&old, &change, at);
+    Ok(())
+}
+
+/// Applies a checked change inside `tx`: locks the request, checks the rules on it as
+/// it stands, saves it with its events, moves its clocks and what hangs on its status
+/// (linked requests, the ask to rate). Commits nothing: the caller does, once.
+pub(crate) async fn change_in(
+    app: &App,
+    tx: &mut Tx,
+    actor: &Actor,
+    checked: &CheckedChange,
+    now: Timestamp,
+) -> ActionResult<(Request, Vec<RequestEvent>)> {
+    let id = checked.id;
+    let at = to_micros(now);
+    let old = requests::lock(tx, id).await?;
+    check_allowed(actor, &old, checked)?;
+    let (new, mut events) = apply(&old, &checked.change, at);
     if events.is_empty() {
         return Ok((old, events));
     }
-    let saved = requests::save(&mut tx, &old, &new).await?;
+    let saved = requests::save(tx, &old, &new).await?;
     tx.record(id, Some(actor.person_id), at, &events).await?;
     if let (Ok(from), Ok(to)) = (old.status(), saved.status())
         && from != to
     {
         let mut actions = on_status_change(from, to);
-        crate::links::hold_for_links(app, &mut tx, &saved, &mut actions).await?;
+        crate::links::hold_for_links(app, tx, &saved, &mut actions).await?;
         let moved = tx
-            .move_clocks(id, Some(actor.person_id), &actions, now, &time)
+            .move_clocks(id, Some(actor.person_id), &actions, now, &checked.time)
             .await?;
         events.extend(moved);
-        crate::links::on_child_moved(app, &mut tx, &saved, from.is_active(), now).await?;
+        crate::links::on_child_moved(app, tx, &saved, from.is_active(), now).await?;
         match to {
-            Status::Resolved => crate::ratings::ask(&mut tx, &saved, now).await?,
-            Status::Reopened => crate::ratings::withdraw(&mut tx, id, now).await?,
+            Status::Resolved => crate::ratings::ask(tx, &saved, now).await?,
+            Status::Reopened => crate::ratings::withdraw(tx, id, now).await?,
             _ => {}
         }
     }
-    tx.commit().await?;
     Ok((saved, events))
 }

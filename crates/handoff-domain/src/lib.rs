@@ -12,6 +12,7 @@ pub mod health;
 pub mod job;
 pub mod org;
 pub mod password;
+pub mod queue;
 pub mod request;
 pub mod roster;
 pub mod search;

@@ -38,6 +38,7 @@ pub mod sla_policies;
 pub mod slas;
 pub mod stints;
 pub mod tokens;
+pub mod views;
 pub mod watchers;
 
 pub use db::{

@@ -26,6 +26,7 @@ pub mod services;
 pub mod settings;
 pub mod sla;
 pub mod tokens;
+pub mod views;
 pub mod watchers;
 
 use handoff_store::from_micros;

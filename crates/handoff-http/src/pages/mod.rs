@@ -20,6 +20,7 @@ mod kudos;
 mod notifications;
 mod organisation;
 mod pulses;
+mod queue_actions;
 mod ratings;
 mod reports;
 mod request;
@@ -54,6 +55,9 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-in", get(session::form).post(session::sign_in))
         .route("/sign-out", post(session::sign_out))
         .route("/requests", get(requests::list))
+        .route("/requests/bulk", post(queue_actions::bulk))
+        .route("/requests/views", post(queue_actions::save_view))
+        .route("/requests/views/{id}/delete", post(queue_actions::delete_view))
         .route("/requests/{id}", get(request::show))
         .route("/requests/{id}/comments", post(request::comment))
         .route("/requests/{id}/update", post(request::update))
@@ -176,6 +180,7 @@ pub fn routes() -> Router<AppState> {
             get(organisation::import::export),
         )
         .route("/static/handoff.css", get(stylesheet))
+        .route("/static/queue.js", get(requests::script))
         .layer(middleware::from_fn(same_origin_writes))
 }
 

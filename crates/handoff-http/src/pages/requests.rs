@@ -1,19 +1,26 @@
-//! `/requests`: the department's queue, the requests a person filed, and those assigned
-//! to them, with each request's most pressing SLA clock in view.
+//! `/requests`: the request lists. Built-in views (the department's queue, what is
+//! assigned to me, the unassigned, those breaching within an hour, those waiting on the
+//! customer, what I filed) as tabs, each person's saved views beside them, filters, each
+//! request's most pressing SLA clock, and a bulk change of the ticked requests. Keyboard
+//! shortcuts come from `/static/queue.js`; the page works the same without it.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
-use handoff_domain::request::Status;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use handoff_domain::access::Actor;
+use handoff_domain::queue::{BREACHING_WITHIN, ListQuery, View};
+use handoff_domain::request::{Priority, Status};
 use handoff_domain::search;
+use handoff_store::people::{self, PeopleFilter};
 use handoff_store::requests::{self, Cursor, ListFilter, Request, Sort};
-use handoff_store::{from_micros, people, services, slas};
+use handoff_store::{from_micros, services, slas, to_micros};
+use jiff::Timestamp;
 
-use super::form::{Pairs, encode};
+use super::form::Pairs;
 use super::format::{self, SlaView};
 use super::{Choice, Frame, PageError, Viewer, render};
 use crate::AppState;
@@ -22,33 +29,6 @@ use crate::api::requests::export::requests_csv;
 use crate::csv::{self, ExportFormat};
 
 const PAGE_SIZE: i64 = 50;
-
-/// Which requests a list shows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum View {
-    Queue,
-    Mine,
-    Assigned,
-}
-
-impl View {
-    fn parse(s: Option<&str>) -> Option<View> {
-        match s {
-            None | Some("queue") => Some(View::Queue),
-            Some("mine") => Some(View::Mine),
-            Some("assigned") => Some(View::Assigned),
-            Some(_) => None,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            View::Queue => "queue",
-            View::Mine => "mine",
-            View::Assigned => "assigned",
-        }
-    }
-}
 
 pub struct Row {
     pub id: i64,
@@ -66,6 +46,46 @@ pub struct Row {
     /// Passed back to a department that held it, or three times or more.
     pub ping_pong: bool,
     pub transfers: i32,
+    /// Ticked for the bulk change.
+    pub ticked: bool,
+    /// Why the bulk change refused it.
+    pub refusal: Option<String>,
+}
+
+/// A link to a list: a built-in view or a saved one.
+pub struct Tab {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct SavedTab {
+    pub id: i64,
+    pub tab: Tab,
+}
+
+/// A refused bulk change, to show above the list.
+pub struct Refusal {
+    pub message: String,
+    pub lines: Vec<String>,
+}
+
+/// What a form on the list asked, kept to show again beside its refusal.
+#[derive(Default)]
+pub struct Asked {
+    /// The requests ticked for the bulk change.
+    pub ticked: Vec<i64>,
+    /// The bulk change's choices, as sent.
+    pub assignee: String,
+    pub status: String,
+    pub refusal: Option<Refusal>,
+    /// Why, by request, the bulk change refused them.
+    pub refused: HashMap<i64, String>,
+    /// The name typed to save the view, and why it was refused.
+    pub view_name: String,
+    pub view_error: Option<String>,
+    /// What the last bulk change did.
+    pub notice: Option<String>,
 }
 
 #[derive(Template)]
@@ -74,9 +94,19 @@ struct ListPage {
     frame: Frame,
     view: &'static str,
     title: &'static str,
+    tabs: Vec<Tab>,
+    saved: Vec<SavedTab>,
+    /// The list's canonical query string, for the forms that come back to it.
+    query: String,
+    cursor: Option<String>,
+    /// The status filter, unless the view decides the status.
+    statuses: Option<Vec<Choice>>,
+    priorities: Vec<Choice>,
     q: String,
-    statuses: Vec<Choice>,
     rows: Vec<Row>,
+    assignees: Vec<Choice>,
+    moves: Vec<Choice>,
+    asked: Asked,
     next: Option<String>,
     /// This list with its filters as a CSV file.
     csv_href: String,
@@ -87,85 +117,220 @@ pub async fn list(
     viewer: Viewer,
     query: Pairs,
 ) -> Result<Response, PageError> {
-    let bad = |why: &str| PageError::Rejected(StatusCode::BAD_REQUEST, why.to_owned());
-    let view = View::parse(query.filled("view")).ok_or_else(|| bad("unknown list"))?;
+    let bad = |why: String| PageError::Rejected(StatusCode::BAD_REQUEST, why);
+    let list = ListQuery::from_pairs(query.0.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| bad(format!("this list cannot be shown: {e}")))?;
     let as_csv = ExportFormat::of_page(query.filled("format"))?;
-    let status = query.filled("status").unwrap_or("active");
-    let statuses = match status {
-        "active" => Status::ALL.into_iter().filter(|s| s.is_active()).collect(),
-        "all" => Vec::new(),
-        other => vec![Status::parse(other).ok_or_else(|| bad("unknown status"))?],
-    };
-    let q = query.get("q").unwrap_or_default().trim().to_owned();
     let cursor = match query.filled("cursor") {
-        Some(c) => Some(Cursor::decode(c).ok_or_else(|| bad("malformed cursor"))?),
+        Some(c) => Some(Cursor::decode(c).ok_or_else(|| bad("malformed cursor".to_owned()))?),
         None => None,
     };
-    let actor = &viewer.actor;
-    let mut filter = ListFilter {
-        statuses,
-        terms: search::terms(&q),
-        ..ListFilter::default()
-    };
-    let title = match view {
-        View::Queue => {
-            filter.provider_department_id = Some(actor.department_id);
-            "Department queue"
-        }
-        View::Mine => {
-            filter.requester_id = Some(actor.person_id);
-            "Filed by me"
-        }
-        View::Assigned => {
-            filter.assignee_id = Some(Some(actor.person_id));
-            "Assigned to me"
-        }
-    };
-    let sort = Sort::default_for(&filter);
     if as_csv {
         // The whole list, not this page of it.
+        let filter = filter_of(&list, &viewer.actor, state.clock.now());
         let name = format!(
             "requests-{}-{}.csv",
-            view.as_str(),
+            list.view.as_str(),
             state.clock.now().strftime("%Y-%m-%d")
         );
-        return Ok(requests_csv(&state, actor, &filter, sort, None, &name).await?);
+        let sort = Sort::default_for(&filter);
+        return Ok(requests_csv(&state, &viewer.actor, &filter, sort, None, &name).await?);
     }
+    let notice = query
+        .filled("changed")
+        .and_then(|n| n.parse::<usize>().ok())
+        .map(|n| match n {
+            1 => "1 request changed.".to_owned(),
+            n => format!("{n} requests changed."),
+        });
+    let asked = Asked {
+        notice,
+        ..Asked::default()
+    };
+    show(&state, &viewer, &list, cursor, StatusCode::OK, asked).await
+}
+
+/// The requests `list` shows to `actor` at `now`.
+fn filter_of(list: &ListQuery, actor: &Actor, now: Timestamp) -> ListFilter {
+    let mut filter = ListFilter {
+        statuses: list.statuses(),
+        priorities: list.priority.into_iter().collect(),
+        terms: search::terms(&list.q),
+        ..ListFilter::default()
+    };
+    match list.view {
+        View::Queue | View::Waiting => filter.provider_department_id = Some(actor.department_id),
+        View::Assigned => filter.assignee_id = Some(Some(actor.person_id)),
+        View::Unassigned => {
+            filter.provider_department_id = Some(actor.department_id);
+            filter.assignee_id = Some(None);
+        }
+        View::Breaching => {
+            filter.provider_department_id = Some(actor.department_id);
+            let by = now.checked_add(BREACHING_WITHIN).unwrap_or(now);
+            filter.sla_due_by = Some(to_micros(by));
+        }
+        View::Mine => filter.requester_id = Some(actor.person_id),
+    }
+    filter
+}
+
+/// The navigation entry a view highlights.
+fn section(view: View) -> &'static str {
+    match view {
+        View::Assigned => "assigned",
+        View::Mine => "mine",
+        _ => "queue",
+    }
+}
+
+/// Renders the list `list` from `cursor` on, with what a form asked when it was refused.
+pub(super) async fn show(
+    state: &AppState,
+    viewer: &Viewer,
+    list: &ListQuery,
+    cursor: Option<Cursor>,
+    status: StatusCode,
+    mut asked: Asked,
+) -> Result<Response, PageError> {
+    let actor = &viewer.actor;
+    let filter = filter_of(list, actor, state.clock.now());
+    let sort = Sort::default_for(&filter);
     let page = requests::list(&state.db, actor, &filter, sort, cursor, PAGE_SIZE).await?;
-    let rows = rows(&state, &viewer, page.items).await?;
-    let next = page.next.map(|c| {
-        format!(
-            "/requests?view={}&status={}&q={}&cursor={}",
-            view.as_str(),
-            encode(status),
-            encode(&q),
-            c.encode()
-        )
+    let mut rows = rows(state, viewer, page.items).await?;
+    for row in &mut rows {
+        row.ticked = asked.ticked.contains(&row.id);
+        row.refusal = asked.refused.remove(&row.id);
+    }
+    if list.view == View::Breaching {
+        most_pressing_first(&mut rows);
+    }
+    let query = list.to_query();
+    let next = page
+        .next
+        .map(|c| format!("{}&cursor={}", list.href(), c.encode()));
+    let tabs = View::ALL
+        .into_iter()
+        .map(|v| Tab {
+            href: format!("/requests?view={}", v.as_str()),
+            label: v.label().to_owned(),
+            current: v == list.view,
+        })
+        .collect();
+    let saved = handoff_app::views::mine(&state.app, actor)
+        .await?
+        .into_iter()
+        .map(|v| SavedTab {
+            id: v.id,
+            tab: Tab {
+                href: format!("/requests?{}", v.query),
+                current: v.query == query,
+                label: v.name,
+            },
+        })
+        .collect();
+    let status_name = list.status.as_str();
+    let statuses = list.view.fixed_status().is_none().then(|| {
+        let mut choices = vec![
+            Choice::new("active", "Active", status_name == "active"),
+            Choice::new("all", "All", status_name == "all"),
+        ];
+        choices.extend(
+            Status::ALL
+                .into_iter()
+                .map(|s| Choice::new(s.as_str(), format::status(s), status_name == s.as_str())),
+        );
+        choices
     });
-    let mut choices = vec![
-        Choice::new("active", "Active", status == "active"),
-        Choice::new("all", "All", status == "all"),
-    ];
-    choices.extend(
+    let mut priorities = vec![Choice::new("", "Any", list.priority.is_none())];
+    priorities.extend(
+        Priority::ALL
+            .into_iter()
+            .map(|p| Choice::new(p.as_str(), format::priority(p), list.priority == Some(p))),
+    );
+    let assignees = assignees(state, viewer, &asked.assignee).await?;
+    let mut moves = vec![Choice::new(
+        "",
+        "Keep each one\u{2019}s status",
+        asked.status.is_empty(),
+    )];
+    moves.extend(
         Status::ALL
             .into_iter()
-            .map(|s| Choice::new(s.as_str(), format::status(s), status == s.as_str())),
+            .map(|s| Choice::new(s.as_str(), format::status(s), asked.status == s.as_str())),
     );
+    let status_param = if list.view.fixed_status().is_some() {
+        ""
+    } else {
+        status_name
+    };
+    let priority_param = list.priority.map_or("", Priority::as_str);
     let csv_href = csv::href(
         "/requests",
-        &[("view", view.as_str()), ("status", status), ("q", &q)],
+        &[
+            ("view", list.view.as_str()),
+            ("status", status_param),
+            ("priority", priority_param),
+            ("q", &list.q),
+        ],
     );
     let page = ListPage {
-        frame: Frame::new(&viewer, view.as_str()),
-        view: view.as_str(),
-        title,
-        q,
-        statuses: choices,
+        frame: Frame::new(viewer, section(list.view)),
+        view: list.view.as_str(),
+        title: list.view.label(),
+        tabs,
+        saved,
+        query,
+        cursor: cursor.map(Cursor::encode),
+        statuses,
+        priorities,
+        q: list.q.clone(),
         rows,
+        assignees,
+        moves,
+        asked,
         next,
         csv_href,
     };
-    Ok(render(StatusCode::OK, &page))
+    Ok(render(status, &page))
+}
+
+/// Whom the bulk change may assign to: keep, me, nobody, or a member of my department.
+async fn assignees(
+    state: &AppState,
+    viewer: &Viewer,
+    chosen: &str,
+) -> Result<Vec<Choice>, PageError> {
+    let me = viewer.actor.person_id;
+    let mut choices = vec![
+        Choice::new("", "Keep each one\u{2019}s assignee", chosen.is_empty()),
+        Choice::new("me", format!("Me ({})", viewer.name), chosen == "me"),
+        Choice::new("none", "Nobody (unassign)", chosen == "none"),
+    ];
+    let filter = PeopleFilter {
+        department_id: Some(viewer.actor.department_id),
+        active: Some(true),
+        q: None,
+    };
+    let members = people::list(&state.db, &filter, 0, 500).await?;
+    choices.extend(members.into_iter().filter(|p| p.id != me).map(|p| {
+        let value = p.id.to_string();
+        let selected = chosen == value;
+        Choice::new(value, p.name, selected)
+    }));
+    Ok(choices)
+}
+
+/// The list page's script: its keyboard shortcuts.
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/queue.js"),
+    )
+        .into_response()
 }
 
 /// The rows of a list, with the names they refer to and their clocks read now.
@@ -216,6 +381,8 @@ pub(super) async fn rows(
             ping_pong: r.ping_pong,
             transfers: r.transfers,
             subject: r.subject,
+            ticked: false,
+            refusal: None,
         });
     }
     Ok(rows)

@@ -4,6 +4,7 @@
 mod support;
 
 mod basics;
+mod bulk_changes;
 mod clocks;
 mod csv_export;
 mod dependencies;
@@ -19,6 +20,7 @@ mod org;
 mod org_pages;
 mod pages;
 mod pulses;
+mod queue_views;
 mod requests;
 mod search;
 mod service_pages;

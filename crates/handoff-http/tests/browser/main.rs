@@ -11,6 +11,7 @@
 //! npm: `npm ci` in this folder (scripts/test runs it), or `HANDOFF_AXE` naming an
 //! `axe.min.js`.
 
+mod queue;
 mod screenshots;
 mod search;
 mod setup;

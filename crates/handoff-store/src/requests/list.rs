@@ -114,6 +114,9 @@ pub struct ListFilter {
     pub created_to: Option<i64>,
     /// Search words, from [`handoff_domain::search::terms`]; all must match.
     pub terms: Vec<String>,
+    /// Only requests with a running SLA clock due by this instant (microseconds,
+    /// inclusive), past due ones included.
+    pub sla_due_by: Option<i64>,
 }
 
 pub struct Page {
@@ -378,6 +381,15 @@ fn query(
     }
     if let Some(to) = filter.created_to {
         sql.push(" AND r.created_at < ").int(to);
+    }
+    if let Some(due) = filter.sla_due_by {
+        // A running clock: started, not stopped, not paused (paused ones have no due time).
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM request_slas c WHERE c.request_id = r.id \
+             AND c.stopped_at IS NULL AND c.running_since IS NOT NULL AND c.due_at <= ",
+        )
+        .int(due)
+        .push(")");
     }
     let (cmp, dir) = if sort.descending {
         ("<", "DESC")

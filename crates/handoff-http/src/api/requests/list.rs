@@ -31,6 +31,7 @@ const PARAMS: &[&str] = &[
     "created_from",
     "created_to",
     "q",
+    "sla_due_within",
     "sort",
     "cursor",
     "limit",
@@ -58,6 +59,24 @@ fn names<T>(
     out
 }
 
+/// The most minutes `sla_due_within` takes: a year.
+const DUE_WITHIN_MAX: i64 = 525_600;
+
+/// `sla_due_within`, in minutes.
+fn due_within(query: &QueryMap, errors: &mut FieldErrors) -> Option<i64> {
+    let value = query.get("sla_due_within")?;
+    match value.parse::<i64>() {
+        Ok(n) if (0..=DUE_WITHIN_MAX).contains(&n) => Some(n),
+        _ => {
+            errors.add(
+                "sla_due_within",
+                format!("must be a whole number of minutes from 0 to {DUE_WITHIN_MAX}"),
+            );
+            None
+        }
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/requests", tag = "requests",
     params(
         ("status" = Option<String>, Query, description = "Comma-separated statuses"),
@@ -70,6 +89,7 @@ fn names<T>(
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"),
         ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
         ("q" = Option<String>, Query, description = "Words to find in subject, description and comments"),
+        ("sla_due_within" = Option<i64>, Query, minimum = 0, maximum = 525600, description = "Minutes: only requests with a running SLA clock that falls due within this many minutes from now, or is past due"),
         ("sort" = Option<String>, Query, description = "created_at, -created_at, updated_at, -updated_at, priority, -priority, id, -id; default -created_at, or -id with q"),
         ("cursor" = Option<String>, Query, description = "Where the page starts; with CSV, where the file starts"),
         ("limit" = Option<i64>, Query, description = "How many items at most, 1 to 200; CSV ignores it"),
@@ -116,6 +136,8 @@ pub async fn list(
         created_from: query.timestamp(&mut errors, "created_from").map(to_micros),
         created_to: query.timestamp(&mut errors, "created_to").map(to_micros),
         terms: query.get("q").map(terms).unwrap_or_default(),
+        sla_due_by: due_within(&query, &mut errors)
+            .map(|within| to_micros(state.clock.now()) + within * 60_000_000),
     };
     if query.get("q").is_some() && filter.terms.is_empty() {
         errors.add("q", "has no words to search for");

@@ -1,11 +1,13 @@
 //! `/api/v1/requests`: filing, listing, reading and working requests.
 
+mod bulk;
 mod create;
 pub mod export;
 mod get;
 mod list;
 mod update;
 
+pub use bulk::*;
 pub use create::*;
 pub use get::*;
 pub use list::*;
