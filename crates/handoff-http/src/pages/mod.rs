@@ -57,7 +57,10 @@ pub fn routes() -> Router<AppState> {
         .route("/requests", get(requests::list))
         .route("/requests/bulk", post(queue_actions::bulk))
         .route("/requests/views", post(queue_actions::save_view))
-        .route("/requests/views/{id}/delete", post(queue_actions::delete_view))
+        .route(
+            "/requests/views/{id}/delete",
+            post(queue_actions::delete_view),
+        )
         .route("/requests/{id}", get(request::show))
         .route("/requests/{id}/comments", post(request::comment))
         .route("/requests/{id}/update", post(request::update))
