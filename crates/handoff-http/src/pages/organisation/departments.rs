@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use handoff_app::org::{self, DepartmentDraft, DepartmentEdit};
 use handoff_store::departments::{self, Department};
 
-use super::admins_only;
+use super::{admins_only, chosen};
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::pages::form::Pairs;
@@ -138,18 +138,6 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     admins_only(&viewer)?;
     let page = list_page(&state, &viewer, String::new(), String::new(), None, None).await?;
     Ok(render(StatusCode::OK, &page))
-}
-
-/// The id a select sent, `None` for its empty choice; a value that is no number is
-/// refused naming the field.
-fn chosen(form: &Pairs, field: &str) -> Result<Option<i64>, String> {
-    match form.filled(field) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{field}: must be one of the choices")),
-    }
 }
 
 pub async fn create(

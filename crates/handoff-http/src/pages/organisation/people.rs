@@ -13,7 +13,7 @@ use handoff_domain::org::Role;
 use handoff_store::people::{self, PeopleFilter, Person};
 use handoff_store::{departments, from_micros};
 
-use super::admins_only;
+use super::{admins_only, chosen};
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::pages::form::Pairs;
@@ -82,15 +82,15 @@ fn department_choices(
     out
 }
 
-/// The id a select sent, `None` for its empty choice.
-fn chosen(form: &Pairs, field: &str) -> Result<Option<i64>, String> {
-    match form.filled(field) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{field}: must be one of the choices")),
-    }
+/// The department and the role a person's form chose, or what is wrong with them.
+fn department_and_role(form: &Pairs) -> Result<(i64, Role), String> {
+    let department = chosen(form, "department_id")?
+        .ok_or_else(|| "department_id: choose the person's department".to_owned())?;
+    let role = form
+        .get("role")
+        .and_then(Role::parse)
+        .ok_or_else(|| "role: must be member, manager or admin".to_owned())?;
+    Ok((department, role))
 }
 
 fn row(p: Person, names: &HashMap<i64, String>) -> Row {
@@ -191,18 +191,9 @@ pub async fn create(
     form: Pairs,
 ) -> Result<Response, PageError> {
     admins_only(&viewer)?;
-    let role = form.get("role").and_then(Role::parse);
-    let refused = match (chosen(&form, "department_id"), role) {
-        (Err(message), _) => (StatusCode::UNPROCESSABLE_ENTITY, message),
-        (Ok(None), _) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "department_id: choose the person's department".to_owned(),
-        ),
-        (_, None) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "role: must be member, manager or admin".to_owned(),
-        ),
-        (Ok(Some(department_id)), Some(role)) => {
+    let refused = match department_and_role(&form) {
+        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
+        Ok((department_id, role)) => {
             let draft = PersonDraft {
                 name: form.get("name").unwrap_or_default(),
                 email: form.get("email").unwrap_or_default(),
@@ -337,18 +328,9 @@ pub async fn save(
 ) -> Result<Response, PageError> {
     admins_only(&viewer)?;
     let current = person(&state, id).await?;
-    let role = form.get("role").and_then(Role::parse);
-    let refused = match (chosen(&form, "department_id"), role) {
-        (Err(message), _) => (StatusCode::UNPROCESSABLE_ENTITY, message),
-        (Ok(None), _) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "department_id: choose the person's department".to_owned(),
-        ),
-        (_, None) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "role: must be member, manager or admin".to_owned(),
-        ),
-        (Ok(Some(department)), Some(role)) => {
+    let refused = match department_and_role(&form) {
+        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
+        Ok((department, role)) => {
             let edit = PersonEdit {
                 name: form.get("name"),
                 email: form.get("email"),
