@@ -1,7 +1,7 @@
 # Shared by bench/run and bench/soak: builds the release binary, fills a database with
 # BENCH_REQUESTS demo requests, serves it on BENCH_PORT, and exports what the wrk
 # scripts read (BENCH_TOKEN, BENCH_SERVICE, BENCH_MAX_ID, BENCH_PATH, BENCH_COOKIE,
-# BENCH_WORDS). BENCH_BIN names the binary to run (default: build this tree's). Sourced, with $engine, $requests and $port set; leaves $server (the
+# BENCH_WORDS, BENCH_HOME_EMAIL, BENCH_HOME_COOKIE). BENCH_BIN names the binary to run (default: build this tree's). Sourced, with $engine, $requests and $port set; leaves $server (the
 # server's pid), $dir (its data) and $base (its address).
 command -v wrk >/dev/null || { log "installing wrk"; apt-get update -qq; apt-get install -y -qq wrk >/dev/null; }
 # BENCH_BIN runs another build (an older commit's, to compare); otherwise this tree's.
@@ -74,4 +74,30 @@ BENCH_COOKIE=$(curl -s -o /dev/null -D - -d 'email=admin@example.org&password=ha
   "$base/sign-in" | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip' | tr -d '\r')
 [[ -n $BENCH_COOKIE ]] || { log "cannot sign in to the pages"; exit 1; }
 export BENCH_WORDS=${BENCH_WORDS:-laptop,invoice,banner,contract,payroll,onboarding,printer,campaign}
-
+# The home page (home.lua) of an agent of a busy department: the administrator has
+# almost nothing assigned and files nothing, so their home page is mostly empty. By
+# default the first member (not the manager) of the demo's IT Service Desk
+# (BENCH_HOME_DEPARTMENT), the department with the most active requests: at 1,000,000
+# requests each of its agents has ~5,800 active requests assigned, ~6,000 unassigned in
+# the queue and ~400 of their own waiting on them.
+export BENCH_HOME_EMAIL BENCH_HOME_COOKIE=
+if [[ -z ${BENCH_HOME_EMAIL:-} ]]; then
+  home_department=$(api "$base/api/v1/departments?limit=200" \
+    | json "next((x['id'] for x in d['items'] if x['handle'] == '${BENCH_HOME_DEPARTMENT:-it-service-desk}'), '')")
+  if [[ -n $home_department ]]; then
+    BENCH_HOME_EMAIL=$(api "$base/api/v1/people?department_id=$home_department&limit=200" \
+      | json "next((p['email'] for p in d['items'] if p['role'] == 'member'), '')")
+  fi
+fi
+if [[ -n ${BENCH_HOME_EMAIL:-} ]]; then
+  BENCH_HOME_COOKIE=$(curl -s -o /dev/null -D - -d "email=$BENCH_HOME_EMAIL&password=handoff-demo" \
+    "$base/sign-in" | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip' | tr -d '\r')
+fi
+if [[ -n $BENCH_HOME_COOKIE ]]; then
+  # What the page shows them: each section's count, e.g. "Assigned to you (100+)".
+  log "home page of $BENCH_HOME_EMAIL: $(curl -sf -H "Cookie: $BENCH_HOME_COOKIE" "$base/" \
+    | grep -o '<h2 id="home-[a-z]*-h">[^<]*<span class="count">([^)]*)' \
+    | sed 's/<h2[^>]*>//; s/ <span class="count">/ /' | paste -sd ';' | sed 's/;/; /g')"
+else
+  log "no one signed in for the home page (BENCH_HOME_EMAIL=${BENCH_HOME_EMAIL:-}): home.lua would fail"
+fi
