@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use handoff_store::tokens::TokenInfo;
 use handoff_store::{from_micros, people};
 use jiff::tz::TimeZone;
 
@@ -14,13 +15,26 @@ use super::{Frame, PageError, Viewer, refusal, render};
 use crate::AppState;
 use crate::extract::ApiPath;
 
-/// A token as the list shows it.
-struct TokenRow {
-    id: i64,
-    name: String,
-    created: String,
+/// A token as the lists show it.
+pub(super) struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub created: String,
     /// When it was revoked, in words; `None` while it works.
-    revoked: Option<String>,
+    pub revoked: Option<String>,
+}
+
+/// Tokens as the lists show them, times in `zone`.
+pub(super) fn token_rows(tokens: Vec<TokenInfo>, zone: &TimeZone) -> Vec<TokenRow> {
+    tokens
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            created: format::time(from_micros(t.created_at), zone),
+            revoked: t.revoked_at.map(|at| format::time(from_micros(at), zone)),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -44,17 +58,7 @@ impl SettingsPage {
             zone: viewer.zone_name(),
             frame: Frame::new(viewer, "settings"),
             error: None,
-            tokens: tokens
-                .into_iter()
-                .map(|t| TokenRow {
-                    id: t.id,
-                    name: t.name,
-                    created: format::time(from_micros(t.created_at), &viewer.zone),
-                    revoked: t
-                        .revoked_at
-                        .map(|at| format::time(from_micros(at), &viewer.zone)),
-                })
-                .collect(),
+            tokens: token_rows(tokens, &viewer.zone),
             created: None,
             token_error: None,
             token_name: String::new(),

@@ -10,14 +10,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use handoff_app::org::{self, PersonDraft, PersonEdit};
 use handoff_domain::org::Role;
+use handoff_store::departments;
 use handoff_store::people::{self, PeopleFilter, Person};
-use handoff_store::{departments, from_micros};
 
 use super::{admins_only, chosen};
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::pages::form::Pairs;
-use crate::pages::{Choice, Frame, PageError, Viewer, format, refusal, render};
+use crate::pages::settings::{TokenRow, token_rows};
+use crate::pages::{Choice, Frame, PageError, Viewer, refusal, render};
 
 /// People shown on one page of the list.
 const PAGE: i64 = 50;
@@ -222,13 +223,6 @@ pub async fn create(
     Ok(render(refused.0, &page))
 }
 
-struct TokenRow {
-    id: i64,
-    name: String,
-    created: String,
-    revoked: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "org_person.html")]
 struct PersonPage {
@@ -241,6 +235,9 @@ struct PersonPage {
     departments: Vec<Choice>,
     roles: Vec<Choice>,
     tokens: Vec<TokenRow>,
+    token_caption: String,
+    /// Where a token's revoke button posts, before `/{id}/revoke`.
+    revoke_base: String,
     /// Just created: the page says how they sign in.
     created: bool,
     /// A password just given, shown this once.
@@ -282,17 +279,9 @@ async fn person_page(
         email: field("email", &person.email),
         departments: department_choices(&all, department, None),
         roles: role_choices(role),
-        tokens: tokens
-            .into_iter()
-            .map(|t| TokenRow {
-                id: t.id,
-                name: t.name,
-                created: format::time(from_micros(t.created_at), &viewer.zone),
-                revoked: t
-                    .revoked_at
-                    .map(|at| format::time(from_micros(at), &viewer.zone)),
-            })
-            .collect(),
+        tokens: token_rows(tokens, &viewer.zone),
+        token_caption: format!("{}'s tokens, working ones first", person.name),
+        revoke_base: format!("/organisation/people/{}/tokens", person.id),
         created: false,
         password: None,
         error,
