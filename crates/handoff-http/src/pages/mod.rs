@@ -251,6 +251,8 @@ pub struct Frame {
     pub section: &'static str,
     /// Administrators see the administration pages in the navigation.
     pub admin: bool,
+    /// A manager's (or an administrator's) own department, whose services they set up.
+    pub managed_department: Option<i64>,
 }
 
 impl Frame {
@@ -260,6 +262,10 @@ impl Frame {
             time_zone: viewer.zone_name(),
             section,
             admin: viewer.actor.is_admin(),
+            managed_department: viewer
+                .actor
+                .manages(viewer.actor.department_id)
+                .then_some(viewer.actor.department_id),
         }
     }
 }

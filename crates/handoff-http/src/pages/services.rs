@@ -96,7 +96,7 @@ async fn list_page(
             .to_owned()
     };
     Ok(ListPage {
-        frame: Frame::new(viewer, "catalog"),
+        frame: Frame::new(viewer, "services"),
         department_id,
         department: department.name,
         rows,
@@ -307,7 +307,7 @@ async fn settings_page(
     let count = service.fields.len();
     let preview = input_fields(state, service, &Pairs::default(), &HashMap::new()).await?;
     Ok(SettingsPage {
-        frame: Frame::new(viewer, "catalog"),
+        frame: Frame::new(viewer, "services"),
         id: service.id,
         title: service.name.clone(),
         department_id: service.department_id,

@@ -28,6 +28,10 @@ both_engines! {
         let manager = app.manager(legal).await;
         let lawyer = app.member(legal).await;
         let mut browser = app.signed_in(&manager).await;
+        // The navigation leads a manager to their department's services, not a member.
+        let services_link = format!("<a href=\"/departments/{legal}/services\"");
+        browser.get("/").await.assert(StatusCode::OK).assert_has(&services_link);
+        app.signed_in(&lawyer).await.get("/").await.assert_lacks(&services_link);
 
         let res = browser
             .form(&format!("/departments/{legal}/services"), &[("name", "Contract review"), ("description", "NDAs and contracts.")])
