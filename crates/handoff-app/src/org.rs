@@ -6,8 +6,12 @@
 use handoff_domain::access::Actor;
 use handoff_domain::org::{Role, check_email, check_handle, would_create_cycle};
 use handoff_domain::validation::{FieldErrors, text};
-use handoff_store::departments::{self, Department, DepartmentChanges, NewDepartment};
-use handoff_store::people::{self, NewPerson, Person, PersonChanges};
+/// What changes in a department: `None` leaves a field as it is.
+pub use handoff_store::departments::DepartmentChanges;
+use handoff_store::departments::{self, Department, NewDepartment};
+/// What changes in a person: `None` leaves a field as it is.
+pub use handoff_store::people::PersonChanges;
+use handoff_store::people::{self, NewPerson, Person};
 use handoff_store::{StoreError, calendars};
 
 use crate::App;
@@ -78,24 +82,13 @@ pub async fn create_department(
         .map_err(|e| unique_as_field(e, "handle", "is taken by another department"))
 }
 
-/// What changes in a department; `None` leaves a field as it is.
-#[derive(Default)]
-pub struct DepartmentEdit<'a> {
-    pub name: Option<&'a str>,
-    pub handle: Option<&'a str>,
-    /// `Some(None)` makes it a top department.
-    pub parent_id: Option<Option<i64>>,
-    /// `Some(None)` counts its SLAs in calendar time.
-    pub calendar_id: Option<Option<i64>>,
-}
-
 /// Changes a department: administrators change anything, its managers its calendar only.
 /// A new calendar recomputes its clocks in the same transaction.
 pub async fn change_department(
     app: &App,
     actor: &Actor,
     id: i64,
-    edit: &DepartmentEdit<'_>,
+    edit: &DepartmentChanges<'_>,
 ) -> ActionResult<Department> {
     let only_calendar = edit.name.is_none() && edit.handle.is_none() && edit.parent_id.is_none();
     if !(only_calendar && actor.manages(id)) {
@@ -121,10 +114,9 @@ pub async fn change_department(
     }
     errors.into_result(()).map_err(ActionError::Invalid)?;
     let changes = DepartmentChanges {
-        calendar_id: edit.calendar_id,
         name: name.as_deref(),
         handle: handle.as_deref(),
-        parent_id: edit.parent_id,
+        ..*edit
     };
     crate::calendars::change_department(app, id, &changes).await
 }
@@ -173,24 +165,14 @@ pub async fn create_person(
         .map_err(|e| unique_as_field(e, "email", "is used by another person"))
 }
 
-/// What changes in a person; `None` leaves a field as it is.
-#[derive(Default)]
-pub struct PersonEdit<'a> {
-    pub name: Option<&'a str>,
-    pub email: Option<&'a str>,
-    pub department_id: Option<i64>,
-    pub role: Option<Role>,
-    /// `false` deactivates: the person keeps their history but can no longer sign in,
-    /// use tokens or be assigned.
-    pub active: Option<bool>,
-}
-
+/// Changes a person (`None` leaves a field as it is); `active: false` deactivates them:
+/// they keep their history but can no longer sign in, use tokens or be assigned.
 #[tracing::instrument(name = "change_person", skip_all, fields(actor = actor.person_id, person = id))]
 pub async fn change_person(
     app: &App,
     actor: &Actor,
     id: i64,
-    edit: &PersonEdit<'_>,
+    edit: &PersonChanges<'_>,
 ) -> ActionResult<Person> {
     admins_only(actor, "people")?;
     people::get(&app.db, id).await.map_err(or_404("person"))?;
@@ -212,9 +194,7 @@ pub async fn change_person(
     let changes = PersonChanges {
         name: name.as_deref(),
         email: email.as_deref(),
-        department_id: edit.department_id,
-        role: edit.role,
-        active: edit.active,
+        ..*edit
     };
     people::update(&app.db, id, &changes)
         .await

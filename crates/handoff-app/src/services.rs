@@ -5,7 +5,9 @@
 use handoff_domain::access::Actor;
 use handoff_domain::form::{FieldDef, check_definition};
 use handoff_domain::validation::{FieldErrors, optional_text, text};
-use handoff_store::services::{self, NewService, Service, ServiceChanges};
+/// What changes in a service: `None` leaves a field as it is.
+pub use handoff_store::services::ServiceChanges;
+use handoff_store::services::{self, NewService, Service};
 use handoff_store::{departments, people};
 
 use crate::App;
@@ -140,29 +142,15 @@ pub async fn managed(app: &App, actor: &Actor, id: i64) -> ActionResult<Service>
     Ok(service)
 }
 
-/// What changes in a service; `None` leaves a field as it is. A new form replaces the
-/// old one for requests filed from then on: the values of requests already filed stay
-/// as they were, a removed field's among them.
-#[derive(Default)]
-pub struct ServiceEdit<'a> {
-    pub name: Option<&'a str>,
-    pub description: Option<&'a str>,
-    pub owner_id: Option<Option<i64>>,
-    pub open_to_everyone: Option<bool>,
-    pub audience: Option<&'a [i64]>,
-    pub confidential: Option<bool>,
-    /// `false` archives the service: it leaves the catalog and takes no new requests.
-    pub active: Option<bool>,
-    pub fields: Option<&'a [FieldDef]>,
-    pub pause_on_links: Option<bool>,
-}
-
+/// Changes a service (`None` leaves a field as it is). A new form replaces the old one
+/// for requests filed from then on: the values of requests already filed stay as they
+/// were, a removed field's among them.
 #[tracing::instrument(name = "change_service", skip_all, fields(actor = actor.person_id, service = id))]
 pub async fn change(
     app: &App,
     actor: &Actor,
     id: i64,
-    edit: &ServiceEdit<'_>,
+    edit: &ServiceChanges<'_>,
 ) -> ActionResult<Service> {
     let current = managed(app, actor, id).await?;
     let mut errors = FieldErrors::new();
@@ -185,13 +173,7 @@ pub async fn change(
     let changes = ServiceChanges {
         name: name.as_deref(),
         description: description.as_deref(),
-        owner_id: edit.owner_id,
-        open_to_everyone: edit.open_to_everyone,
-        audience: edit.audience,
-        confidential: edit.confidential,
-        active: edit.active,
-        fields: edit.fields,
-        pause_on_links: edit.pause_on_links,
+        ..*edit
     };
     services::update(&app.db, id, &changes, app.clock.now())
         .await

@@ -172,17 +172,10 @@ pub async fn services(
     push_match(&mut sql, query, "words", None);
     sql.push(" ORDER BY LOWER(name), id LIMIT ")
         .int(query.candidates(limit));
-    let rows: Vec<ServiceMatch> = on_read!(db, |pool| bind_all!(
-        sqlx::query_as(AssertSqlSafe(sql.text)),
-        &sql.params
-    )
-    .fetch_all(pool)
-    .await?);
-    Ok(rows
-        .into_iter()
-        .filter(|s| query.found_in(&format!("{} {}", s.name, s.description), None))
-        .take(limit.max(0) as usize)
-        .collect())
+    found(db, sql, limit, |s: &ServiceMatch| {
+        query.found_in(&format!("{} {}", s.name, s.description), None)
+    })
+    .await
 }
 
 /// A person whose name or e-mail address has the words.
@@ -209,17 +202,10 @@ pub async fn people(db: &Db, query: &Words, limit: i64) -> Result<Vec<PersonMatc
     push_match(&mut sql, query, "words", Some("email"));
     sql.push(" ORDER BY active DESC, LOWER(name), id LIMIT ")
         .int(query.candidates(limit));
-    let rows: Vec<PersonMatch> = on_read!(db, |pool| bind_all!(
-        sqlx::query_as(AssertSqlSafe(sql.text)),
-        &sql.params
-    )
-    .fetch_all(pool)
-    .await?);
-    Ok(rows
-        .into_iter()
-        .filter(|p| query.found_in(&p.name, Some(&p.email)))
-        .take(limit.max(0) as usize)
-        .collect())
+    found(db, sql, limit, |p: &PersonMatch| {
+        query.found_in(&p.name, Some(&p.email))
+    })
+    .await
 }
 
 /// A department whose name or handle has the words.
@@ -242,7 +228,22 @@ pub async fn departments(db: &Db, query: &Words, limit: i64) -> Result<Vec<Depar
     push_match(&mut sql, query, "words", Some("handle"));
     sql.push(" ORDER BY LOWER(name), id LIMIT ")
         .int(query.candidates(limit));
-    let rows: Vec<DepartmentMatch> = on_read!(db, |pool| bind_all!(
+    found(db, sql, limit, |d: &DepartmentMatch| {
+        query.found_in(&d.name, Some(&d.handle))
+    })
+    .await
+}
+
+/// The candidates `sql` reads, those `keep` confirms (the SQL matches words loosely, by
+/// their start in a lowered text), at most `limit`.
+async fn found<T>(db: &Db, sql: Sql, limit: i64, keep: impl Fn(&T) -> bool) -> Result<Vec<T>>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let rows: Vec<T> = on_read!(db, |pool| bind_all!(
         sqlx::query_as(AssertSqlSafe(sql.text)),
         &sql.params
     )
@@ -250,7 +251,7 @@ pub async fn departments(db: &Db, query: &Words, limit: i64) -> Result<Vec<Depar
     .await?);
     Ok(rows
         .into_iter()
-        .filter(|d| query.found_in(&d.name, Some(&d.handle)))
+        .filter(|row| keep(row))
         .take(limit.max(0) as usize)
         .collect())
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use handoff_app::org::{self, DepartmentDraft, DepartmentEdit};
+use handoff_app::org::{self, DepartmentChanges, DepartmentDraft};
 use handoff_domain::FieldErrors;
 use handoff_store::departments::{self, Department};
 use jiff::Timestamp;
@@ -123,7 +123,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateDepartment>,
 ) -> Result<Json<DepartmentJson>, ApiError> {
-    let edit = DepartmentEdit {
+    let edit = DepartmentChanges {
         name: body.name.as_deref(),
         handle: body.handle.as_deref(),
         parent_id: body.parent_id,

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use handoff_app::org::{self, PersonDraft, PersonEdit};
+use handoff_app::org::{self, PersonChanges, PersonDraft};
 use handoff_domain::FieldErrors;
 use handoff_domain::org::Role;
 use handoff_store::StoreError;
@@ -146,7 +146,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdatePerson>,
 ) -> Result<Json<PersonJson>, ApiError> {
-    let edit = PersonEdit {
+    let edit = PersonChanges {
         name: body.name.as_deref(),
         email: body.email.as_deref(),
         department_id: body.department_id,

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use handoff_app::services::{ServiceDraft, ServiceEdit};
+use handoff_app::services::{ServiceChanges, ServiceDraft};
 use handoff_domain::FieldErrors;
 use handoff_domain::form::FieldDef;
 use handoff_store::services::{self, Service, ServiceFilter};
@@ -192,7 +192,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateService>,
 ) -> Result<Json<ServiceJson>, ApiError> {
-    let edit = ServiceEdit {
+    let edit = ServiceChanges {
         name: body.name.as_deref(),
         description: body.description.as_deref(),
         owner_id: body.owner_id,

@@ -26,6 +26,18 @@ impl Pairs {
         self.get(name).map(str::trim).filter(|v| !v.is_empty())
     }
 
+    /// The id a select sent as `name`, `None` for its empty choice; a value that is no
+    /// number is refused naming the field.
+    pub fn chosen(&self, name: &str) -> Result<Option<i64>, String> {
+        match self.filled(name) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("{name}: must be one of the choices")),
+        }
+    }
+
     /// Every value of `name`, in order.
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use handoff_app::services::{self as actions, ServiceDraft, ServiceEdit};
+use handoff_app::services::{self as actions, ServiceChanges, ServiceDraft};
 use handoff_domain::form::{FieldDef, FieldType};
 use handoff_store::services::{Service, ServiceFilter};
 use handoff_store::{departments, people, services};
@@ -279,7 +279,7 @@ async fn settings_page(
     let members = people::active_in_department(&state.db, service.department_id, false).await?;
     let names = people::names(&state.db, &members).await?;
     let owner = match form {
-        Some(f) => f.filled("owner_id").and_then(|o| o.parse().ok()),
+        Some(f) => f.chosen("owner_id").ok().flatten(),
         None => service.owner_id,
     };
     let mut owners = vec![Choice::new("", "Nobody in particular", owner.is_none())];
@@ -402,15 +402,12 @@ pub async fn save(
     form: Pairs,
 ) -> Result<Response, PageError> {
     let service = managed(&state, &viewer, id).await?;
-    let owner = match form.filled("owner_id") {
-        None => Ok(None),
-        Some(o) => o.parse::<i64>().map(Some),
-    };
+    let owner = form.chosen("owner_id");
     let audience: Result<Vec<i64>, _> = form.all("audience").iter().map(|a| a.parse()).collect();
     let refused = match (owner, audience) {
         (Ok(owner), Ok(audience)) => {
             let open = form.get("open_to_everyone") == Some("1");
-            let edit = ServiceEdit {
+            let edit = ServiceChanges {
                 name: form.get("name"),
                 description: form.get("description"),
                 owner_id: Some(owner),
@@ -452,9 +449,9 @@ async fn save_fields(
     fields: Vec<FieldDef>,
     draft: Draft,
 ) -> Result<Response, PageError> {
-    let edit = ServiceEdit {
+    let edit = ServiceChanges {
         fields: Some(&fields),
-        ..ServiceEdit::default()
+        ..ServiceChanges::default()
     };
     match actions::change(&state.app, &viewer.actor, service.id, &edit).await {
         Ok(_) => Ok(Redirect::to(&format!(

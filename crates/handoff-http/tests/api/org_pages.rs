@@ -180,6 +180,12 @@ both_engines! {
             .assert(StatusCode::OK)
             .assert_has("noor@example.org");
         admin.get("/organisation/people").await.assert_lacks("noor@example.org");
+        for bad in ["department_id=x", "state=gone", "after=-"] {
+            admin
+                .get(&format!("/organisation/people?{bad}"))
+                .await
+                .assert(StatusCode::UNPROCESSABLE_ENTITY);
+        }
 
         // An administrator cannot deactivate themselves.
         let me = app.admin().person_id;

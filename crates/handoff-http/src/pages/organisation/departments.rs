@@ -7,10 +7,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use handoff_app::org::{self, DepartmentDraft, DepartmentEdit};
+use handoff_app::org::{self, DepartmentChanges, DepartmentDraft};
 use handoff_store::departments::{self, Department};
 
-use super::{admins_only, chosen};
+use super::admins_only;
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::pages::form::Pairs;
@@ -148,7 +148,7 @@ pub async fn create(
     admins_only(&viewer)?;
     let name = form.get("name").unwrap_or_default().to_owned();
     let handle = form.get("handle").unwrap_or_default().to_owned();
-    let refused = match chosen(&form, "parent_id") {
+    let refused = match form.chosen("parent_id") {
         Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
         Ok(parent_id) => {
             let draft = DepartmentDraft {
@@ -168,7 +168,7 @@ pub async fn create(
             }
         }
     };
-    let parent = chosen(&form, "parent_id").ok().flatten();
+    let parent = form.chosen("parent_id").ok().flatten();
     let page = list_page(&state, &viewer, name, handle, parent, Some(refused.1)).await?;
     Ok(render(refused.0, &page))
 }
@@ -200,7 +200,7 @@ async fn edit_page(
     let field =
         |name: &str, stored: &str| form.and_then(|f| f.get(name)).unwrap_or(stored).to_owned();
     let picked = |name: &str, stored: Option<i64>| match form {
-        Some(f) => chosen(f, name).ok().flatten(),
+        Some(f) => f.chosen(name).ok().flatten(),
         None => stored,
     };
     let calendar = picked("calendar_id", department.calendar_id);
@@ -256,11 +256,13 @@ pub async fn save(
 ) -> Result<Response, PageError> {
     admins_only(&viewer)?;
     let department = departments::get(&state.db, id).await?;
-    let choices = chosen(&form, "parent_id").and_then(|p| Ok((p, chosen(&form, "calendar_id")?)));
+    let choices = form
+        .chosen("parent_id")
+        .and_then(|p| Ok((p, form.chosen("calendar_id")?)));
     let refused = match choices {
         Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
         Ok((parent_id, calendar_id)) => {
-            let edit = DepartmentEdit {
+            let edit = DepartmentChanges {
                 name: form.get("name"),
                 handle: form.get("handle"),
                 // Only what changed: a calendar set again would recompute every clock.

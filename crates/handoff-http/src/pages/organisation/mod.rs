@@ -27,18 +27,6 @@ struct OrganisationPage {
     error: Option<String>,
 }
 
-/// The id a select sent, `None` for its empty choice; a value that is no number is
-/// refused naming the field.
-pub(super) fn chosen(form: &Pairs, field: &str) -> Result<Option<i64>, String> {
-    match form.filled(field) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{field}: must be one of the choices")),
-    }
-}
-
 /// Only administrators see these pages; to others they do not exist.
 pub(super) fn admins_only(viewer: &Viewer) -> Result<(), PageError> {
     if viewer.actor.is_admin() {

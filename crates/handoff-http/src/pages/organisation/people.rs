@@ -8,12 +8,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use handoff_app::org::{self, PersonDraft, PersonEdit};
+use handoff_app::org::{self, PersonChanges, PersonDraft};
 use handoff_domain::org::Role;
 use handoff_store::departments;
 use handoff_store::people::{self, PeopleFilter, Person};
 
-use super::{admins_only, chosen};
+use super::admins_only;
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::pages::form::Pairs;
@@ -85,7 +85,8 @@ fn department_choices(
 
 /// The department and the role a person's form chose, or what is wrong with them.
 fn department_and_role(form: &Pairs) -> Result<(i64, Role), String> {
-    let department = chosen(form, "department_id")?
+    let department = form
+        .chosen("department_id")?
         .ok_or_else(|| "department_id: choose the person's department".to_owned())?;
     let role = form
         .get("role")
@@ -114,8 +115,12 @@ async fn list_page(
 ) -> Result<ListPage, PageError> {
     let all = departments::all(&state.db).await?;
     let names: HashMap<i64, String> = all.iter().map(|d| (d.id, d.name.clone())).collect();
-    let department = chosen(query, "department_id").ok().flatten();
+    let refused = |why: String| PageError::Rejected(StatusCode::UNPROCESSABLE_ENTITY, why);
+    let department = query.chosen("department_id").map_err(refused)?;
     let state_filter = query.filled("state").unwrap_or("active");
+    if !matches!(state_filter, "active" | "inactive" | "all") {
+        return Err(refused("state: must be active, inactive or all".to_owned()));
+    }
     let filter = PeopleFilter {
         department_id: department,
         active: match state_filter {
@@ -125,10 +130,7 @@ async fn list_page(
         },
         q: query.filled("q").map(str::to_owned),
     };
-    let after = query
-        .filled("after")
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(0);
+    let after = query.chosen("after").map_err(refused)?.unwrap_or(0);
     let mut found = people::list(&state.db, &filter, after, PAGE + 1).await?;
     let next = (found.len() as i64 > PAGE).then(|| {
         found.truncate(PAGE as usize);
@@ -149,7 +151,7 @@ async fn list_page(
             .unwrap_or_default()
             .to_owned()
     };
-    let new_department = draft.and_then(|f| chosen(f, "department_id").ok().flatten());
+    let new_department = draft.and_then(|f| f.chosen("department_id").ok().flatten());
     let new_role = draft
         .and_then(|f| f.get("role"))
         .and_then(Role::parse)
@@ -260,7 +262,7 @@ async fn person_page(
     let field =
         |name: &str, stored: &str| form.and_then(|f| f.get(name)).unwrap_or(stored).to_owned();
     let department = match form {
-        Some(f) => chosen(f, "department_id").ok().flatten(),
+        Some(f) => f.chosen("department_id").ok().flatten(),
         None => Some(person.department_id),
     };
     let role = match form {
@@ -320,7 +322,7 @@ pub async fn save(
     let refused = match department_and_role(&form) {
         Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
         Ok((department, role)) => {
-            let edit = PersonEdit {
+            let edit = PersonChanges {
                 name: form.get("name"),
                 email: form.get("email"),
                 department_id: Some(department),
