@@ -12,6 +12,7 @@ use handoff_domain::request::RequestEvent;
 use handoff_domain::sla::{Alarm, ClockAction, Clockwork, Phase, Policy, SlaClock, Target};
 use jiff::{SignedDuration, Timestamp};
 
+use crate::requests::pressing::RefreshPressing;
 use crate::sql::{Sql, bind_all};
 use crate::{Db, Engine, Result, StoreError, Tx, from_micros, on_read, on_tx, on_write, to_micros};
 
@@ -212,7 +213,9 @@ impl RewriteClocks for sqlx::SqliteConnection {
                 .push_bind(stored.next_alarm_at().map(to_micros));
         });
         update.push(")) AS v WHERE request_slas.request_id = v.c1 AND request_slas.target = v.c2");
-        Ok(update.build().execute(self).await?.rows_affected())
+        let count = update.build().execute(&mut *self).await?.rows_affected();
+        self.refresh_pressing(&requests_of(chunk)).await?;
+        Ok(count)
     }
 }
 
@@ -224,6 +227,14 @@ impl RewriteClocks for sqlx::PgConnection {
     /// cycle, time used, start and raised alarms): an event or an alarm that moved it
     /// meanwhile keeps the last word.
     async fn rewrite(&mut self, chunk: &[(i64, StoredClock)]) -> Result<u64> {
+        // The requests first, in id order, as an action locks a request before its
+        // clocks: their `pressing_at` is written after the clocks, and taking the
+        // clocks first could deadlock with an action holding the request.
+        let requests = requests_of(chunk);
+        sqlx::query("SELECT id FROM requests WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+            .bind(&requests)
+            .execute(&mut *self)
+            .await?;
         // One array a column, in the chunk's order.
         fn each<T>(chunk: &[(i64, StoredClock)], f: impl Fn(&StoredClock) -> T) -> Vec<T> {
             chunk.iter().map(|(_, stored)| f(stored)).collect()
@@ -254,10 +265,19 @@ impl RewriteClocks for sqlx::PgConnection {
         .bind(each(chunk, |s| s.clock.used.as_micros() as i64))
         .bind(each(chunk, |s| s.clock.running_since.map(to_micros)))
         .bind(each(chunk, StoredClock::raised_json))
-        .execute(self)
+        .execute(&mut *self)
         .await?;
+        self.refresh_pressing(&requests).await?;
         Ok(done.rows_affected())
     }
+}
+
+/// The requests of a chunk of clocks, each once, in id order.
+fn requests_of(chunk: &[(i64, StoredClock)]) -> Vec<i64> {
+    let mut ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// Binds one clock's row to a `push_values` builder of either engine.
@@ -599,21 +619,30 @@ pub async fn recompute(
             // Owned by this future, so that a failed plan lets the reading end too, and
             // its end tells the writers that there is no more.
             let (mut arriving, chunks) = (arriving, chunks);
-            let mut turn = 0;
+            // A request's clocks all go to the same writer, which locks the request
+            // before its clocks (see RewriteClocks): two writers never wait on each
+            // other's rows, which only their commits at the very end would release.
+            let mut pending: Vec<Vec<(i64, StoredClock)>> = vec![Vec::new(); chunks.len()];
             while let Some(batch) = arriving.recv().await {
-                let mut changed = Vec::with_capacity(RECOMPUTE_CHUNK);
                 for row in batch? {
-                    changed.extend(plan(row)?);
-                }
-                // 2,000 clocks a statement: 16,000 values on SQLite, within its limit.
-                while !changed.is_empty() {
-                    let rest = changed.split_off(changed.len().min(RECOMPUTE_CHUNK));
-                    if chunks[turn % chunks.len()].send(changed).await.is_err() {
-                        // That writer failed: its error is the answer.
-                        return Ok(());
+                    let Some((id, stored)) = plan(row)? else {
+                        continue;
+                    };
+                    let writer = id.rem_euclid(chunks.len() as i64) as usize;
+                    pending[writer].push((id, stored));
+                    // 2,000 clocks a statement: 16,000 values on SQLite, within its limit.
+                    if pending[writer].len() == RECOMPUTE_CHUNK {
+                        let full = std::mem::take(&mut pending[writer]);
+                        if chunks[writer].send(full).await.is_err() {
+                            // That writer failed: its error is the answer.
+                            return Ok(());
+                        }
                     }
-                    turn += 1;
-                    changed = rest;
+                }
+            }
+            for (writer, rest) in pending.into_iter().enumerate() {
+                if !rest.is_empty() && chunks[writer].send(rest).await.is_err() {
+                    return Ok(());
                 }
             }
             Ok::<_, StoreError>(())

@@ -72,7 +72,10 @@ pub(crate) async fn names_by_id(
     texts_by_id(db, table, "name", ids).await
 }
 
-/// The text column `column` of the rows of `table` with these ids, in one statement.
+/// The text column `column` of the rows of `table` with these ids, in one statement of
+/// the same text whatever the ids, answering one row: a page asks this for names on
+/// every view, and each row handed over by SQLite's connection thread, or each new
+/// statement text prepared, cost more than the lookup.
 pub(crate) async fn texts_by_id(
     db: &crate::Db,
     table: &'static str,
@@ -85,15 +88,40 @@ pub(crate) async fn texts_by_id(
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let mut sql = Sql::new(&format!("SELECT id, {column} FROM {table} WHERE id IN "));
-    sql.ints(&ids);
-    let rows: Vec<(i64, String)> = crate::on_read!(db, |pool| bind_all!(
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
-        &sql.params
-    )
-    .fetch_all(pool)
-    .await?);
-    Ok(rows.into_iter().collect())
+    let json: Option<String> = match db {
+        crate::Db::Sqlite { read, .. } => {
+            let ids = serde_json::to_string(&ids)
+                .map_err(|e| crate::StoreError::Corrupt(format!("ids: {e}")))?;
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT json_group_object(id, {column}) FROM {table} \
+                 WHERE id IN (SELECT value FROM json_each($1))"
+            )))
+            .bind(ids)
+            .fetch_one(read)
+            .await?
+        }
+        crate::Db::Postgres { pool, .. } => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT json_object_agg(id, {column})::text FROM {table} WHERE id = ANY($1)"
+            )))
+            .bind(&ids)
+            .fetch_one(pool)
+            .await?
+        }
+    };
+    let Some(json) = json else {
+        return Ok(Default::default());
+    };
+    let by_key: std::collections::HashMap<String, String> = serde_json::from_str(&json)
+        .map_err(|e| crate::StoreError::Corrupt(format!("{table}.{column} read back: {e}")))?;
+    by_key
+        .into_iter()
+        .map(|(key, text)| {
+            key.parse()
+                .map(|id| (id, text))
+                .map_err(|e| crate::StoreError::Corrupt(format!("{table} id {key}: {e}")))
+        })
+        .collect()
 }
 
 /// Binds a [`Sql`]'s parameters to a sqlx query of either engine.

@@ -5,6 +5,7 @@
 
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
+use crate::requests::pressing::RefreshPressing;
 use crate::slas::{self, ClockRow, StoredClock};
 use crate::{Db, Result, Tx, on_read, on_tx};
 
@@ -45,6 +46,7 @@ pub async fn take_clocks(tx: &mut Tx, request_id: i64) -> Result<Vec<StoredClock
             .bind(request_id)
             .execute(&mut *conn)
             .await?;
+        conn.refresh_pressing(&[request_id]).await?;
         rows
     });
     rows.into_iter().map(ClockRow::decode).collect()

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::db::BeginWrite;
+use crate::requests::pressing::RefreshPressing;
 use crate::requests::{COLUMNS, Filing, Request};
 use crate::slas::{self, ClockRow, ClockWrite, Timekeeping};
 use crate::{Db, Engine, Result, StoreError, search};
@@ -119,7 +120,8 @@ impl Tx {
                     slas::push_clock!(b, request_id, stored);
                 });
                 insert.push(slas::ON_CONFLICT_UPDATE);
-                insert.build().execute(conn).await?;
+                insert.build().execute(&mut *conn).await?;
+                conn.refresh_pressing(&[request_id]).await?;
             });
         }
         self.record(request_id, actor, at, &write.events).await
@@ -257,9 +259,10 @@ impl Tx {
                 insert.push_values(&clocks, |mut b, (id, stored)| {
                     slas::push_clock!(b, *id, stored);
                 });
-                insert.build().execute(conn).await?;
+                insert.build().execute(&mut *conn).await?;
             });
         }
+        on_tx!(self, |conn| conn.open_requests(&ids).await?);
         Ok(requests)
     }
 }

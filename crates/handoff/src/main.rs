@@ -48,6 +48,10 @@ enum Command {
     Calendar(commands::calendar::CalendarCommand),
 }
 
+/// mimalloc for Rust's allocations; its `override` feature serves SQLite's too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         // Pure arithmetic: no runtime, no logs.

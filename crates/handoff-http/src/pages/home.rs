@@ -3,8 +3,9 @@
 //! them, ratings and pulses asked of them, deliverables their department owes this week
 //! and concerns waiting on their department.
 //!
-//! Each section reads its whole list once (up to [`CAP`]) to count it and shows the
-//! first [`SHOWN`]; the queries are the same in number whatever the lists hold.
+//! Each section shows its first [`SHOWN`] items and counts up to [`CAP`]; the queries
+//! are the same in number whatever the lists hold, and the two lists of requests with
+//! clocks read only what they show (`requests::pressing`), however many there are.
 
 use askama::Template;
 use axum::extract::State;
@@ -12,10 +13,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use handoff_domain::request::Status;
 use handoff_store::deliverables::{self, Owed, Upcoming};
-use handoff_store::requests::{self, ListFilter, Request, Sort, SortKey};
+use handoff_store::requests::{self, ListFilter, Sort, SortKey, Whose};
 use handoff_store::{departments, from_micros, to_micros};
 
-use super::requests::{Row, most_pressing_first, rows};
+use super::requests::{Row, rows};
 use super::{Frame, PageError, Viewer, format, render};
 use crate::AppState;
 
@@ -41,6 +42,16 @@ impl<T> Section<T> {
         };
         all.truncate(SHOWN);
         Section { items: all, count }
+    }
+
+    /// The first items of a list counted apart, up to [`CAP`] and one more.
+    fn counted(items: Vec<T>, count: i64) -> Section<T> {
+        let count = if count > CAP {
+            format!("{CAP}+")
+        } else {
+            count.to_string()
+        };
+        Section { items, count }
     }
 }
 
@@ -95,64 +106,59 @@ struct HomePage {
 
 pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    let active: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_active()).collect();
-    let assigned = list(
-        &state,
-        &viewer,
-        ListFilter {
-            statuses: active.clone(),
-            assignee_id: Some(Some(actor.person_id)),
-            ..ListFilter::default()
-        },
-        None,
+    let assigned = requests::pressing(
+        &state.db,
+        actor,
+        Whose::AssignedTo(actor.person_id),
+        SHOWN as i64,
+        CAP,
     )
     .await?;
-    let queue = list(
-        &state,
-        &viewer,
-        ListFilter {
-            statuses: active,
-            provider_department_id: Some(actor.department_id),
-            assignee_id: Some(None),
-            ..ListFilter::default()
-        },
-        None,
+    let queue = requests::pressing(
+        &state.db,
+        actor,
+        Whose::Unassigned(actor.department_id),
+        SHOWN as i64,
+        CAP,
     )
     .await?;
-    let waiting = list(
-        &state,
-        &viewer,
-        ListFilter {
+    let waiting = requests::list(
+        &state.db,
+        actor,
+        &ListFilter {
             statuses: vec![Status::WaitingOnCustomer],
             requester_id: Some(actor.person_id),
             ..ListFilter::default()
         },
         // The longest waiting first.
-        Some(Sort {
+        Sort {
             key: SortKey::UpdatedAt,
             descending: false,
-        }),
+        },
+        None,
+        SHOWN as i64,
     )
-    .await?;
+    .await?
+    .items;
+    let waiting_count =
+        requests::count_own(&state.db, actor.person_id, Status::WaitingOnCustomer, CAP).await?;
 
-    // The two lists with clocks share one reading of names and clocks.
-    let split = assigned.0.len();
-    let mut clocked = rows(
+    // The two lists with clocks share one reading of names and clocks; each stays in
+    // its most pressing order.
+    let split = assigned.items.len();
+    let mut assigned_rows = rows(
         &state,
         &viewer,
-        assigned.0.into_iter().chain(queue.0).collect(),
+        assigned.items.into_iter().chain(queue.items).collect(),
     )
     .await?;
-    let mut queue_rows = clocked.split_off(split);
-    let mut assigned_rows = clocked;
-    most_pressing_first(&mut assigned_rows);
-    most_pressing_first(&mut queue_rows);
+    let queue_rows = assigned_rows.split_off(split);
 
     let asks = handoff_app::asks::of(&state.app, actor).await?;
     let now = state.clock.now();
     let owed = owed_this_week(&state, actor.department_id, to_micros(now)).await?;
 
-    let mut ids: Vec<i64> = waiting.0.iter().map(|r| r.provider_department_id).collect();
+    let mut ids: Vec<i64> = waiting.iter().map(|r| r.provider_department_id).collect();
     ids.extend(asks.ratings.iter().map(|(r, _)| r.provider_department_id));
     ids.extend(asks.pulses.iter().flat_map(|p| p.providers.iter().copied()));
     ids.extend(owed.0.iter().map(|o| o.customer_department_id));
@@ -161,7 +167,6 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     let time = |t: i64| format::time(from_micros(t), &viewer.zone);
 
     let waiting_lines = waiting
-        .0
         .into_iter()
         .map(|r| Waiting {
             id: r.id,
@@ -216,28 +221,15 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
 
     let page = HomePage {
         frame: Frame::new(&viewer, "home"),
-        assigned: Section::new(assigned_rows, assigned.1),
-        queue: Section::new(queue_rows, queue.1),
-        waiting: Section::new(waiting_lines, waiting.1),
+        assigned: Section::counted(assigned_rows, assigned.count),
+        queue: Section::counted(queue_rows, queue.count),
+        waiting: Section::counted(waiting_lines, waiting_count),
         ratings: Section::new(ratings, false),
         pulses: Section::new(pulses, false),
         owed: Section::new(owed_lines, owed.1),
         concerns: Section::new(concern_lines, false),
     };
     Ok(render(StatusCode::OK, &page))
-}
-
-/// Up to [`CAP`] requests the viewer may see that match `filter`, in the list's usual
-/// order unless `sort` says otherwise, and whether there are more.
-async fn list(
-    state: &AppState,
-    viewer: &Viewer,
-    filter: ListFilter,
-    sort: Option<Sort>,
-) -> Result<(Vec<Request>, bool), PageError> {
-    let sort = sort.unwrap_or_else(|| Sort::default_for(&filter));
-    let page = requests::list(&state.db, &viewer.actor, &filter, sort, None, CAP).await?;
-    Ok((page.items, page.next.is_some()))
 }
 
 /// What `department` owes and has not delivered: the occurrences already late (the

@@ -395,13 +395,17 @@ both_engines! {
         let s = app.scene().await;
         with_policy(&app, &s, json!({"first_response_minutes": 240, "resolution_minutes": 480})).await;
         let request = |id: i64| format!("/api/v1/requests/{id}");
-        // The older of two assigned requests has used more of its time: it comes first.
+        // Assigned: the oldest waits on its requester (its clocks paused), the next one's
+        // first response is due first, the newest's two hours later.
+        let paused = app.file(&s.requester, s.service, "Assigned but paused").await;
         let assigned = app.file(&s.requester, s.service, "Assigned poster").await;
         app.clock.advance(SignedDuration::from_hours(2));
         let newer = app.file(&s.requester, s.service, "Assigned later").await;
-        for id in [assigned, newer] {
+        for id in [paused, assigned, newer] {
             s.designer.patch(&request(id), json!({"assignee_id": s.designer.person_id})).await.assert(StatusCode::OK);
         }
+        s.designer.patch(&request(paused), json!({"status": "open"})).await.assert(StatusCode::OK);
+        s.designer.patch(&request(paused), json!({"status": "waiting_on_customer"})).await.assert(StatusCode::OK);
         let theirs = app.file(&s.requester, s.service, "Manager's flyer").await;
         s.design_manager.patch(&request(theirs), json!({"assignee_id": s.design_manager.person_id})).await.assert(StatusCode::OK);
         let unassigned = app.file(&s.requester, s.service, "Unassigned banner").await;
@@ -435,9 +439,12 @@ both_engines! {
         let link = |id: i64| format!(r#"href="/requests/{id}""#);
 
         let assigned_part = section("assigned");
-        assert!(assigned_part.contains("(2)"), "{assigned_part}");
-        let (first, second) = (assigned_part.find(&link(assigned)), assigned_part.find(&link(newer)));
-        assert!(first.is_some() && second.is_some() && first < second, "{assigned_part}");
+        assert!(assigned_part.contains("(3)"), "{assigned_part}");
+        let order = |part: &str, ids: &[i64]| {
+            let at: Vec<Option<usize>> = ids.iter().map(|id| part.find(&link(*id))).collect();
+            assert!(at.iter().all(Option::is_some) && at.is_sorted(), "{ids:?} in {part}");
+        };
+        order(&assigned_part, &[assigned, newer, paused]);
         assert!(!assigned_part.contains(&link(theirs)) && !assigned_part.contains(&link(unassigned)), "{assigned_part}");
 
         let queue = section("queue");
@@ -458,6 +465,13 @@ both_engines! {
 
         assert!(section("pulses").contains("No pulse waits for your answer."));
         assert!(section("owed").contains("Your department owes nothing this week."));
+
+        // Answered, the first request's first response stops: its resolution, due at
+        // the end of the day, now comes after the newer one's first response.
+        s.designer.post(&format!("{}/comments", request(assigned)), json!({"body": "On it"})).await.assert(StatusCode::CREATED);
+        let page = designer.get("/").await;
+        let assigned_part = page.part(r#"<section id="home-assigned""#, "</section>").to_owned();
+        order(&assigned_part, &[newer, assigned, paused]);
 
         // Someone outside Design sees none of it.
         let mut outsider = app.signed_in(&s.outsider).await;

@@ -126,8 +126,16 @@ impl TestApp {
         }
     }
 
-    /// Closes the pools and, on PostgreSQL, drops the test's database.
+    /// Checks what every test must leave consistent, then closes the pools and, on
+    /// PostgreSQL, drops the test's database.
     pub async fn cleanup(&self) {
+        let stale = handoff_store::requests::pressing::stale(&self.db)
+            .await
+            .expect("pressing");
+        assert!(
+            stale.is_empty(),
+            "requests whose pressing_at is not what their clocks say: {stale:?}"
+        );
         self.db.close().await;
         if let Cleanup::Postgres(scratch) = self.cleanup.as_ref() {
             scratch.clone().drop().await;

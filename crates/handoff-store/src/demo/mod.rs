@@ -21,6 +21,7 @@ use sqlx::{Database, Executor, IntoArguments, QueryBuilder, Transaction};
 pub use self::generate::Shape;
 use self::generate::{Bases, Chunk, Generator, Levels, Org};
 use crate::db::BeginWrite;
+use crate::requests::pressing::RefreshPressing;
 use crate::{Db, Engine, Result, from_micros, on_read, on_write, to_micros};
 
 #[derive(Debug, Clone)]
@@ -207,6 +208,8 @@ async fn write_requests(
         on_write!(db, |pool| {
             let mut tx = pool.begin_write().await?;
             insert_chunk(&mut tx, engine, &chunk).await?;
+            let ids: Vec<i64> = chunk.requests.iter().map(|r| r.id).collect();
+            tx.open_requests(&ids).await?;
             tx.commit().await?;
         });
         done += size;

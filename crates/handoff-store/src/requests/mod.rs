@@ -4,12 +4,14 @@
 mod batch;
 mod create;
 pub(crate) mod list;
+pub mod pressing;
 mod update;
 
 pub use batch::FilingQueue;
 pub(crate) use batch::Writer;
 pub use create::{Filing, NewRequest, create};
 pub use list::{Cursor, ListFilter, Page, Sort, SortKey, list};
+pub use pressing::{Pressing, Whose, count_own, pressing};
 pub use update::{lock, save};
 
 use handoff_domain::access::RequestFacts;

@@ -56,6 +56,7 @@ pub async fn save(tx: &mut Tx, before: &Request, after: &Request) -> Result<Requ
         .bind(after.confidential)
         .fetch_one(conn)
         .await?);
+    super::pressing::keep(tx, before, &saved).await?;
     if saved.subject != before.subject || saved.description != before.description {
         let reindex = search::replace_sql(tx.engine());
         on_tx!(tx, |conn| sqlx::query(reindex)
