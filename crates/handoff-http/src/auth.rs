@@ -78,11 +78,11 @@ pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Actor, ApiE
         .filter(|t| !t.is_empty())
         .ok_or(ApiError::Unauthenticated)?;
     let digest = handoff_store::tokens::digest(token);
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     if let Some(actor) = state.tokens.get(&digest, now) {
         return Ok(actor);
     }
-    let actor = handoff_store::tokens::authenticate(&state.db, &digest)
+    let actor = handoff_store::tokens::authenticate(&state.app.db, &digest)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     state.tokens.put(digest, actor, now);

@@ -18,8 +18,6 @@ use std::sync::Arc;
 
 use auth::TokenCache;
 use handoff_app::App;
-use handoff_domain::clock::Clock;
-use handoff_store::Db;
 
 pub use auth::TOKEN_TTL;
 pub use error::ApiError;
@@ -29,9 +27,8 @@ pub use router::router;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
-    pub clock: Arc<dyn Clock>,
-    /// The actions, which every change goes through.
+    /// The actions, which every change goes through, with the database and the clock
+    /// that reads use too.
     pub app: App,
     /// Marks the session cookie `Secure`: set when Handoff is served over HTTPS.
     pub secure_cookies: bool,
@@ -47,8 +44,6 @@ pub struct AppState {
 impl AppState {
     pub fn new(app: App) -> Self {
         Self {
-            db: app.db.clone(),
-            clock: app.clock.clone(),
             app,
             secure_cookies: false,
             metrics: None,

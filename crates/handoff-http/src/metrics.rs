@@ -189,7 +189,7 @@ pub fn metrics_router(state: AppState) -> axum::Router {
 
 /// Reads what is read at scrape time into its gauges, then renders everything.
 async fn scrape(state: &AppState, metrics: &Metrics) -> Response {
-    match handoff_store::jobs::count_by_state(&state.db).await {
+    match handoff_store::jobs::count_by_state(&state.app.db).await {
         Ok(counts) => {
             for (job_state, n) in counts {
                 metrics::gauge!(JOBS, "state" => job_state.as_str()).set(n as f64);
@@ -199,7 +199,7 @@ async fn scrape(state: &AppState, metrics: &Metrics) -> Response {
         // their last values.
         Err(e) => tracing::warn!(error = %e, "jobs not counted for /metrics"),
     }
-    for pool in handoff_store::pool_stats::pools(&state.db) {
+    for pool in handoff_store::pool_stats::pools(&state.app.db) {
         metrics::gauge!(DB_CONNECTIONS, "pool" => pool.pool, "state" => "idle")
             .set(f64::from(pool.idle));
         metrics::gauge!(DB_CONNECTIONS, "pool" => pool.pool, "state" => "in_use")

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
-use crate::{Db, Result, StoreError, Tx, from_micros, on_read, on_tx, on_write, to_micros};
+use crate::{Db, Result, StoreError, Tx, from_micros, on_read, on_tx, to_micros};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Department {
@@ -39,17 +39,10 @@ pub async fn create(db: &Db, new: &NewDepartment<'_>, now: Timestamp) -> Result<
 
 /// Creates a department inside the caller's transaction (an import creates many in one).
 pub async fn insert(tx: &mut Tx, new: &NewDepartment<'_>, now: Timestamp) -> Result<Department> {
-    let sql = format!(
-        "INSERT INTO departments (name, handle, parent_id, created_at) VALUES ($1, $2, $3, $4) \
-         RETURNING {COLUMNS}"
-    );
-    Ok(on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
-        .bind(new.name)
-        .bind(new.handle)
-        .bind(new.parent_id)
-        .bind(to_micros(now))
-        .fetch_one(conn)
-        .await?))
+    // Without a condition the insert always answers its row (as `fetch_one` would).
+    insert_if(tx, new, now, false)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Creates the organisation's first department; `None`, writing nothing, when the
@@ -59,17 +52,35 @@ pub async fn create_first(
     new: &NewDepartment<'_>,
     now: Timestamp,
 ) -> Result<Option<Department>> {
+    let mut tx = db.begin().await?;
+    let department = insert_if(&mut tx, new, now, true).await?;
+    tx.commit().await?;
+    Ok(department)
+}
+
+/// The one insert of a department; with `only_first`, only into an organisation that
+/// has none yet (checked in the statement itself).
+async fn insert_if(
+    tx: &mut Tx,
+    new: &NewDepartment<'_>,
+    now: Timestamp,
+    only_first: bool,
+) -> Result<Option<Department>> {
+    let condition = if only_first {
+        " WHERE NOT EXISTS (SELECT 1 FROM departments)"
+    } else {
+        ""
+    };
     let sql = format!(
         "INSERT INTO departments (name, handle, parent_id, created_at) \
-         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM departments) \
-         RETURNING {COLUMNS}"
+         SELECT $1, $2, $3, $4{condition} RETURNING {COLUMNS}"
     );
-    Ok(on_write!(db, |pool| sqlx::query_as(AssertSqlSafe(sql))
+    Ok(on_tx!(tx, |conn| sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.name)
         .bind(new.handle)
         .bind(new.parent_id)
         .bind(to_micros(now))
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?))
 }
 

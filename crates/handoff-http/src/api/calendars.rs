@@ -121,7 +121,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateCalendar>,
 ) -> Result<(StatusCode, Json<CalendarJson>), ApiError> {
-    match departments::get(&state.db, body.department_id).await {
+    match departments::get(&state.app.db, body.department_id).await {
         Ok(_) => {}
         Err(StoreError::NotFound) => {
             return Err(ApiError::field("department_id", "no such department"));
@@ -132,16 +132,22 @@ pub async fn create(
     let mut errors = FieldErrors::new();
     let name = text(&mut errors, "name", &body.name, 100);
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let spec = CalendarSpec {
         time_zone: body.time_zone,
         week: body.week,
         holidays: body.holidays,
     };
     let calendar = check_spec(spec, now)?;
-    let stored = calendars::create(&state.db, body.department_id, &name, calendar.spec(), now)
-        .await
-        .map_err(name_taken)?;
+    let stored = calendars::create(
+        &state.app.db,
+        body.department_id,
+        &name,
+        calendar.spec(),
+        now,
+    )
+    .await
+    .map_err(name_taken)?;
     Ok((StatusCode::CREATED, Json(stored.into())))
 }
 
@@ -159,7 +165,7 @@ pub async fn list(
     let limit = query.limit(&mut errors, DEFAULT_LIMIT, MAX_LIMIT);
     let after = query.id_cursor(&mut errors);
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let rows = calendars::list(&state.db, department, after, limit).await?;
+    let rows = calendars::list(&state.app.db, department, after, limit).await?;
     Ok(Json(id_page(rows, limit, |c| c.id, CalendarJson::from)))
 }
 
@@ -172,7 +178,7 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CalendarJson>, ApiError> {
     Ok(Json(
-        calendars::get(&state.db, id)
+        calendars::get(&state.app.db, id)
             .await
             .map_err(or_404("calendar"))?
             .into(),
@@ -200,7 +206,7 @@ pub async fn change(
     id: i64,
     body: UpdateCalendar,
 ) -> Result<StoredCalendar, ApiError> {
-    let current = calendars::get(&state.db, id)
+    let current = calendars::get(&state.app.db, id)
         .await
         .map_err(or_404("calendar"))?;
     may_maintain(actor, current.department_id)?;
@@ -227,7 +233,7 @@ pub async fn change(
     if let Some(holidays) = body.holidays {
         spec.holidays = holidays;
     }
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let calendar = check_spec(spec, now)?;
     Ok(
         handoff_app::calendars::save(&state.app, id, name.as_deref(), calendar.spec(), field)
@@ -258,11 +264,11 @@ pub async fn import(
     id: i64,
     text: &str,
 ) -> Result<StoredCalendar, ApiError> {
-    let current = calendars::get(&state.db, id)
+    let current = calendars::get(&state.app.db, id)
         .await
         .map_err(or_404("calendar"))?;
     may_maintain(actor, current.department_id)?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let calendar = check_spec(current.spec, now)?;
     let imported = holidays_from_ics(text, calendar.time_zone())
         .map_err(|e| ApiError::field("body", e.to_string()))?;
@@ -314,7 +320,7 @@ pub async fn due(
     let (Some(start), Some(minutes)) = (start, minutes) else {
         return Err(ApiError::invalid(errors));
     };
-    let stored = calendars::get(&state.db, id)
+    let stored = calendars::get(&state.app.db, id)
         .await
         .map_err(or_404("calendar"))?;
     let calendar = Calendar::new(stored.spec).map_err(calendar_error)?;

@@ -115,6 +115,6 @@ pub async fn list(
     let facts = request.facts(relation);
     let internal = actor.can_see_internal(&facts);
     let until = actor.sees_until(&facts);
-    let rows = comments::list(&state.db, id, internal, until, after, limit).await?;
+    let rows = comments::list(&state.app.db, id, internal, until, after, limit).await?;
     Ok(Json(id_page(rows, limit, |c| c.id, CommentJson::from)))
 }

@@ -252,7 +252,7 @@ pub async fn occurrences(
 
 fn window(state: &AppState, query: &QueryMap) -> Result<(Timestamp, Timestamp), ApiError> {
     let mut errors = FieldErrors::new();
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let span = jiff::SignedDuration::from_hours(24 * WINDOW_DAYS);
     let from = query
         .timestamp(&mut errors, "from")
@@ -305,7 +305,7 @@ pub struct OccurrenceDetailJson {
 
 async fn detail(state: &AppState, id: i64) -> Result<OccurrenceDetailJson, ApiError> {
     let (view, d) = handoff_app::deliverables::occurrence(&state.app, id).await?;
-    let history = handoff_store::deliverables::events(&state.db, id).await?;
+    let history = handoff_store::deliverables::events(&state.app.db, id).await?;
     Ok(OccurrenceDetailJson {
         occurrence: view.into(),
         name: d.name,
@@ -542,9 +542,11 @@ async fn feed(
     let found = handoff_app::feeds::occurrences(&state.app, owed).await?;
     let name = match owed {
         Owed::Department(id) | Owed::ByDepartment(id) => {
-            handoff_store::departments::get(&state.db, id).await?.name
+            handoff_store::departments::get(&state.app.db, id)
+                .await?
+                .name
         }
-        Owed::Person(id) => handoff_store::people::get(&state.db, id).await?.name,
+        Owed::Person(id) => handoff_store::people::get(&state.app.db, id).await?.name,
     };
     ics(state, &format!("{name}: deliverables"), found).await
 }
@@ -583,7 +585,7 @@ async fn ics(state: &AppState, title: &str, found: Vec<Upcoming>) -> Result<Resp
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let names = handoff_store::departments::names(&state.db, &ids).await?;
+    let names = handoff_store::departments::names(&state.app.db, &ids).await?;
     let name = |id: i64| names.get(&id).map_or("?", String::as_str).to_owned();
     let utc = |micros: i64| {
         let at = from_micros(micros);
@@ -610,7 +612,7 @@ async fn ics(state: &AppState, title: &str, found: Vec<Upcoming>) -> Result<Resp
             // A due time, not a stretch of time: without DTEND the event ends where it
             // starts (RFC 5545, 3.6.1).
             .starts(utc(u.due_at))
-            .timestamp(utc(handoff_store::to_micros(state.clock.now())))
+            .timestamp(utc(handoff_store::to_micros(state.app.clock.now())))
             .done();
         calendar.push(event);
     }

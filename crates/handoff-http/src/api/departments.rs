@@ -95,7 +95,7 @@ pub async fn list(
     let limit = query.limit(&mut errors, DEFAULT_LIMIT, MAX_LIMIT);
     let after = query.id_cursor(&mut errors);
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let rows = departments::list(&state.db, after, limit).await?;
+    let rows = departments::list(&state.app.db, after, limit).await?;
     Ok(Json(id_page(rows, limit, |d| d.id, DepartmentJson::from)))
 }
 
@@ -107,7 +107,7 @@ pub async fn get(
     _caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DepartmentJson>, ApiError> {
-    let department = departments::get(&state.db, id)
+    let department = departments::get(&state.app.db, id)
         .await
         .map_err(or_404("department"))?;
     Ok(Json(department.into()))

@@ -191,7 +191,7 @@ pub async fn stints(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<StintList>, ApiError> {
     let stints = handoff_app::stints::of_request(&state.app, &actor, id).await?;
-    Ok(Json(stint_list(id, stints, state.clock.now())?))
+    Ok(Json(stint_list(id, stints, state.app.clock.now())?))
 }
 
 #[utoipa::path(post, path = "/api/v1/requests/{id}/links", tag = "requests",
@@ -253,7 +253,7 @@ pub async fn links_of(
         .map(|c| c.request.provider_department_id)
         .collect();
     ids.extend(parent.iter().map(|p| p.provider_department_id));
-    let names = departments::names(&state.db, &ids).await?;
+    let names = departments::names(&state.app.db, &ids).await?;
     let json = |r: Request, visible: bool| -> Result<LinkJson, ApiError> {
         Ok(LinkJson {
             status: r.status()?,
@@ -331,7 +331,7 @@ pub async fn handoff_report(
         .iter()
         .flat_map(|p| [p.from_department_id, p.to_department_id])
         .collect();
-    let names = departments::names(&state.db, &ids).await?;
+    let names = departments::names(&state.app.db, &ids).await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     Ok(HandoffReport {
         from,
@@ -365,7 +365,7 @@ pub async fn report(
 ) -> Result<Json<HandoffReport>, ApiError> {
     query.only(&["from", "to"])?;
     let mut errors = handoff_domain::FieldErrors::new();
-    let (from, to) = super::reports::period(&query, &mut errors, state.clock.now());
+    let (from, to) = super::reports::period(&query, &mut errors, state.app.clock.now());
     errors.into_result(()).map_err(ApiError::invalid)?;
     Ok(Json(handoff_report(&state, &actor, from, to).await?))
 }

@@ -187,7 +187,7 @@ pub async fn health_csv(
         .iter()
         .flat_map(|p| [p.customer, p.provider])
         .collect();
-    let names = handoff_store::departments::names(&state.db, &ids).await?;
+    let names = handoff_store::departments::names(&state.app.db, &ids).await?;
     let name = |id: i64| names.get(&id).map_or("", String::as_str);
     let mut columns: Vec<String> = [
         "window_from",

@@ -71,6 +71,6 @@ pub async fn list(
     let facts = request.facts(relation);
     let internal = actor.can_see_internal(&facts);
     let until = actor.sees_until(&facts);
-    let rows = history::list(&state.db, id, internal, until, after, limit).await?;
+    let rows = history::list(&state.app.db, id, internal, until, after, limit).await?;
     Ok(Json(id_page(rows, limit, |e| e.id, HistoryJson::from)))
 }

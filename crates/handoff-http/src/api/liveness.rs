@@ -11,7 +11,7 @@ use crate::error::ApiError;
     responses((status = 200, description = "The database answers"),
               (status = 503, description = "The database does not answer")))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.db.ping().await.map_err(|e| {
+    state.app.db.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "health check failed");
         ApiError::Unavailable
     })?;

@@ -60,6 +60,6 @@ pub async fn list(
     let limit = query.limit(&mut errors, DEFAULT_LIMIT, MAX_LIMIT);
     let before = query.id_cursor(&mut errors);
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let rows = notifications::of_person(&state.db, actor.person_id, before, limit).await?;
+    let rows = notifications::of_person(&state.app.db, actor.person_id, before, limit).await?;
     Ok(Json(id_page(rows, limit, |n| n.id, NotificationJson::from)))
 }

@@ -115,7 +115,7 @@ pub async fn list(
     let limit = query.limit(&mut errors, DEFAULT_LIMIT, MAX_LIMIT);
     let after = query.id_cursor(&mut errors);
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let rows = people::list(&state.db, &filter, after, limit).await?;
+    let rows = people::list(&state.app.db, &filter, after, limit).await?;
     let page = id_page(rows, limit, |p| p.id, PersonJson::try_from);
     let items = page.items.into_iter().collect::<Result<_, _>>()?;
     Ok(Json(Page {
@@ -132,7 +132,9 @@ pub async fn get(
     _caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PersonJson>, ApiError> {
-    let person = people::get(&state.db, id).await.map_err(or_404("person"))?;
+    let person = people::get(&state.app.db, id)
+        .await
+        .map_err(or_404("person"))?;
     Ok(Json(person.try_into()?))
 }
 
@@ -169,7 +171,7 @@ pub async fn delete(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     admin_only(&caller)?;
-    match people::delete(&state.db, id).await {
+    match people::delete(&state.app.db, id).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
         Err(StoreError::ForeignKey) => Err(ApiError::Conflict {
             code: "in_use",

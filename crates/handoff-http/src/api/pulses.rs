@@ -153,7 +153,7 @@ pub async fn start(
     let scope = handoff_app::pulses::start(&state.app, &actor, command).await?;
     Ok((
         StatusCode::CREATED,
-        Json(PulseJson::new(scope, state.clock.now())),
+        Json(PulseJson::new(scope, state.app.clock.now())),
     ))
 }
 
@@ -171,7 +171,7 @@ pub async fn list(
     let before = query.id_cursor(&mut errors);
     errors.into_result(()).map_err(ApiError::invalid)?;
     let rows = handoff_app::pulses::list(&state.app, &actor, before, limit).await?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     Ok(Json(id_page(
         rows,
         limit,
@@ -189,7 +189,7 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PulseJson>, ApiError> {
     let scope = handoff_app::pulses::get(&state.app, &actor, id).await?;
-    Ok(Json(PulseJson::new(scope, state.clock.now())))
+    Ok(Json(PulseJson::new(scope, state.app.clock.now())))
 }
 
 #[utoipa::path(post, path = "/api/v1/pulses/{id}/close", tag = "feedback",
@@ -202,7 +202,7 @@ pub async fn close(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PulseJson>, ApiError> {
     let scope = handoff_app::pulses::close(&state.app, &actor, id).await?;
-    Ok(Json(PulseJson::new(scope, state.clock.now())))
+    Ok(Json(PulseJson::new(scope, state.app.clock.now())))
 }
 
 #[utoipa::path(post, path = "/api/v1/pulses/{id}/responses", tag = "feedback",

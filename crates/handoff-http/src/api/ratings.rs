@@ -129,7 +129,7 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<RequestRatingJson>, ApiError> {
     match handoff_app::ratings::of_request(&state.app, &actor, id).await? {
-        Some(view) => Ok(Json(RequestRatingJson::new(view, state.clock.now()))),
+        Some(view) => Ok(Json(RequestRatingJson::new(view, state.app.clock.now()))),
         None => Err(ApiError::NotFound("rating")),
     }
 }

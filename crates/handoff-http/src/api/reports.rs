@@ -90,7 +90,7 @@ impl<'a> Reader<'a> {
     fn new(state: &'a AppState) -> Self {
         Reader {
             state,
-            now: state.clock.now(),
+            now: state.app.clock.now(),
             time: BTreeMap::new(),
         }
     }
@@ -140,7 +140,7 @@ pub async fn sla(
     query.only(&["group_by", "from", "to", "format"])?;
     let mut errors = FieldErrors::new();
     let format = ExportFormat::of(&query, &headers, &mut errors);
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let (from, to) = period(&query, &mut errors, now);
     let group_by = query.get("group_by").unwrap_or("service").to_owned();
     if !GROUPS.contains(&group_by.as_str()) {
@@ -221,10 +221,10 @@ pub async fn build(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<SlaReport, ApiError> {
-    let facts = reports::clock_facts(&state.db, actor, from, to).await?;
+    let facts = reports::clock_facts(&state.app.db, actor, from, to).await?;
     let mut reader = Reader::new(state);
     let names: BTreeMap<i64, String> = if group_by.ends_with("department") {
-        departments::list(&state.db, 0, i64::MAX)
+        departments::list(&state.app.db, 0, i64::MAX)
             .await?
             .into_iter()
             .map(|d| (d.id, d.name))
@@ -238,7 +238,7 @@ pub async fn build(
         let departments: std::collections::BTreeSet<i64> =
             facts.iter().map(|f| f.provider_department_id).collect();
         for department in departments {
-            let zone = calendars::of_department(&state.db, department)
+            let zone = calendars::of_department(&state.app.db, department)
                 .await?
                 .and_then(|c| TimeZone::get(&c.spec.time_zone).ok())
                 .unwrap_or(TimeZone::UTC);
@@ -340,7 +340,7 @@ pub async fn breaches(
 ) -> Result<Json<BreachList>, ApiError> {
     query.only(&["from", "to", "limit"])?;
     let mut errors = FieldErrors::new();
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let (from, to) = period(&query, &mut errors, now);
     let limit = query.limit(&mut errors, 50, 200) as usize;
     errors.into_result(()).map_err(ApiError::invalid)?;
@@ -356,7 +356,7 @@ pub async fn breach_list(
     to: Timestamp,
     limit: usize,
 ) -> Result<Vec<Breach>, ApiError> {
-    let facts = reports::clock_facts(&state.db, actor, from, to).await?;
+    let facts = reports::clock_facts(&state.app.db, actor, from, to).await?;
     let mut reader = Reader::new(state);
     let mut items = Vec::new();
     for fact in facts.iter().rev() {
@@ -367,7 +367,7 @@ pub async fn breach_list(
         if items.len() == limit {
             break;
         }
-        let timeline = reports::clock_timeline(&state.db, fact.request_id, fact.clock.target)
+        let timeline = reports::clock_timeline(&state.app.db, fact.request_id, fact.clock.target)
             .await?
             .into_iter()
             .map(|entry| {

@@ -58,12 +58,12 @@ pub async fn get(
         // holder's.
         return Ok(Json(SlaList { items: Vec::new() }));
     }
-    let clocks = slas::of_request(&state.db, id).await?;
+    let clocks = slas::of_request(&state.app.db, id).await?;
     let time = state
         .app
         .timekeeping(request.provider_department_id)
         .await?;
-    let items = read_clocks(id, clocks, &time, state.clock.now())?;
+    let items = read_clocks(id, clocks, &time, state.app.clock.now())?;
     Ok(Json(SlaList { items }))
 }
 

@@ -159,7 +159,7 @@ pub async fn list(
     let limit = query.limit(&mut errors, DEFAULT_LIMIT, MAX_LIMIT);
     let after = query.id_cursor(&mut errors);
     errors.into_result(()).map_err(ApiError::invalid)?;
-    let rows = services::list(&state.db, &filter, after, limit).await?;
+    let rows = services::list(&state.app.db, &filter, after, limit).await?;
     Ok(Json(id_page(
         rows,
         limit,
@@ -176,7 +176,7 @@ pub async fn get(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ServiceJson>, ApiError> {
-    let service = services::get(&state.db, id)
+    let service = services::get(&state.app.db, id)
         .await
         .map_err(or_404("service"))?;
     Ok(Json(ServiceJson::new(service, &caller)))

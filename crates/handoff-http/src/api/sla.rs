@@ -70,10 +70,10 @@ pub async fn get(
     _caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PoliciesJson>, ApiError> {
-    services::get(&state.db, id)
+    services::get(&state.app.db, id)
         .await
         .map_err(or_404("service"))?;
-    let policies = sla_policies::of_service(&state.db, id).await?;
+    let policies = sla_policies::of_service(&state.app.db, id).await?;
     Ok(Json(PoliciesJson {
         policies: policies.into_iter().map(PolicyJson::from).collect(),
     }))

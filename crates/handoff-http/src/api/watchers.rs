@@ -44,7 +44,7 @@ pub async fn list(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<WatcherList>, ApiError> {
     visible(&state, &actor, id).await?;
-    let items = watchers::list(&state.db, id)
+    let items = watchers::list(&state.app.db, id)
         .await?
         .into_iter()
         .map(|w| WatcherJson {

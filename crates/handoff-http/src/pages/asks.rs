@@ -30,7 +30,7 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         .map(|(r, _)| r.provider_department_id)
         .collect();
     ids.extend(asks.pulses.iter().flat_map(|p| p.providers.iter().copied()));
-    let names = departments::names(&state.db, &ids).await?;
+    let names = departments::names(&state.app.db, &ids).await?;
     let name = |d: &i64| names.get(d).cloned().unwrap_or_default();
     let time = |t: i64| format::time(from_micros(t), &viewer.zone);
     let page = AsksPage {

@@ -32,9 +32,9 @@ struct ListPage {
 }
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    let all = calendars::list(&state.db, None, 0, 1_000).await?;
+    let all = calendars::list(&state.app.db, None, 0, 1_000).await?;
     let owners: Vec<i64> = all.iter().map(|c| c.department_id).collect();
-    let names = departments::names(&state.db, &owners).await?;
+    let names = departments::names(&state.app.db, &owners).await?;
     let calendars = all
         .into_iter()
         .map(|c| Line {
@@ -178,10 +178,10 @@ async fn page(
     errors: Vec<String>,
     saved: bool,
 ) -> Result<CalendarPage, PageError> {
-    let users = calendars::departments_using(&state.db, calendar.id).await?;
+    let users = calendars::departments_using(&state.app.db, calendar.id).await?;
     let mut ids = users.clone();
     ids.push(calendar.department_id);
-    let names = departments::names(&state.db, &ids).await?;
+    let names = departments::names(&state.app.db, &ids).await?;
     let mut used_by: Vec<String> = users.iter().filter_map(|d| names.get(d).cloned()).collect();
     used_by.sort();
     Ok(CalendarPage {
@@ -215,7 +215,7 @@ pub async fn show(
     PageId(id): PageId,
     query: Pairs,
 ) -> Result<Response, PageError> {
-    let calendar = calendars::get(&state.db, id).await?;
+    let calendar = calendars::get(&state.app.db, id).await?;
     let saved = query.get("saved").is_some();
     let page = page(&state, &viewer, calendar, Vec::new(), saved).await?;
     Ok(render(StatusCode::OK, &page))
@@ -241,7 +241,7 @@ async fn refused(
         ApiError::Internal => return Err(PageError::Internal),
         other => vec![other.to_string()],
     };
-    let calendar = calendars::get(&state.db, id).await?;
+    let calendar = calendars::get(&state.app.db, id).await?;
     let mut page = page(state, viewer, calendar, errors, false).await?;
     if let Some(form) = typed {
         page.time_zone = form.get("time_zone").unwrap_or_default().to_owned();

@@ -53,7 +53,7 @@ pub(super) async fn services_open_to(
     let mut all = Vec::new();
     let mut after = 0;
     loop {
-        let batch = services::list(&state.db, &filter, after, 200).await?;
+        let batch = services::list(&state.app.db, &filter, after, 200).await?;
         let full = batch.len() == 200;
         after = batch.last().map_or(after, |s| s.id);
         all.extend(batch);
@@ -66,7 +66,7 @@ pub(super) async fn services_open_to(
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let all = services_open_to(&state, viewer.actor.department_id).await?;
     let department_ids: Vec<i64> = all.iter().map(|s| s.department_id).collect();
-    let names = departments::names(&state.db, &department_ids).await?;
+    let names = departments::names(&state.app.db, &department_ids).await?;
     let mut grouped: BTreeMap<String, Vec<ServiceLine>> = BTreeMap::new();
     for s in all {
         let department = names.get(&s.department_id).cloned().unwrap_or_default();
@@ -128,7 +128,7 @@ struct FilePage {
 
 /// The service, if the viewer may file a request to it.
 async fn requestable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Service, PageError> {
-    let service = services::get(&state.db, id).await?;
+    let service = services::get(&state.app.db, id).await?;
     if service.active && service.open_to(viewer.actor.department_id) {
         Ok(service)
     } else {
@@ -275,7 +275,7 @@ pub(super) async fn input_fields(
             active: Some(true),
             q: None,
         };
-        people::list(&state.db, &filter, 0, 1000).await?
+        people::list(&state.app.db, &filter, 0, 1000).await?
     } else {
         Vec::new()
     };
@@ -335,11 +335,11 @@ async fn file_page(
     errors: Option<HashMap<String, String>>,
 ) -> Result<FilePage, PageError> {
     let errors = errors.unwrap_or_default();
-    let department = departments::names(&state.db, &[service.department_id])
+    let department = departments::names(&state.app.db, &[service.department_id])
         .await?
         .remove(&service.department_id)
         .unwrap_or_default();
-    let levels = sla_policies::of_service(&state.db, service.id)
+    let levels = sla_policies::of_service(&state.app.db, service.id)
         .await?
         .iter()
         .map(|p| {

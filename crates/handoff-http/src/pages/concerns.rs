@@ -32,7 +32,7 @@ async fn lines(
     rows: &[Concern],
 ) -> Result<Vec<ConcernLine>, PageError> {
     let names = departments::names(
-        &state.db,
+        &state.app.db,
         &rows
             .iter()
             .map(|c| c.about_department_id)
@@ -40,7 +40,7 @@ async fn lines(
     )
     .await?;
     let people_names = people::names(
-        &state.db,
+        &state.app.db,
         &rows
             .iter()
             .filter_map(|c| c.raised_by_id)
@@ -104,7 +104,7 @@ async fn list_page(
     };
     let rows = handoff_app::concerns::list(&state.app, &viewer.actor, filter, None, 100).await?;
     let chosen = typed.get("about_department_id").unwrap_or_default();
-    let departments = departments::list(&state.db, 0, 1_000)
+    let departments = departments::list(&state.app.db, 0, 1_000)
         .await?
         .into_iter()
         .filter(|d| d.id != viewer.actor.department_id)
@@ -182,7 +182,7 @@ async fn show_page(
         .await?
         .remove(0);
     let who = people::names(
-        &state.db,
+        &state.app.db,
         &[c.acknowledged_by, c.answered_by, c.resolved_by]
             .into_iter()
             .flatten()

@@ -32,11 +32,11 @@ pub struct Head {
 
 async fn head(state: &AppState, d: &Deliverable) -> Result<Head, PageError> {
     let depts = departments::names(
-        &state.db,
+        &state.app.db,
         &[d.provider_department_id, d.customer_department_id],
     )
     .await?;
-    let who = people::names(&state.db, &[d.provider_owner_id, d.customer_owner_id]).await?;
+    let who = people::names(&state.app.db, &[d.provider_owner_id, d.customer_owner_id]).await?;
     Ok(Head {
         id: d.id,
         name: d.name.clone(),
@@ -129,7 +129,7 @@ pub async fn show(
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let d = handoff_app::deliverables::get(&state.app, id).await?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let span = SignedDuration::from_hours(24 * 90);
     let from = now.checked_sub(span).unwrap_or(Timestamp::MIN);
     let to = now.checked_add(span).unwrap_or(Timestamp::MAX);
@@ -194,9 +194,9 @@ async fn occurrence_page(
     error: Option<(StatusCode, String)>,
 ) -> Result<Response, PageError> {
     let (view, d) = handoff_app::deliverables::occurrence(&state.app, id).await?;
-    let events = handoff_store::deliverables::events(&state.db, id).await?;
+    let events = handoff_store::deliverables::events(&state.app.db, id).await?;
     let who = people::names(
-        &state.db,
+        &state.app.db,
         &events.iter().filter_map(|e| e.actor_id).collect::<Vec<_>>(),
     )
     .await?;

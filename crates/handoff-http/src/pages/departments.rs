@@ -30,7 +30,7 @@ pub async fn show(
     viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let department = departments::get(&state.db, id)
+    let department = departments::get(&state.app.db, id)
         .await
         .map_err(|_| PageError::NotFound)?;
     let filter = KudosFilter {
@@ -64,10 +64,10 @@ pub async fn person(
     viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let person = people::get(&state.db, id)
+    let person = people::get(&state.app.db, id)
         .await
         .map_err(|_| PageError::NotFound)?;
-    let department = departments::get(&state.db, person.department_id).await?;
+    let department = departments::get(&state.app.db, person.department_id).await?;
     let filter = KudosFilter {
         to_person_id: Some(id),
         ..KudosFilter::default()
@@ -113,7 +113,7 @@ pub async fn digest(
         None => None,
     };
     let d = handoff_app::digest::week(&state.app, &viewer.actor, id, day).await?;
-    let name = departments::get(&state.db, id).await?.name;
+    let name = departments::get(&state.app.db, id).await?.name;
     let c = &d.counts;
     let lines = vec![
         ("Concerns raised".to_owned(), c.concerns_raised.to_string()),

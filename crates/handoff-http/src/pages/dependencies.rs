@@ -42,8 +42,8 @@ async fn lines(state: &AppState, rows: &[Dependency]) -> Result<Vec<DependencyLi
         .iter()
         .flat_map(|d| [d.customer_owner_id, d.provider_owner_id])
         .collect();
-    let depts = departments::names(&state.db, &dept_ids).await?;
-    let who = people::names(&state.db, &person_ids).await?;
+    let depts = departments::names(&state.app.db, &dept_ids).await?;
+    let who = people::names(&state.app.db, &person_ids).await?;
     let name = |m: &std::collections::HashMap<i64, String>, id: i64| {
         m.get(&id).cloned().unwrap_or_default()
     };
@@ -101,7 +101,7 @@ pub async fn register(
     lines.sort_by_key(|l| {
         std::cmp::Reverse(Criticality::parse(l.criticality_key).unwrap_or(Criticality::Low))
     });
-    let departments = departments::list(&state.db, 0, 1_000)
+    let departments = departments::list(&state.app.db, 0, 1_000)
         .await?
         .into_iter()
         .map(|d| Choice::new(d.id.to_string(), d.name, Some(d.id) == department))
@@ -173,7 +173,7 @@ async fn show_page(
 ) -> Result<Response, PageError> {
     let d = handoff_app::dependencies::get(&state.app, id).await?;
     let line = lines(state, std::slice::from_ref(&d)).await?.remove(0);
-    let names = services::names(&state.db, &d.service_ids).await?;
+    let names = services::names(&state.app.db, &d.service_ids).await?;
     let services = d
         .service_ids
         .iter()
@@ -194,7 +194,7 @@ async fn show_page(
         })
         .collect();
     let who = people::names(
-        &state.db,
+        &state.app.db,
         &[Some(d.proposed_by), d.agreed_by, d.retired_by]
             .into_iter()
             .flatten()
@@ -303,7 +303,7 @@ async fn internal_customers_page(
     person: i64,
 ) -> Result<Response, PageError> {
     let found = handoff_app::internal_customers::of_person(&state.app, person).await?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let mut sides = Vec::with_capacity(2);
     for relations in [found.customers, found.providers] {
         let deps: Vec<Dependency> = relations.iter().map(|r| r.dependency.clone()).collect();
@@ -337,8 +337,10 @@ async fn internal_customers_page(
     }
     let providers = sides.pop().unwrap_or_default();
     let customers = sides.pop().unwrap_or_default();
-    let person_name = people::get(&state.db, person).await?.name;
-    let department = departments::get(&state.db, found.department_id).await?.name;
+    let person_name = people::get(&state.app.db, person).await?.name;
+    let department = departments::get(&state.app.db, found.department_id)
+        .await?
+        .name;
     let page = InternalCustomersPage {
         frame: Frame::new(viewer, "internal-customers"),
         person: person_name,

@@ -75,7 +75,7 @@ async fn other_services(
     let mut all = services_open_to(state, customer).await?;
     all.retain(|s| s.department_id != holder);
     let ids: Vec<i64> = all.iter().map(|s| s.department_id).collect();
-    let names = departments::names(&state.db, &ids).await?;
+    let names = departments::names(&state.app.db, &ids).await?;
     let mut choices: Vec<Choice> = all
         .into_iter()
         .map(|s| {
@@ -116,7 +116,7 @@ pub async fn view(
     known: Known<'_>,
     zone: &TimeZone,
 ) -> Result<HandoffsView, PageError> {
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let former_holder = actor.sees_until(&request.facts(known.relation)).is_some();
     let whole = known.whole_history;
     let stints = handoff_app::stints::read(
@@ -147,7 +147,7 @@ pub async fn view(
     department_ids.retain(|d| !known.departments.contains_key(d));
     let mut departments = known.departments;
     if !department_ids.is_empty() {
-        departments.extend(departments::names(&state.db, &department_ids).await?);
+        departments.extend(departments::names(&state.app.db, &department_ids).await?);
     }
     let service_ids: Vec<i64> = list
         .items
@@ -158,7 +158,7 @@ pub async fn view(
     let mut service_names = if service_ids.is_empty() {
         HashMap::new()
     } else {
-        services::names(&state.db, &service_ids).await?
+        services::names(&state.app.db, &service_ids).await?
     };
     service_names.insert(request.service_id, known.service_name);
     let stints = list
@@ -311,7 +311,7 @@ async fn transfer_page(
     errors: HashMap<String, String>,
     refusal: Option<String>,
 ) -> Result<TransferPage, PageError> {
-    let department = departments::names(&state.db, &[service.department_id])
+    let department = departments::names(&state.app.db, &[service.department_id])
         .await?
         .remove(&service.department_id)
         .unwrap_or_default();
@@ -351,7 +351,7 @@ async fn chosen_service(state: &AppState, form: &Pairs) -> Result<Option<Service
     else {
         return Ok(None);
     };
-    match services::get(&state.db, id).await {
+    match services::get(&state.app.db, id).await {
         Ok(service) => Ok(Some(service)),
         Err(handoff_store::StoreError::NotFound) => Ok(None),
         Err(other) => Err(other.into()),
@@ -472,7 +472,7 @@ pub async fn report(
     query: Pairs,
 ) -> Result<Response, PageError> {
     let zone = &viewer.zone;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let to = super::reports::day_start(query.filled("to"), zone, true)?.unwrap_or(now);
     let from = super::reports::day_start(query.filled("from"), zone, false)?.unwrap_or_else(|| {
         to.saturating_sub(jiff::SignedDuration::from_hours(24 * 90))

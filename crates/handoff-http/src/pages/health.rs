@@ -167,7 +167,7 @@ async fn names_of(
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, String>, PageError> {
     let ids: Vec<i64> = ids.into_iter().collect();
-    Ok(departments::names(&state.db, &ids).await?)
+    Ok(departments::names(&state.app.db, &ids).await?)
 }
 
 /// The instant a page reads at: `at` as a date (the end of that day in the viewer's
@@ -482,7 +482,7 @@ pub async fn map(
     let at = read_at(&state, &viewer, &query)?;
     let q = at_query(&query);
     let around: Option<i64> = query.filled("department_id").and_then(|d| d.parse().ok());
-    let all = departments::list(&state.db, 0, i64::MAX).await?;
+    let all = departments::list(&state.app.db, 0, i64::MAX).await?;
     let too_many = around.is_none() && all.len() > WHOLE_MAP_MAX;
     let departments = all
         .iter()

@@ -107,7 +107,7 @@ struct HomePage {
 pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     let assigned = requests::pressing(
-        &state.db,
+        &state.app.db,
         actor,
         Whose::AssignedTo(actor.person_id),
         SHOWN as i64,
@@ -115,7 +115,7 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     )
     .await?;
     let queue = requests::pressing(
-        &state.db,
+        &state.app.db,
         actor,
         Whose::Unassigned(actor.department_id),
         SHOWN as i64,
@@ -123,7 +123,7 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     )
     .await?;
     let waiting = requests::list(
-        &state.db,
+        &state.app.db,
         actor,
         &ListFilter {
             statuses: vec![Status::WaitingOnCustomer],
@@ -140,8 +140,13 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     )
     .await?
     .items;
-    let waiting_count =
-        requests::count_own(&state.db, actor.person_id, Status::WaitingOnCustomer, CAP).await?;
+    let waiting_count = requests::count_own(
+        &state.app.db,
+        actor.person_id,
+        Status::WaitingOnCustomer,
+        CAP,
+    )
+    .await?;
 
     // The two lists with clocks share one reading of names and clocks; each stays in
     // its most pressing order.
@@ -155,14 +160,14 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     let queue_rows = assigned_rows.split_off(split);
 
     let asks = handoff_app::asks::of(&state.app, actor).await?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let owed = owed_this_week(&state, actor.department_id, to_micros(now)).await?;
 
     let mut ids: Vec<i64> = waiting.iter().map(|r| r.provider_department_id).collect();
     ids.extend(asks.ratings.iter().map(|(r, _)| r.provider_department_id));
     ids.extend(asks.pulses.iter().flat_map(|p| p.providers.iter().copied()));
     ids.extend(owed.0.iter().map(|o| o.customer_department_id));
-    let names = departments::names(&state.db, &ids).await?;
+    let names = departments::names(&state.app.db, &ids).await?;
     let name = |d: &i64| names.get(d).cloned().unwrap_or_default();
     let time = |t: i64| format::time(from_micros(t), &viewer.zone);
 
@@ -239,13 +244,13 @@ async fn owed_this_week(
     department: i64,
     now: i64,
 ) -> Result<(Vec<Upcoming>, bool), PageError> {
-    let mut owed: Vec<Upcoming> = deliverables::next_owed(&state.db, department, true, now)
+    let mut owed: Vec<Upcoming> = deliverables::next_owed(&state.app.db, department, true, now)
         .await?
         .into_iter()
         .filter(|o| o.due_at <= now && o.delivered_at.is_none())
         .collect();
     let week = deliverables::upcoming(
-        &state.db,
+        &state.app.db,
         Owed::ByDepartment(department),
         now,
         now + WEEK_MICROS,

@@ -43,8 +43,8 @@ pub async fn cards(
     person_ids.extend(rows.iter().filter_map(|k| k.to_person_id));
     let mut department_ids: Vec<i64> = rows.iter().map(|k| k.from_department_id).collect();
     department_ids.extend(rows.iter().map(|k| k.to_department_id));
-    let names = people::names(&state.db, &person_ids).await?;
-    let departments = departments::names(&state.db, &department_ids).await?;
+    let names = people::names(&state.app.db, &person_ids).await?;
+    let departments = departments::names(&state.app.db, &department_ids).await?;
     let person = |id: i64| {
         names
             .get(&id)
@@ -118,12 +118,12 @@ async fn feed_page(
         .flatten();
     let cards = cards(state, viewer, rows).await?;
     let chosen = typed.get("to").unwrap_or_default();
-    let all_departments = departments::list(&state.db, 0, 1_000).await?;
+    let all_departments = departments::list(&state.app.db, 0, 1_000).await?;
     let filter = PeopleFilter {
         active: Some(true),
         ..PeopleFilter::default()
     };
-    let everyone = people::list(&state.db, &filter, 0, 2_000).await?;
+    let everyone = people::list(&state.app.db, &filter, 0, 2_000).await?;
     let department_names: HashMap<i64, String> = all_departments
         .iter()
         .map(|d| (d.id, d.name.clone()))

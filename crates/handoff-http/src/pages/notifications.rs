@@ -40,7 +40,7 @@ pub async fn list(
         None => 0,
     };
     let rows =
-        notifications::of_person(&state.db, viewer.actor.person_id, before, PAGE_SIZE).await?;
+        notifications::of_person(&state.app.db, viewer.actor.person_id, before, PAGE_SIZE).await?;
     let next = (rows.len() as i64 == PAGE_SIZE)
         .then(|| {
             rows.last()

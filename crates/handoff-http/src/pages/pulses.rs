@@ -53,9 +53,9 @@ async fn list_page(
     error: Option<(StatusCode, String)>,
 ) -> Result<Response, PageError> {
     let rows = handoff_app::pulses::list(&state.app, &viewer.actor, 0, 100).await?;
-    let all = departments::list(&state.db, 0, 1_000).await?;
+    let all = departments::list(&state.app.db, 0, 1_000).await?;
     let names: HashMap<i64, String> = all.iter().map(|d| (d.id, d.name.clone())).collect();
-    let now = to_micros(state.clock.now());
+    let now = to_micros(state.app.clock.now());
     let lines = rows
         .iter()
         .map(|s| PulseLine {
@@ -94,7 +94,7 @@ async fn list_page(
         .collect();
     let default_close = viewer
         .zone
-        .to_datetime(state.clock.now())
+        .to_datetime(state.app.clock.now())
         .date()
         .checked_add(jiff::Span::new().days(14))
         .map(|d| d.to_string())
@@ -191,7 +191,7 @@ async fn show_page(
     let scope = handoff_app::pulses::get(&state.app, &viewer.actor, id).await?;
     let mut ids = scope.providers.clone();
     ids.extend(&scope.customers);
-    let names = departments::names(&state.db, &ids).await?;
+    let names = departments::names(&state.app.db, &ids).await?;
     let name = |d: i64| names.get(&d).cloned().unwrap_or_default();
     let waiting = handoff_app::pulses::waiting(&state.app, &viewer.actor).await?;
     let questions = waiting

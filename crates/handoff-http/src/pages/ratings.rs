@@ -37,7 +37,7 @@ pub async fn section(
         Err(e) => return Err(e.into()),
     };
     let r = &view.latest;
-    let now = handoff_store::to_micros(state.clock.now());
+    let now = handoff_store::to_micros(state.app.clock.now());
     let summary = match (r.score, r.expires_at > now) {
         (Some(score), _) => format!("Rated {score}/5"),
         (None, true) if r.asked => "Waiting for the requester's rating".to_owned(),

@@ -105,7 +105,7 @@ pub async fn sla(
             "unknown grouping".to_owned(),
         ));
     }
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let zone = &viewer.zone;
     // `to` names the last day included.
     let to = day_start(query.filled("to"), zone, true)?.unwrap_or(now);

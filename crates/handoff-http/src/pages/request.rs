@@ -100,9 +100,9 @@ pub(super) async fn page(
     let can_see_internal = actor.can_see_internal(&facts);
     let status = request.status()?;
     let priority = request.priority()?;
-    let service = services::get(&state.db, request.service_id).await?;
+    let service = services::get(&state.app.db, request.service_id).await?;
     let departments = departments::names(
-        &state.db,
+        &state.app.db,
         &[
             request.provider_department_id,
             request.requester_department_id,
@@ -114,8 +114,8 @@ pub(super) async fn page(
         .app
         .timekeeping(request.provider_department_id)
         .await?;
-    let stored = slas::of_request(&state.db, id).await?;
-    let mut read = read_clocks(id, stored.clone(), &time, state.clock.now())?;
+    let stored = slas::of_request(&state.app.db, id).await?;
+    let mut read = read_clocks(id, stored.clone(), &time, state.app.clock.now())?;
     read.sort_by_key(|s| Target::ALL.iter().position(|t| *t == s.target));
     // A former holder reads its own clocks in the stints, not the new holder's.
     let slas = if actor.sees_until(&facts).is_some() {
@@ -125,8 +125,8 @@ pub(super) async fn page(
     };
 
     let until = actor.sees_until(&facts);
-    let comment_rows = comments::latest(&state.db, id, can_see_internal, until, SHOWN).await?;
-    let entries = history::latest(&state.db, id, can_see_internal, until, SHOWN).await?;
+    let comment_rows = comments::latest(&state.app.db, id, can_see_internal, until, SHOWN).await?;
+    let entries = history::latest(&state.app.db, id, can_see_internal, until, SHOWN).await?;
     let earlier_hidden = comment_rows.len() as i64 == SHOWN || entries.len() as i64 == SHOWN;
     let mut person_ids = vec![request.requester_id];
     person_ids.extend(request.assignee_id);
@@ -142,7 +142,7 @@ pub(super) async fn page(
             person_ids.push(id);
         }
     }
-    let names = people::names(&state.db, &person_ids).await?;
+    let names = people::names(&state.app.db, &person_ids).await?;
     let name_of = |id: i64| {
         names
             .get(&id)
@@ -224,7 +224,7 @@ pub(super) async fn page(
             active: Some(true),
             q: None,
         };
-        people::list(&state.db, &filter, 0, 500)
+        people::list(&state.app.db, &filter, 0, 500)
             .await?
             .into_iter()
             .map(|p| Choice {

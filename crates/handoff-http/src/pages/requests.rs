@@ -127,11 +127,11 @@ pub async fn list(
     };
     if as_csv {
         // The whole list, not this page of it.
-        let filter = filter_of(&list, &viewer.actor, state.clock.now());
+        let filter = filter_of(&list, &viewer.actor, state.app.clock.now());
         let name = format!(
             "requests-{}-{}.csv",
             list.view.as_str(),
-            state.clock.now().strftime("%Y-%m-%d")
+            state.app.clock.now().strftime("%Y-%m-%d")
         );
         let sort = Sort::default_for(&filter);
         return Ok(requests_csv(&state, &viewer.actor, &filter, sort, None, &name).await?);
@@ -194,9 +194,9 @@ pub(super) async fn show(
     mut asked: Asked,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    let filter = filter_of(list, actor, state.clock.now());
+    let filter = filter_of(list, actor, state.app.clock.now());
     let sort = Sort::default_for(&filter);
-    let page = requests::list(&state.db, actor, &filter, sort, cursor, PAGE_SIZE).await?;
+    let page = requests::list(&state.app.db, actor, &filter, sort, cursor, PAGE_SIZE).await?;
     let mut rows = rows(state, viewer, page.items).await?;
     for row in &mut rows {
         row.ticked = asked.ticked.contains(&row.id);
@@ -312,7 +312,7 @@ async fn assignees(
         active: Some(true),
         q: None,
     };
-    let members = people::list(&state.db, &filter, 0, 500).await?;
+    let members = people::list(&state.app.db, &filter, 0, 500).await?;
     choices.extend(members.into_iter().filter(|p| p.id != me).map(|p| {
         let value = p.id.to_string();
         let selected = chosen == value;
@@ -343,11 +343,11 @@ pub(super) async fn rows(
     let mut person_ids: Vec<i64> = items.iter().map(|r| r.requester_id).collect();
     person_ids.extend(items.iter().filter_map(|r| r.assignee_id));
     let service_ids: Vec<i64> = items.iter().map(|r| r.service_id).collect();
-    let names = people::names(&state.db, &person_ids).await?;
-    let service_names = services::names(&state.db, &service_ids).await?;
-    let mut clocks = slas::of_requests(&state.db, &ids).await?;
+    let names = people::names(&state.app.db, &person_ids).await?;
+    let service_names = services::names(&state.app.db, &service_ids).await?;
+    let mut clocks = slas::of_requests(&state.app.db, &ids).await?;
     let mut time = HashMap::new();
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let mut rows = Vec::with_capacity(items.len());
     for r in items {
         let status = r.status()?;

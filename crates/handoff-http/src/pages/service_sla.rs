@@ -88,11 +88,11 @@ async fn page(
     error: Option<String>,
     saved: bool,
 ) -> Result<SlaPage, PageError> {
-    let department = departments::names(&state.db, &[service.department_id])
+    let department = departments::names(&state.app.db, &[service.department_id])
         .await?
         .remove(&service.department_id)
         .unwrap_or_default();
-    let calendar = calendars::of_department(&state.db, service.department_id)
+    let calendar = calendars::of_department(&state.app.db, service.department_id)
         .await?
         .map(|c| (c.id, c.name));
     Ok(SlaPage {
@@ -114,8 +114,8 @@ pub async fn show(
     PageId(id): PageId,
     query: Pairs,
 ) -> Result<Response, PageError> {
-    let service = services::get(&state.db, id).await?;
-    let policies = sla_policies::of_service(&state.db, service.id).await?;
+    let service = services::get(&state.app.db, id).await?;
+    let policies = sla_policies::of_service(&state.app.db, service.id).await?;
     let saved = query.get("saved").is_some();
     let page = page(&state, &viewer, &service, rows(&policies), None, saved).await?;
     Ok(render(StatusCode::OK, &page))
@@ -127,7 +127,7 @@ pub async fn save(
     PageId(id): PageId,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    let service = services::get(&state.db, id).await?;
+    let service = services::get(&state.app.db, id).await?;
     if !viewer.actor.manages(service.department_id) {
         return Err(PageError::Forbidden(
             "only the department's managers and administrators set its SLAs".to_owned(),

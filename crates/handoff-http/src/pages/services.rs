@@ -57,7 +57,7 @@ async fn list_page(
     form: Option<&Pairs>,
     error: Option<String>,
 ) -> Result<ListPage, PageError> {
-    let department = departments::get(&state.db, department_id)
+    let department = departments::get(&state.app.db, department_id)
         .await
         .map_err(|_| PageError::NotFound)?;
     managers_only(viewer, department_id)?;
@@ -65,9 +65,9 @@ async fn list_page(
         department_id: Some(department_id),
         ..ServiceFilter::default()
     };
-    let all = services::list(&state.db, &filter, 0, 1_000).await?;
+    let all = services::list(&state.app.db, &filter, 0, 1_000).await?;
     let audience_ids: Vec<i64> = all.iter().flat_map(|s| s.audience.clone()).collect();
-    let names = departments::names(&state.db, &audience_ids).await?;
+    let names = departments::names(&state.app.db, &audience_ids).await?;
     let rows = all
         .into_iter()
         .map(|s| ServiceRow {
@@ -270,14 +270,14 @@ async fn settings_page(
     form: Option<&Pairs>,
     error: Option<String>,
 ) -> Result<SettingsPage, PageError> {
-    let all = departments::all(&state.db).await?;
+    let all = departments::all(&state.app.db).await?;
     let department = all
         .iter()
         .find(|d| d.id == service.department_id)
         .map(|d| d.name.clone())
         .unwrap_or_default();
-    let members = people::active_in_department(&state.db, service.department_id, false).await?;
-    let names = people::names(&state.db, &members).await?;
+    let members = people::active_in_department(&state.app.db, service.department_id, false).await?;
+    let names = people::names(&state.app.db, &members).await?;
     let owner = match form {
         Some(f) => f.chosen("owner_id").ok().flatten(),
         None => service.owner_id,

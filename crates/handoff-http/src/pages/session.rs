@@ -106,7 +106,8 @@ impl FromRequestParts<AppState> for Viewer {
         let Some(value) = jar.get(COOKIE).map(|c| c.value().to_owned()) else {
             return Err(PageError::SignIn { next });
         };
-        let Some(person) = sessions::lookup(&state.db, &value, state.clock.now()).await? else {
+        let Some(person) = sessions::lookup(&state.app.db, &value, state.app.clock.now()).await?
+        else {
             return Err(PageError::SignIn { next });
         };
         let zone = person
@@ -177,7 +178,7 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
             "That is not an e-mail address; addresses look like name@example.org.",
         );
     }
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     if let Some(until) = state.sign_in_failures.locked_until(&key, now) {
         let minutes = (until.duration_since(now).as_secs().max(0) as u64).div_ceil(60);
         let why = format!(
@@ -186,7 +187,7 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
         );
         return refuse(email, next, StatusCode::TOO_MANY_REQUESTS, &why);
     }
-    let facts = match people::sign_in_facts(&state.db, &email).await {
+    let facts = match people::sign_in_facts(&state.app.db, &email).await {
         Ok(facts) => facts,
         Err(e) => return PageError::from(e).into_response(),
     };
@@ -215,11 +216,11 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
     state.sign_in_failures.succeeded(&key);
     // A new session replaces the one this browser had.
     if let Some(old) = jar.get(COOKIE)
-        && let Err(e) = sessions::end(&state.db, old.value(), state.clock.now()).await
+        && let Err(e) = sessions::end(&state.app.db, old.value(), state.app.clock.now()).await
     {
         return PageError::from(e).into_response();
     }
-    let value = match sessions::create(&state.db, person, state.clock.now()).await {
+    let value = match sessions::create(&state.app.db, person, state.app.clock.now()).await {
         Ok(value) => value,
         Err(e) => return PageError::from(e).into_response(),
     };
@@ -237,7 +238,7 @@ pub async fn sign_in(State(state): State<AppState>, jar: CookieJar, form: Pairs)
 
 pub async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> Response {
     if let Some(value) = jar.get(COOKIE).map(|c| c.value().to_owned())
-        && let Err(e) = sessions::end(&state.db, &value, state.clock.now()).await
+        && let Err(e) = sessions::end(&state.app.db, &value, state.app.clock.now()).await
     {
         return PageError::from(e).into_response();
     }

@@ -87,7 +87,7 @@ pub async fn save(
         ));
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
-    people::set_time_zone(&state.db, viewer.actor.person_id, zone).await?;
+    people::set_time_zone(&state.app.db, viewer.actor.person_id, zone).await?;
     Ok(Redirect::to("/settings").into_response())
 }
 

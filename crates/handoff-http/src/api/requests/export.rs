@@ -89,7 +89,7 @@ pub async fn requests_csv(
     let mut written = 0;
     loop {
         let want = BATCH.min(EXPORT_MAX - written) as i64;
-        let page = requests::list(&state.db, actor, filter, sort, after, want).await?;
+        let page = requests::list(&state.app.db, actor, filter, sort, after, want).await?;
         written += page.items.len();
         write_batch(state, actor, &mut sheet, &mut time_of, page.items).await?;
         match page.next {
@@ -119,11 +119,11 @@ async fn write_batch(
         .iter()
         .flat_map(|r| [r.provider_department_id, r.requester_department_id])
         .collect();
-    let people = people::names(&state.db, &person_ids).await?;
-    let services = services::names(&state.db, &service_ids).await?;
-    let departments = departments::names(&state.db, &department_ids).await?;
-    let mut clocks = slas::of_requests(&state.db, &ids).await?;
-    let now = state.clock.now();
+    let people = people::names(&state.app.db, &person_ids).await?;
+    let services = services::names(&state.app.db, &service_ids).await?;
+    let departments = departments::names(&state.app.db, &department_ids).await?;
+    let mut clocks = slas::of_requests(&state.app.db, &ids).await?;
+    let now = state.app.clock.now();
     let name = |names: &HashMap<i64, String>, id: i64| names.get(&id).cloned().unwrap_or_default();
     for r in items {
         let read = match clocks.remove(&r.id) {
@@ -193,7 +193,7 @@ async fn sees_clocks(state: &AppState, actor: &Actor, r: &Request) -> Result<boo
         return Ok(true);
     }
     let (request, relation) =
-        requests::get(&state.db, r.id, actor.person_id, actor.department_id).await?;
+        requests::get(&state.app.db, r.id, actor.person_id, actor.department_id).await?;
     Ok(actor.sees_until(&request.facts(relation)).is_none())
 }
 

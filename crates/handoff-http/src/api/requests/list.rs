@@ -137,7 +137,7 @@ pub async fn list(
         created_to: query.timestamp(&mut errors, "created_to").map(to_micros),
         terms: query.get("q").map(terms).unwrap_or_default(),
         sla_due_by: due_within(&query, &mut errors)
-            .map(|within| to_micros(state.clock.now()) + within * 60_000_000),
+            .map(|within| to_micros(state.app.clock.now()) + within * 60_000_000),
     };
     if query.get("q").is_some() && filter.terms.is_empty() {
         errors.add("q", "has no words to search for");
@@ -163,10 +163,13 @@ pub async fn list(
     let limit = query.limit(&mut errors, DEFAULT_LIMIT, MAX_LIMIT);
     errors.into_result(()).map_err(ApiError::invalid)?;
     if format == ExportFormat::Csv {
-        let name = format!("requests-{}.csv", state.clock.now().strftime("%Y-%m-%d"));
+        let name = format!(
+            "requests-{}.csv",
+            state.app.clock.now().strftime("%Y-%m-%d")
+        );
         return requests_csv(&state, &actor, &filter, sort, cursor, &name).await;
     }
-    let page = requests::list(&state.db, &actor, &filter, sort, cursor, limit).await?;
+    let page = requests::list(&state.app.db, &actor, &filter, sort, cursor, limit).await?;
     let items = page
         .items
         .into_iter()

@@ -101,9 +101,9 @@ async fn list_page(
     parent: Option<i64>,
     error: Option<String>,
 ) -> Result<ListPage, PageError> {
-    let all = departments::all(&state.db).await?;
+    let all = departments::all(&state.app.db).await?;
     let names: HashMap<i64, &str> = all.iter().map(|d| (d.id, d.name.as_str())).collect();
-    let calendars = handoff_store::calendars::list(&state.db, None, 0, i64::MAX).await?;
+    let calendars = handoff_store::calendars::list(&state.app.db, None, 0, i64::MAX).await?;
     let calendar_names: HashMap<i64, &str> =
         calendars.iter().map(|c| (c.id, c.name.as_str())).collect();
     let rows = tree(&all)
@@ -194,8 +194,8 @@ async fn edit_page(
     form: Option<&Pairs>,
     error: Option<String>,
 ) -> Result<EditPage, PageError> {
-    let all = departments::all(&state.db).await?;
-    let calendars = handoff_store::calendars::list(&state.db, None, 0, i64::MAX).await?;
+    let all = departments::all(&state.app.db).await?;
+    let calendars = handoff_store::calendars::list(&state.app.db, None, 0, i64::MAX).await?;
     let owners: HashMap<i64, &str> = all.iter().map(|d| (d.id, d.name.as_str())).collect();
     let field =
         |name: &str, stored: &str| form.and_then(|f| f.get(name)).unwrap_or(stored).to_owned();
@@ -217,7 +217,7 @@ async fn edit_page(
             Some(c.id) == calendar,
         )
     }));
-    let people = handoff_store::people::active_in_department(&state.db, department.id, false)
+    let people = handoff_store::people::active_in_department(&state.app.db, department.id, false)
         .await?
         .len();
     Ok(EditPage {
@@ -243,7 +243,7 @@ pub async fn edit(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, PageError> {
     admins_only(&viewer)?;
-    let department = departments::get(&state.db, id).await?;
+    let department = departments::get(&state.app.db, id).await?;
     let page = edit_page(&state, &viewer, &department, None, None).await?;
     Ok(render(StatusCode::OK, &page))
 }
@@ -255,7 +255,7 @@ pub async fn save(
     form: Pairs,
 ) -> Result<Response, PageError> {
     admins_only(&viewer)?;
-    let department = departments::get(&state.db, id).await?;
+    let department = departments::get(&state.app.db, id).await?;
     let choices = form
         .chosen("parent_id")
         .and_then(|p| Ok((p, form.chosen("calendar_id")?)));

@@ -113,7 +113,7 @@ async fn list_page(
     draft: Option<&Pairs>,
     error: Option<String>,
 ) -> Result<ListPage, PageError> {
-    let all = departments::all(&state.db).await?;
+    let all = departments::all(&state.app.db).await?;
     let names: HashMap<i64, String> = all.iter().map(|d| (d.id, d.name.clone())).collect();
     let refused = |why: String| PageError::Rejected(StatusCode::UNPROCESSABLE_ENTITY, why);
     let department = query.chosen("department_id").map_err(refused)?;
@@ -131,7 +131,7 @@ async fn list_page(
         q: query.filled("q").map(str::to_owned),
     };
     let after = query.chosen("after").map_err(refused)?.unwrap_or(0);
-    let mut found = people::list(&state.db, &filter, after, PAGE + 1).await?;
+    let mut found = people::list(&state.app.db, &filter, after, PAGE + 1).await?;
     let next = (found.len() as i64 > PAGE).then(|| {
         found.truncate(PAGE as usize);
         let last = found.last().map_or(0, |p| p.id);
@@ -257,7 +257,7 @@ async fn person_page(
     form: Option<&Pairs>,
     error: Option<String>,
 ) -> Result<PersonPage, PageError> {
-    let all = departments::all(&state.db).await?;
+    let all = departments::all(&state.app.db).await?;
     let tokens = handoff_app::tokens::of(&state.app, &viewer.actor, person.id).await?;
     let field =
         |name: &str, stored: &str| form.and_then(|f| f.get(name)).unwrap_or(stored).to_owned();
@@ -292,7 +292,7 @@ async fn person_page(
 }
 
 async fn person(state: &AppState, id: i64) -> Result<Person, PageError> {
-    people::get(&state.db, id).await.map_err(|e| match e {
+    people::get(&state.app.db, id).await.map_err(|e| match e {
         handoff_store::StoreError::NotFound => PageError::NotFound,
         other => other.into(),
     })
