@@ -357,8 +357,8 @@ impl Db {
 /// a bound value) is marked to be planned again each time that value is bound, and
 /// sqlx binds every value at every execution: every list read was parsed and planned
 /// anew inside `sqlite3_step` (13-15 % of the server's time on the home page).
-/// Handoff's statements do not rely on bound values for their plans (no STAT4 data,
-/// no `LIKE` prefix on an index, partial indexes chosen by literal conditions).
+/// Handoff's statements do not need bound values for their plans (`ANALYZE`'s averages
+/// serve; no `LIKE` prefix on an index; partial indexes chosen by literal conditions).
 async fn stable_plans(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     use libsqlite3_sys::{SQLITE_DBCONFIG_ENABLE_QPSG, SQLITE_OK, sqlite3_db_config};
     use std::ffi::c_int;
