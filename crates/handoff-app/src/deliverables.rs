@@ -20,8 +20,8 @@ use handoff_domain::dependency::{DependencyState, NAME_MAX, TEXT_MAX};
 use handoff_domain::job::Work;
 use handoff_domain::validation::{optional_text, text};
 use handoff_store::deliverables::{
-    self, Deliverable, DeliverableFilter, NewEvent, NewOccurrence, Occurrence, RateCounts,
-    RateScope,
+    self, AlarmState, Deliverable, DeliverableFilter, NewEvent, NewOccurrence, Occurrence,
+    RateCounts, RateScope,
 };
 use handoff_store::{calendars, departments, dependencies, from_micros, people, to_micros};
 use jiff::civil::Date;
@@ -631,9 +631,18 @@ async fn alarms(app: &App, out: &mut DeliverableWork) -> ActionResult<()> {
         let mut tx = app.db.begin().await?;
         let due = deliverables::claim_alarms(&mut tx, at, BATCH).await?;
         let done = (due.len() as i64) < BATCH;
-        for mut o in due {
+        // The batch's events, jobs and alarm states, each written in one statement.
+        let mut events = Vec::new();
+        let mut jobs = Vec::new();
+        let mut states = Vec::with_capacity(due.len());
+        for o in due {
+            let mut state = AlarmState {
+                occurrence_id: o.id,
+                next_alarm_at: None,
+                warned: o.warned,
+                escalated: o.escalated,
+            };
             let queued = if o.delivered_at.is_some() {
-                o.next_alarm_at = None;
                 None
             } else if at >= o.due_at && !o.escalated {
                 for kind in ["late", "escalated"] {
@@ -641,36 +650,39 @@ async fn alarms(app: &App, out: &mut DeliverableWork) -> ActionResult<()> {
                         kind,
                         ..NewEvent::default()
                     };
-                    deliverables::record(&mut tx, o.id, at, &event).await?;
+                    events.push((o.id, event));
                 }
-                o.escalated = true;
-                o.next_alarm_at = None;
+                state.escalated = true;
                 out.late.push(o.id);
                 Some(OccurrenceAlarm::Late)
             } else if at < o.due_at && !o.warned {
-                let event = NewEvent {
-                    kind: "warned",
-                    ..NewEvent::default()
-                };
-                deliverables::record(&mut tx, o.id, at, &event).await?;
-                o.warned = true;
-                o.next_alarm_at = Some(o.due_at);
+                events.push((
+                    o.id,
+                    NewEvent {
+                        kind: "warned",
+                        ..NewEvent::default()
+                    },
+                ));
+                state.warned = true;
+                state.next_alarm_at = Some(o.due_at);
                 out.warned.push(o.id);
                 Some(OccurrenceAlarm::Warning)
             } else {
-                o.next_alarm_at = (at < o.due_at).then_some(o.due_at);
+                state.next_alarm_at = (at < o.due_at).then_some(o.due_at);
                 None
             };
             // Whom to tell is the job's: it runs once, on whichever worker claims it.
             if let Some(alarm) = queued {
-                let work = Work::DeliverableAlarm {
+                jobs.push(Work::DeliverableAlarm {
                     occurrence_id: o.id,
                     alarm,
-                };
-                handoff_store::jobs::enqueue(&mut tx, &work, now, now).await?;
+                });
             }
-            deliverables::save_occurrence(&mut tx, &o).await?;
+            states.push(state);
         }
+        deliverables::record_many(&mut tx, at, &events).await?;
+        handoff_store::jobs::enqueue_many(&mut tx, &jobs, now, now).await?;
+        deliverables::set_alarms(&mut tx, &states).await?;
         tx.commit().await?;
         if done {
             break;

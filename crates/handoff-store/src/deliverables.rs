@@ -345,20 +345,81 @@ pub struct NewEvent<'a> {
 }
 
 pub async fn record(tx: &mut Tx, occurrence: i64, at: i64, e: &NewEvent<'_>) -> Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO occurrence_events (occurrence_id, kind, at, actor_id, note, link, accurate) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    )
-    .bind(occurrence)
-    .bind(e.kind)
-    .bind(at)
-    .bind(e.actor_id)
-    .bind(e.note)
-    .bind(e.link)
-    .bind(e.accurate)
-    .execute(conn)
-    .await?
-    .rows_affected());
+    record_many(tx, at, &[(occurrence, e.clone())]).await
+}
+
+/// Records events of many occurrences at `at`, a statement per 1,000 (the alarms of a
+/// batch of occurrences).
+pub async fn record_many(tx: &mut Tx, at: i64, events: &[(i64, NewEvent<'_>)]) -> Result<()> {
+    for chunk in events.chunks(1_000) {
+        on_tx!(tx, |conn| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO occurrence_events (occurrence_id, kind, at, actor_id, note, link, \
+                 accurate) ",
+            );
+            insert.push_values(chunk, |mut b, (occurrence, e)| {
+                b.push_bind(*occurrence)
+                    .push_bind(e.kind)
+                    .push_bind(at)
+                    .push_bind(e.actor_id)
+                    .push_bind(e.note)
+                    .push_bind(e.link)
+                    .push_bind(e.accurate);
+            });
+            insert.build().execute(&mut *conn).await?.rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// Where an occurrence's alarms stand: what [`set_alarms`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlarmState {
+    pub occurrence_id: i64,
+    pub next_alarm_at: Option<i64>,
+    pub warned: bool,
+    pub escalated: bool,
+}
+
+/// Writes the alarm state of many occurrences (claimed, so locked), one statement per
+/// 1,000 on SQLite and one in all on PostgreSQL.
+pub async fn set_alarms(tx: &mut Tx, alarms: &[AlarmState]) -> Result<()> {
+    if alarms.is_empty() {
+        return Ok(());
+    }
+    match tx {
+        Tx::Sqlite(conn) => {
+            for chunk in alarms.chunks(1_000) {
+                let mut update = sqlx::QueryBuilder::new(
+                    "UPDATE occurrences SET next_alarm_at = v.c2, warned = v.c3, escalated = v.c4 \
+                     FROM (SELECT column1 AS c1, column2 AS c2, column3 AS c3, column4 AS c4 \
+                     FROM (",
+                );
+                update.push_values(chunk, |mut b, a| {
+                    b.push_bind(a.occurrence_id)
+                        .push_bind(a.next_alarm_at)
+                        .push_bind(a.warned)
+                        .push_bind(a.escalated);
+                });
+                update.push(")) AS v WHERE occurrences.id = v.c1");
+                update.build().execute(&mut **conn).await?;
+            }
+        }
+        Tx::Postgres(conn) => {
+            sqlx::query(
+                "UPDATE occurrences SET next_alarm_at = v.next_alarm_at, warned = v.warned, \
+                 escalated = v.escalated \
+                 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BOOLEAN[], $4::BOOLEAN[]) \
+                 AS v (id, next_alarm_at, warned, escalated) WHERE occurrences.id = v.id",
+            )
+            .bind(alarms.iter().map(|a| a.occurrence_id).collect::<Vec<_>>())
+            .bind(alarms.iter().map(|a| a.next_alarm_at).collect::<Vec<_>>())
+            .bind(alarms.iter().map(|a| a.warned).collect::<Vec<_>>())
+            .bind(alarms.iter().map(|a| a.escalated).collect::<Vec<_>>())
+            .execute(&mut **conn)
+            .await?;
+        }
+    }
     Ok(())
 }
 

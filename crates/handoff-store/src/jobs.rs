@@ -43,21 +43,39 @@ const COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at,
 /// Queues `work` to run from `run_at`, inside the transaction of the change that causes
 /// it. Returns false when the same work (by [`Work::unique_key`]) is already queued.
 pub async fn enqueue(tx: &mut Tx, work: &Work, run_at: Timestamp, now: Timestamp) -> Result<bool> {
-    let done = on_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO jobs (kind, payload, unique_key, state, run_at, attempts, max_attempts, \
-         created_at) VALUES ($1, $2, $3, 'queued', $4, 0, $5, $6) \
-         ON CONFLICT (unique_key) WHERE state = 'queued' DO NOTHING"
-    )
-    .bind(work.kind())
-    .bind(work.payload().to_string())
-    .bind(work.unique_key())
-    .bind(to_micros(run_at))
-    .bind(MAX_ATTEMPTS)
-    .bind(to_micros(now))
-    .execute(conn)
-    .await?
-    .rows_affected());
-    Ok(done > 0)
+    Ok(enqueue_many(tx, std::slice::from_ref(work), run_at, now).await? > 0)
+}
+
+/// Queues many pieces of work to run from `run_at`, a statement per 1,000; returns how
+/// many were queued (work already queued, by [`Work::unique_key`], is not queued again).
+pub async fn enqueue_many(
+    tx: &mut Tx,
+    works: &[Work],
+    run_at: Timestamp,
+    now: Timestamp,
+) -> Result<u64> {
+    let mut queued = 0;
+    for chunk in works.chunks(1_000) {
+        queued += on_tx!(tx, |conn| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO jobs (kind, payload, unique_key, state, run_at, attempts, \
+                 max_attempts, created_at) ",
+            );
+            insert.push_values(chunk, |mut b, work| {
+                b.push_bind(work.kind())
+                    .push_bind(work.payload().to_string())
+                    .push_bind(work.unique_key())
+                    .push_bind("queued")
+                    .push_bind(to_micros(run_at))
+                    .push_bind(0)
+                    .push_bind(MAX_ATTEMPTS)
+                    .push_bind(to_micros(now));
+            });
+            insert.push(" ON CONFLICT (unique_key) WHERE state = 'queued' DO NOTHING");
+            insert.build().execute(&mut *conn).await?.rows_affected()
+        });
+    }
+    Ok(queued)
 }
 
 /// Claims up to `limit` jobs due by `now`, and jobs whose worker's hold ran out, for
