@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::db::BeginWrite;
-use crate::requests::pressing::RefreshPressing;
+use crate::requests::pressing::{self, RefreshPressing};
 use crate::requests::{COLUMNS, Filing, Request};
 use crate::slas::{self, ClockRow, ClockWrite, Timekeeping};
 use crate::{Db, Engine, Result, StoreError, search};
@@ -262,7 +262,17 @@ impl Tx {
                 insert.build().execute(&mut *conn).await?;
             });
         }
-        on_tx!(self, |conn| conn.open_requests(&ids).await?);
+        let filed: Vec<pressing::Filed> = filings
+            .iter()
+            .zip(&ids)
+            .map(|(f, id)| pressing::Filed {
+                id: *id,
+                provider_department_id: f.provider_department_id,
+                created_at: f.at,
+                clocks: &f.clocks.clocks,
+            })
+            .collect();
+        pressing::add_filed(self, &filed).await?;
         Ok(requests)
     }
 }

@@ -100,6 +100,51 @@ impl RefreshPressing for sqlx::PgConnection {
     }
 }
 
+/// A request just filed, as its `open_requests` row: id, holder, creation time and its
+/// clocks, from which `pressing_at` is taken as [`RefreshPressing`] takes it.
+pub(crate) struct Filed<'a> {
+    pub id: i64,
+    pub provider_department_id: i64,
+    pub created_at: i64,
+    pub clocks: &'a [crate::slas::StoredClock],
+}
+
+impl Filed<'_> {
+    /// The due time of the earliest running clock.
+    fn pressing_at(&self) -> Option<i64> {
+        self.clocks
+            .iter()
+            .map(|s| &s.clock)
+            .filter(|c| c.stopped_at.is_none() && c.running_since.is_some())
+            .filter_map(|c| c.due_at)
+            .min()
+            .map(crate::to_micros)
+    }
+}
+
+/// Adds the rows of requests just filed (active, unassigned) from what the filing
+/// wrote, without reading it back: one statement for the batch.
+pub(crate) async fn add_filed(tx: &mut Tx, filed: &[Filed<'_>]) -> Result<()> {
+    if filed.is_empty() {
+        return Ok(());
+    }
+    on_tx!(tx, |conn| {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO open_requests (request_id, provider_department_id, assignee_id, \
+             created_at, pressing_at) ",
+        );
+        insert.push_values(filed, |mut b, f| {
+            b.push_bind(f.id)
+                .push_bind(f.provider_department_id)
+                .push("NULL")
+                .push_bind(f.created_at)
+                .push_bind(f.pressing_at());
+        });
+        insert.build().execute(&mut *conn).await?.rows_affected()
+    });
+    Ok(())
+}
+
 fn json_ids(ids: &[i64]) -> Result<String> {
     serde_json::to_string(ids).map_err(|e| crate::StoreError::Corrupt(format!("request ids: {e}")))
 }
