@@ -147,15 +147,16 @@ proptest! {
     }
 
     #[test]
-    fn watermelon_is_green_operations_and_unhappy_customers(
+    fn watermelon_is_green_delivery_and_unhappy_customers(
         current in tallies(), weights in weights(),
     ) {
         let a = assess(&current, &Tallies::new(), &weights);
-        let mean = |kind: PartKind| {
+        // Delivery: SLA targets and deliverables (concerns come from the customers).
+        let mean = |which: &dyn Fn(Part) -> bool| {
             let (sum, total) = a
                 .parts
                 .iter()
-                .filter(|f| f.part.kind() == kind && f.enough)
+                .filter(|f| which(f.part) && f.enough)
                 .fold((0.0, 0u32), |(s, t), f| {
                     let w = f.part.default_weight();
                     (s + f64::from(w) * f.value.unwrap(), t + w)
@@ -163,7 +164,10 @@ proptest! {
             (total > 0).then(|| sum / f64::from(total))
         };
         let expected = matches!(
-            (mean(PartKind::Operational), mean(PartKind::Experience)),
+            (
+                mean(&|p| matches!(p, Part::Sla | Part::DeliverablesOnTime | Part::DeliverablesAccurate)),
+                mean(&|p| p.kind() == PartKind::Experience),
+            ),
             (Some(o), Some(e)) if o >= WATERMELON_GREEN && e < WATERMELON_UNHAPPY
         );
         prop_assert_eq!(a.watermelon, expected);

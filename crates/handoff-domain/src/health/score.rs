@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::round1;
 use crate::FieldErrors;
 
-/// The watermelon warning (green outside, red inside) needs the operational parts to
-/// average at least this: deliverables and SLA targets look green.
+/// The watermelon warning (green outside, red inside) needs what the provider delivers
+/// (SLA targets met, deliverables on time and accurate: [`Part::is_delivery`]) to
+/// average at least this: it looks green.
 pub const WATERMELON_GREEN: f64 = 80.0;
 /// ... and the experience parts to average below this: the customers are unhappy all
 /// the same. 60 is a mean rating of 3.4 out of 5.
@@ -95,6 +96,17 @@ impl Part {
 
     pub fn parse(s: &str) -> Option<Part> {
         Part::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Whether the part records what the provider delivers (the "green outside" of the
+    /// watermelon warning). Concerns are operational too, but they are raised by
+    /// unhappy customers: counting their answers in would let the customers'
+    /// unhappiness hide its own warning.
+    pub fn is_delivery(self) -> bool {
+        matches!(
+            self,
+            Part::Sla | Part::DeliverablesOnTime | Part::DeliverablesAccurate
+        )
     }
 
     pub fn kind(self) -> PartKind {
@@ -427,12 +439,12 @@ impl Window {
             .collect()
     }
 
-    /// The weighted mean of the shown values of the parts of `kind` with enough events,
-    /// by their default weights: the watermelon warning is about what the customers
-    /// live, so it does not fade when an admin weighs a part down to 0.
-    fn mean_of(&self, kind: PartKind) -> Option<f64> {
+    /// The weighted mean of the shown values of the parts `which` takes that have enough
+    /// events, by their default weights: the watermelon warning is about what the
+    /// customers live, so it does not fade when an admin weighs a part down to 0.
+    fn mean_of(&self, which: impl Fn(Part) -> bool) -> Option<f64> {
         let (mut sum, mut total) = (0.0, 0u32);
-        for part in Part::ALL.into_iter().filter(|p| p.kind() == kind) {
+        for part in Part::ALL.into_iter().filter(|p| which(*p)) {
             let i = part.index();
             if let (true, Some(value)) = (self.enough[i], self.values[i]) {
                 sum += f64::from(part.default_weight()) * value;
@@ -556,14 +568,14 @@ pub fn assess(current: &Tallies, previous: &Tallies, weights: &Weights) -> Asses
         .collect();
 
     let mut notes = Vec::new();
-    let operational = now.mean_of(PartKind::Operational);
-    let experience = now.mean_of(PartKind::Experience);
-    let watermelon = match (operational, experience) {
+    let delivery = now.mean_of(Part::is_delivery);
+    let experience = now.mean_of(|p| p.kind() == PartKind::Experience);
+    let watermelon = match (delivery, experience) {
         (Some(o), Some(e)) if o >= WATERMELON_GREEN && e < WATERMELON_UNHAPPY => {
             notes.push(format!(
-                "Watermelon warning: deliverables and SLA targets look green (operational \
-                 parts average {:.1}) while customers are unhappy (experience parts average \
-                 {:.1}); the score alone hides it.",
+                "Watermelon warning: SLA targets and deliverables look green (they average \
+                 {:.1}) while customers are unhappy (experience parts average {:.1}); the \
+                 score alone hides it.",
                 round1(o),
                 round1(e),
             ));
@@ -738,10 +750,18 @@ mod tests {
         assert!(a.watermelon);
         assert_eq!(
             a.notes[0],
-            "Watermelon warning: deliverables and SLA targets look green (operational parts \
-             average 100.0) while customers are unhappy (experience parts average 45.0); the \
-             score alone hides it."
+            "Watermelon warning: SLA targets and deliverables look green (they average \
+             100.0) while customers are unhappy (experience parts average 45.0); the score \
+             alone hides it."
         );
+        // Concerns answered late, raised by those unhappy customers, do not hide it.
+        let mut with_concerns = t.clone();
+        for _ in 0..5 {
+            with_concerns.add(Part::Concerns, 0.0);
+        }
+        let a = assess(&with_concerns, &Tallies::new(), &Weights::default());
+        assert!(a.part(Part::Concerns).enough);
+        assert!(a.watermelon);
         // Without any experience part counted there is nothing to contrast.
         t.0.remove(&Part::Satisfaction);
         assert!(!assess(&t, &Tallies::new(), &Weights::default()).watermelon);

@@ -68,7 +68,7 @@ pub struct AssessmentJson {
     pub score: Option<f64>,
     pub score_trend: Option<f64>,
     pub parts: Vec<PartJson>,
-    /// The operational parts look green while the customers are unhappy.
+    /// SLA targets and deliverables look green while the customers are unhappy.
     pub watermelon: bool,
     /// What the figures leave out, in words.
     pub notes: Vec<String>,
