@@ -65,9 +65,9 @@ pub async fn enqueue_many(
                 b.push_bind(work.kind())
                     .push_bind(work.payload().to_string())
                     .push_bind(work.unique_key())
-                    .push_bind("queued")
+                    .push("'queued'")
                     .push_bind(to_micros(run_at))
-                    .push_bind(0)
+                    .push("0")
                     .push_bind(MAX_ATTEMPTS)
                     .push_bind(to_micros(now));
             });

@@ -12,6 +12,7 @@
 
 use handoff_domain::access::Actor;
 use handoff_domain::request::Status;
+use handoff_domain::sla::Phase;
 use sqlx::AssertSqlSafe;
 
 use super::list::push_visible;
@@ -115,7 +116,7 @@ impl Filed<'_> {
         self.clocks
             .iter()
             .map(|s| &s.clock)
-            .filter(|c| c.stopped_at.is_none() && c.running_since.is_some())
+            .filter(|c| c.phase() == Phase::Running)
             .filter_map(|c| c.due_at)
             .min()
             .map(crate::to_micros)
