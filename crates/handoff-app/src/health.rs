@@ -10,9 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use handoff_domain::dependency::Criticality;
 use handoff_domain::feedback::pulse::{Slice, disclose};
 use handoff_domain::health::{
-    Assessment, Bottleneck, Part, Tallies, Tally, Wait, Weights, assess, rank_bottlenecks,
+    self as rules, Assessment, Bottleneck, Judgement, Part, Tallies, Tally, Wait, Weights, assess,
+    rank_bottlenecks,
 };
-use handoff_store::health::{self, Count, LateOccurrence, Overrun, Pairs};
+use handoff_store::health::{self, Count, HeldClock, LateOccurrence, Pairs};
+use handoff_store::slas::Timekeeping;
 use handoff_store::{StoreError, from_micros, pulses, settings, to_micros};
 use jiff::{SignedDuration, Timestamp, ToSpan, Unit};
 
@@ -135,6 +137,20 @@ pub(crate) async fn tallies(
         health::sla(&app.db, pairs, from, to).await?,
         &share,
     );
+    // Requests that waited on linked requests: judged one by one, the wait taken out.
+    let parents = health::parent_clocks(&app.db, pairs, from, to).await?;
+    let verdicts = judged(app, parents, window)
+        .await?
+        .into_iter()
+        .filter_map(|(c, j)| {
+            j.verdict.map(|met| Count {
+                customer: c.customer,
+                provider: c.provider,
+                events: 1,
+                good: i64::from(met),
+            })
+        });
+    add(Part::Sla, verdicts.collect(), &share);
     add(
         Part::DeliverablesOnTime,
         health::deliverables_on_time(&app.db, pairs, from, to, now).await?,
@@ -276,11 +292,71 @@ pub(crate) async fn read(app: &App, pairs: Pairs, at: Timestamp) -> ActionResult
 }
 
 /// What lies behind a pair's parts: the requests whose targets were breached, the
-/// occurrences that came late, the low ratings.
+/// occurrences that came late.
 #[derive(Debug, Clone, Default)]
 pub struct Evidence {
-    pub breaches: Vec<Overrun>,
+    pub breaches: Vec<Breach>,
     pub late: Vec<LateOccurrence>,
+}
+
+/// A target the provider was past at some time in the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    pub request_id: i64,
+    /// `first_response` or `resolution`.
+    pub target: String,
+    /// Business minutes used beyond the target by the clock's stop or the window's end
+    /// (time waiting on linked requests taken out).
+    pub minutes_beyond: i64,
+    /// Not stopped at the window's end: still open (or waiting) past its target.
+    pub open: bool,
+}
+
+/// The clocks `clocks` judged in `window`, each in its holder's calendar, the waits on
+/// linked requests taken out of those that ran through them.
+async fn judged(
+    app: &App,
+    clocks: Vec<HeldClock>,
+    window: Window,
+) -> ActionResult<Vec<(HeldClock, Judgement)>> {
+    let parents: Vec<i64> = clocks
+        .iter()
+        .filter(|c| c.waits_on_links)
+        .map(|c| c.request_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut waits: BTreeMap<i64, Vec<(Timestamp, Option<Timestamp>)>> = BTreeMap::new();
+    for (parent, filed, resolved) in health::link_waits(&app.db, &parents).await? {
+        waits
+            .entry(parent)
+            .or_default()
+            .push((from_micros(filed), resolved.map(from_micros)));
+    }
+    let mut timekeeping: BTreeMap<i64, Timekeeping> = BTreeMap::new();
+    let mut out = Vec::with_capacity(clocks.len());
+    for c in clocks {
+        if let Entry::Vacant(slot) = timekeeping.entry(c.provider) {
+            slot.insert(app.timekeeping(c.provider).await?);
+        }
+        let work = timekeeping[&c.provider].work(c.calendar_time);
+        let held = rules::HeldClock {
+            allowed: SignedDuration::from_micros(c.allowed_micros),
+            used: SignedDuration::from_micros(c.used_micros),
+            running_since: c.running_since.map(from_micros),
+            stopped_at: c.stopped_at.map(from_micros),
+            passed_at: c.passed_at.map(from_micros),
+            started_at: from_micros(c.started_at),
+        };
+        let links = match c.waits_on_links {
+            true => waits.get(&c.request_id).map_or(&[][..], Vec::as_slice),
+            false => &[],
+        };
+        let judgement = rules::judge(&held, links, window.from, window.to, work)
+            .map_err(|e| StoreError::Corrupt(format!("calendar arithmetic: {e}")))?;
+        out.push((c, judgement));
+    }
+    Ok(out)
 }
 
 /// One point of a pair's trend: the score of the window ending at `at`.
@@ -339,10 +415,20 @@ pub async fn pair(
     let window = Window::ending(at);
     let (from, to) = window.micros();
     let now = to_micros(app.clock.now());
-    let mut breaches = health::overruns(&app.db, pairs, from, to).await?;
-    // Confidential requests count in the figures but are not named to everyone.
-    breaches.retain(|b| !b.confidential);
-    breaches.sort_by_key(|b| std::cmp::Reverse(b.excess_micros));
+    let overruns = health::overruns(&app.db, pairs, from, to).await?;
+    let mut breaches: Vec<Breach> = judged(app, overruns, window)
+        .await?
+        .into_iter()
+        // Confidential requests count in the figures but are not named to everyone.
+        .filter(|(c, j)| !c.confidential && j.beyond.is_positive())
+        .map(|(c, j)| Breach {
+            request_id: c.request_id,
+            target: c.target,
+            minutes_beyond: j.beyond.as_mins(),
+            open: c.stopped_at.is_none_or(|s| s >= to),
+        })
+        .collect();
+    breaches.sort_by_key(|b| (std::cmp::Reverse(b.minutes_beyond), b.request_id));
     breaches.truncate(EVIDENCE_MAX);
     let mut late = health::late_occurrences(&app.db, pairs, from, to, now).await?;
     late.truncate(EVIDENCE_MAX);
@@ -400,9 +486,11 @@ pub struct BottleneckEvidence {
 }
 
 /// Departments ranked by the business time other departments' work waited on them
-/// beyond their targets in the window ending at `at`: their stints' resolution clocks
-/// past target (linked requests they held are stints too), and their late
-/// deliverables, weighted by criticality and by how many departments wait.
+/// beyond their targets in the window ending at `at`: the part in the window of their
+/// stints' resolution clocks past target (linked requests they held are requests too;
+/// the time a request waited on its linked requests is taken out of its holder's, see
+/// `handoff_domain::health::judge`), and their late deliverables, weighted by
+/// criticality and by how many departments wait.
 pub async fn bottlenecks(app: &App, at: Timestamp) -> ActionResult<Vec<BottleneckView>> {
     let window = Window::ending(at);
     let (from, to) = window.micros();
@@ -425,20 +513,12 @@ pub async fn bottlenecks(app: &App, at: Timestamp) -> ActionResult<Vec<Bottlenec
         occurrences: Vec<(i64, i64)>,
     }
     let mut held: BTreeMap<(i64, i64), Held> = BTreeMap::new();
-    let mut timekeeping = BTreeMap::new();
-    for o in health::overruns(&app.db, Pairs::All, from, to).await? {
+    let overruns = health::overruns(&app.db, Pairs::All, from, to).await?;
+    for (o, judgement) in judged(app, overruns, window).await? {
         if o.target != "resolution" {
             continue;
         }
-        let mut micros = o.excess_micros;
-        if let Some(past) = o.running_past {
-            if let Entry::Vacant(slot) = timekeeping.entry(o.provider) {
-                slot.insert(app.timekeeping(o.provider).await?);
-            }
-            let work = timekeeping[&o.provider].work(o.calendar_time);
-            micros += business_micros(&work, past, to)?;
-        }
-        let minutes = micros / 60_000_000;
+        let minutes = judgement.beyond_in_window.as_mins();
         if minutes <= 0 {
             continue;
         }
@@ -449,12 +529,20 @@ pub async fn bottlenecks(app: &App, at: Timestamp) -> ActionResult<Vec<Bottlenec
             *entry.requests.entry(o.request_id).or_default() += minutes;
         }
     }
+    let mut timekeeping = BTreeMap::new();
     for o in health::late_occurrences(&app.db, Pairs::All, from, to, now).await? {
         if let Entry::Vacant(slot) = timekeeping.entry(o.provider) {
             slot.insert(app.timekeeping(o.provider).await?);
         }
         let work = timekeeping[&o.provider].work(false);
-        let until = o.delivered_at.unwrap_or(to).min(to);
+        // A missing occurrence is waited on until it comes, or until the next one
+        // falls due: from then the next one's lateness counts, so a deliverable never
+        // sent adds a period of waiting per occurrence, not a pile growing with each.
+        let until = o
+            .delivered_at
+            .unwrap_or(to)
+            .min(o.next_due_at.unwrap_or(to))
+            .min(to);
         let minutes = business_micros(&work, o.due_at, until)? / 60_000_000;
         if minutes <= 0 {
             continue;

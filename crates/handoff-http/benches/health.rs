@@ -725,10 +725,12 @@ async fn main() {
         store_health::overruns(&db, one, from, to)
     );
 
+    // `store::health::push_verdict_in`, with the values in the text.
     let verdict = format!(
         "s.target IN ('first_response', 'resolution') AND ((s.stopped_at >= {from} AND \
-         s.stopped_at < {to}) OR (s.stopped_at IS NULL AND s.due_at IS NOT NULL AND \
-         s.due_at >= {from} AND s.due_at < {to}))"
+         s.stopped_at < {to}) OR ((CASE WHEN s.used_micros > s.allowed_micros \
+         THEN COALESCE(s.breached_at, s.stopped_at, s.due_at) ELSE s.due_at END) < {to} \
+         AND (s.stopped_at IS NULL OR s.stopped_at >= {to})))"
     );
     let sla = format!(
         "SELECT r.requester_department_id AS customer, r.provider_department_id AS provider, \

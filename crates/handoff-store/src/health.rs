@@ -5,10 +5,13 @@
 //!
 //! When an event falls in a window:
 //! - an SLA clock (first response and resolution; the next-update clock repeats and is
-//!   left to the request page) comes to its verdict when it stops, met or breached, or,
-//!   still running, when it passes its target, breached. Each stint's clocks count for
-//!   the department that held the request then; a stint ended by a transfer stopped its
-//!   clocks at the transfer.
+//!   left to the request page) comes to its verdict when it stops, met or breached, and
+//!   is breached in every window in which it was past its target and not yet stopped
+//!   (running, or paused while the request waits on its customer). Each stint's clocks
+//!   count for the department that held the request then; a stint ended by a transfer
+//!   stopped its clocks at the transfer. The resolution clocks of requests with linked
+//!   requests are read one by one ([`parent_clocks`]) so that the wait on them can be
+//!   taken out.
 //! - an occurrence of a deliverable is due at its due time (and only once that is past
 //!   the window's end), accurate or not when reviewed;
 //! - a concern comes to its verdict when answered in time or when its target passes;
@@ -104,8 +107,20 @@ fn merged(parts: impl IntoIterator<Item = Count>) -> Vec<Count> {
     by_pair.into_values().collect()
 }
 
-/// `<alias>` clock's verdict falls in the window: stopped in it, or running and past its
-/// target in it.
+/// When `<alias>`'s clock passed (or, running, will pass) its target: in SQL what
+/// `SlaClock::passed_target_at` says (NULL for a clock paused or stopped within it).
+fn passed_at(alias: &str) -> String {
+    format!(
+        "(CASE WHEN {alias}.used_micros > {alias}.allowed_micros \
+         THEN COALESCE({alias}.breached_at, {alias}.stopped_at, {alias}.due_at) \
+         ELSE {alias}.due_at END)"
+    )
+}
+
+/// `<alias>` clock's verdict falls in the window: stopped in it, or past its target
+/// before the window's end and not stopped by then (a request left open past its
+/// target, running or waiting on its customer, counts as breached in every window it
+/// stays so).
 fn push_verdict_in(sql: &mut Sql, alias: &str, from: i64, to: i64) {
     sql.push(&format!(
         " AND {alias}.target IN ('first_response', 'resolution') AND (({alias}.stopped_at >= "
@@ -113,13 +128,13 @@ fn push_verdict_in(sql: &mut Sql, alias: &str, from: i64, to: i64) {
     .int(from)
     .push(&format!(" AND {alias}.stopped_at < "))
     .int(to)
-    .push(&format!(
-        ") OR ({alias}.stopped_at IS NULL AND {alias}.due_at IS NOT NULL AND {alias}.due_at >= "
-    ))
-    .int(from)
-    .push(&format!(" AND {alias}.due_at < "))
+    .push(&format!(") OR ({} < ", passed_at(alias)))
     .int(to)
-    .push("))");
+    .push(&format!(
+        " AND ({alias}.stopped_at IS NULL OR {alias}.stopped_at >= "
+    ))
+    .int(to)
+    .push(")))");
 }
 
 /// "Met": stopped within the time allowed.
@@ -130,13 +145,25 @@ fn met(alias: &str) -> String {
     )
 }
 
-/// SLA verdicts per pair: `good` counts the targets met.
+/// The resolution clock of a request that has linked requests: its holder waited on
+/// other departments meanwhile, which only a reading in Rust takes out (see
+/// [`parent_clocks`]).
+fn waits_on_links(alias: &str, request: &str) -> String {
+    format!(
+        "({alias}.target = 'resolution' AND EXISTS (SELECT 1 FROM requests k \
+         WHERE k.parent_id = {request}.id))"
+    )
+}
+
+/// SLA verdicts per pair: `good` counts the targets met. Leaves out the resolution
+/// clocks of requests with linked requests: [`parent_clocks`] reads those one by one.
 pub async fn sla(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>> {
     let mut current = Sql::new(&format!(
         "SELECT r.requester_department_id AS customer, r.provider_department_id AS provider, \
          COUNT(*) AS events, {} AS good \
-         FROM request_slas s JOIN requests r ON r.id = s.request_id WHERE 1 = 1",
-        met("s")
+         FROM request_slas s JOIN requests r ON r.id = s.request_id WHERE NOT {}",
+        met("s"),
+        waits_on_links("s", "r")
     ));
     push_verdict_in(&mut current, "s", from, to);
     push_pairs(
@@ -151,8 +178,9 @@ pub async fn sla(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>
          COUNT(*) AS events, {} AS good \
          FROM request_stint_clocks c \
          JOIN request_stints st ON st.request_id = c.request_id AND st.seq = c.seq \
-         JOIN requests r ON r.id = c.request_id WHERE 1 = 1",
-        met("c")
+         JOIN requests r ON r.id = c.request_id WHERE NOT {}",
+        met("c"),
+        waits_on_links("c", "r")
     ));
     push_verdict_in(&mut past, "c", from, to);
     push_pairs(
@@ -165,6 +193,129 @@ pub async fn sla(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>
     let mut all = counts(db, current).await?;
     all.extend(counts(db, past).await?);
     Ok(merged(all))
+}
+
+/// One holder's clock (first response or resolution), as a reading in Rust judges it
+/// in a window: its time used and allowed, when it passed its target, and what the
+/// link correction needs.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HeldClock {
+    pub request_id: i64,
+    pub target: String,
+    pub customer: i64,
+    /// The department that held the request while this clock ran.
+    pub provider: i64,
+    pub allowed_micros: i64,
+    /// Business time used before `running_since` (all of it when not running).
+    pub used_micros: i64,
+    pub running_since: Option<i64>,
+    pub stopped_at: Option<i64>,
+    /// When it passed its target (`SlaClock::passed_target_at`).
+    pub passed_at: Option<i64>,
+    pub calendar_time: bool,
+    /// Filed with a confidential service: counted, never named as evidence.
+    pub confidential: bool,
+    /// When the holder's part began (its stint's start).
+    pub started_at: i64,
+    /// A resolution clock that ran on while its request waited on linked requests
+    /// (the service does not pause it for them): the wait is taken out.
+    pub waits_on_links: bool,
+}
+
+/// Reads [`HeldClock`]s of current holders and of past stints, each query given the
+/// clock alias `s`, the request `r` and `provider` in its `WHERE`; `condition` appends
+/// what selects them.
+async fn held_clocks(
+    db: &Db,
+    pairs: Pairs,
+    condition: &(dyn Fn(&mut Sql) + Sync),
+) -> Result<Vec<HeldClock>> {
+    let mut rows = Vec::new();
+    for (clocks, provider, started, join) in [
+        (
+            "request_slas s",
+            "r.provider_department_id",
+            "COALESCE(r.stint_started_at, r.created_at)",
+            "JOIN requests r ON r.id = s.request_id \
+             JOIN services sv ON sv.id = r.service_id",
+        ),
+        (
+            "request_stint_clocks s",
+            "st.department_id",
+            "st.started_at",
+            "JOIN request_stints st ON st.request_id = s.request_id AND st.seq = s.seq \
+             JOIN requests r ON r.id = s.request_id \
+             JOIN services sv ON sv.id = st.service_id",
+        ),
+    ] {
+        let mut sql = Sql::new(&format!(
+            "SELECT r.id AS request_id, s.target, r.requester_department_id AS customer, \
+             {provider} AS provider, s.allowed_micros, s.used_micros, s.running_since, \
+             s.stopped_at, {passed} AS passed_at, s.calendar_time, r.confidential, \
+             {started} AS started_at, \
+             CASE WHEN {links} AND NOT sv.pause_on_links THEN TRUE ELSE FALSE END \
+             AS waits_on_links FROM {clocks} {join} \
+             WHERE r.requester_department_id <> {provider}",
+            passed = passed_at("s"),
+            links = waits_on_links("s", "r"),
+        ));
+        condition(&mut sql);
+        push_pairs(&mut sql, pairs, "r.requester_department_id", provider);
+        let part: Vec<HeldClock> = on_read!(db, |pool| bind_all!(
+            sqlx::query_as(AssertSqlSafe(sql.text)),
+            &sql.params
+        )
+        .fetch_all(pool)
+        .await?);
+        rows.extend(part);
+    }
+    rows.sort_by_key(|r| (r.provider, r.customer, r.request_id));
+    Ok(rows)
+}
+
+/// The resolution clocks of requests with linked requests whose verdict falls in the
+/// window, left out of [`sla`]'s counts.
+pub async fn parent_clocks(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<HeldClock>> {
+    held_clocks(db, pairs, &|sql| {
+        sql.push(&format!(" AND {}", waits_on_links("s", "r")));
+        push_verdict_in(sql, "s", from, to);
+    })
+    .await
+}
+
+/// The clocks that were past their target at some time in the window: passed it
+/// before the window's end and not stopped before its start.
+pub async fn overruns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<HeldClock>> {
+    held_clocks(db, pairs, &|sql| {
+        sql.push(&format!(
+            " AND s.target IN ('first_response', 'resolution') AND {} < ",
+            passed_at("s")
+        ))
+        .int(to)
+        .push(" AND (s.stopped_at IS NULL OR s.stopped_at >= ")
+        .int(from)
+        .push(")");
+    })
+    .await
+}
+
+/// The stretches during which each of `parents` had linked requests open: each linked
+/// request's filing and resolution (`None`: still open), by parent.
+pub async fn link_waits(db: &Db, parents: &[i64]) -> Result<Vec<(i64, i64, Option<i64>)>> {
+    let mut waits = Vec::new();
+    for chunk in parents.chunks(1_000) {
+        let mut sql =
+            Sql::new("SELECT parent_id, created_at, resolved_at FROM requests WHERE parent_id IN ");
+        sql.ints(chunk).push(" ORDER BY parent_id, created_at");
+        let part: Vec<(i64, i64, Option<i64>)> = on_read!(db, |pool| bind_all!(
+            sqlx::query_as(AssertSqlSafe(sql.text)),
+            &sql.params
+        )
+        .fetch_all(pool)
+        .await?);
+        waits.extend(part);
+    }
+    Ok(waits)
 }
 
 /// Occurrences due in the window (before `now`): `good` counts those delivered by their
@@ -372,72 +523,6 @@ pub async fn put_weights(tx: &mut crate::Tx, json: &str) -> Result<()> {
     Ok(())
 }
 
-/// A clock (first response or resolution) that went past its target, with its verdict
-/// in the window.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Overrun {
-    pub request_id: i64,
-    pub target: String,
-    pub customer: i64,
-    pub provider: i64,
-    /// Business time used beyond the target, up to the clock's stop.
-    pub excess_micros: i64,
-    /// Still running: past its target since then (the caller counts the business time
-    /// from there to the window's end in the provider's calendar).
-    pub running_past: Option<i64>,
-    pub calendar_time: bool,
-    /// Filed with a confidential service: counted, never named as evidence.
-    pub confidential: bool,
-}
-
-/// The clocks of every stint whose verdict in the window was "breached".
-pub async fn overruns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Overrun>> {
-    let mut rows = Vec::new();
-    for (clocks, provider, join) in [
-        (
-            "request_slas s",
-            "r.provider_department_id",
-            "JOIN requests r ON r.id = s.request_id",
-        ),
-        (
-            "request_stint_clocks s",
-            "st.department_id",
-            "JOIN request_stints st ON st.request_id = s.request_id AND st.seq = s.seq \
-             JOIN requests r ON r.id = s.request_id",
-        ),
-    ] {
-        let mut sql = Sql::new(&format!(
-            "SELECT r.id AS request_id, s.target, r.requester_department_id AS customer, \
-             {provider} AS provider, \
-             CASE WHEN s.used_micros > s.allowed_micros THEN s.used_micros - s.allowed_micros \
-             ELSE 0 END AS excess_micros, \
-             CASE WHEN s.stopped_at IS NULL THEN s.due_at ELSE NULL END AS running_past, \
-             s.calendar_time, r.confidential FROM {clocks} {join} \
-             WHERE s.target IN ('first_response', 'resolution') AND r.requester_department_id <> {provider} \
-             AND ((s.stopped_at >= "
-        ));
-        sql.int(from)
-            .push(" AND s.stopped_at < ")
-            .int(to)
-            .push(" AND s.used_micros > s.allowed_micros) OR (s.stopped_at IS NULL AND ")
-            .push("s.due_at IS NOT NULL AND s.due_at >= ")
-            .int(from)
-            .push(" AND s.due_at < ")
-            .int(to)
-            .push("))");
-        push_pairs(&mut sql, pairs, "r.requester_department_id", provider);
-        let part: Vec<Overrun> = on_read!(db, |pool| bind_all!(
-            sqlx::query_as(AssertSqlSafe(sql.text)),
-            &sql.params
-        )
-        .fetch_all(pool)
-        .await?);
-        rows.extend(part);
-    }
-    rows.sort_by_key(|r| (r.provider, r.customer, r.request_id));
-    Ok(rows)
-}
-
 /// An occurrence delivered after its due time, or not at all, due in the window.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LateOccurrence {
@@ -447,6 +532,9 @@ pub struct LateOccurrence {
     pub provider: i64,
     pub due_at: i64,
     pub delivered_at: Option<i64>,
+    /// When the deliverable's next occurrence falls due: a missing one is superseded
+    /// then, and the next one's own lateness counts from there.
+    pub next_due_at: Option<i64>,
 }
 
 /// Occurrences due in `[from, min(to, now))` that came late or not at all.
@@ -460,7 +548,9 @@ pub async fn late_occurrences(
     let mut sql = Sql::new(
         "SELECT o.id AS occurrence_id, d.id AS deliverable_id, \
          d.customer_department_id AS customer, d.provider_department_id AS provider, \
-         o.due_at, o.delivered_at FROM occurrences o \
+         o.due_at, o.delivered_at, (SELECT min(n.due_at) FROM occurrences n \
+         WHERE n.deliverable_id = o.deliverable_id AND n.due_at > o.due_at) AS next_due_at \
+         FROM occurrences o \
          JOIN deliverables d ON d.id = o.deliverable_id \
          WHERE (o.delivered_at IS NULL OR o.delivered_at > o.due_at) AND o.due_at >= ",
     );

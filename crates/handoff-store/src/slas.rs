@@ -103,6 +103,7 @@ pub(crate) struct ClockRow {
     warn_at: String,
     schedule: String,
     raised: String,
+    breached_at: Option<i64>,
 }
 
 impl ClockRow {
@@ -134,6 +135,7 @@ impl ClockRow {
                 running_since: self.running_since.map(from_micros),
                 due_at: self.due_at.map(from_micros),
                 stopped_at: self.stopped_at.map(from_micros),
+                breached_at: self.breached_at.map(from_micros),
                 cycle: self.cycle,
             },
             calendar_time: self.calendar_time,
@@ -146,7 +148,7 @@ impl ClockRow {
 
 /// A clock's columns, in [`ClockRow`]'s field order.
 const CLOCK_COLUMNS: &str = "target, allowed_micros, used_micros, running_since, due_at, \
-     stopped_at, cycle, calendar_time, warn_at, schedule, raised";
+     stopped_at, cycle, calendar_time, warn_at, schedule, raised, breached_at";
 
 /// The columns of [`ClockRow`] of the table aliased `alias`, for queries that join.
 pub(crate) fn clock_columns(alias: &str) -> String {
@@ -171,7 +173,7 @@ pub(crate) fn select_clocks(engine: Engine, lock: bool) -> String {
 /// The columns written for a clock, in the order [`push_clock!`] binds them.
 pub(crate) const INSERT_CLOCKS: &str = "INSERT INTO request_slas (request_id, target, \
      allowed_micros, used_micros, running_since, due_at, stopped_at, cycle, calendar_time, \
-     warn_at, schedule, next_alarm_at, raised) ";
+     warn_at, schedule, next_alarm_at, raised, breached_at) ";
 
 /// Turns an insert of clocks into "insert or replace the clock's state".
 pub(crate) const ON_CONFLICT_UPDATE: &str = " ON CONFLICT (request_id, target) DO UPDATE SET \
@@ -180,7 +182,7 @@ pub(crate) const ON_CONFLICT_UPDATE: &str = " ON CONFLICT (request_id, target) D
      stopped_at = excluded.stopped_at, cycle = excluded.cycle, \
      calendar_time = excluded.calendar_time, warn_at = excluded.warn_at, \
      schedule = excluded.schedule, next_alarm_at = excluded.next_alarm_at, \
-     raised = excluded.raised";
+     raised = excluded.raised, breached_at = excluded.breached_at";
 
 /// Rewrites what a recompute changes in existing clocks: their settings (allowed time,
 /// kind of time, warnings), due time and alarms, nothing else. Each engine writes a
@@ -297,7 +299,8 @@ macro_rules! push_clock {
             .push_bind(stored.warn_at_json())
             .push_bind(stored.schedule_json())
             .push_bind(stored.next_alarm_at().map($crate::to_micros))
-            .push_bind(stored.raised_json());
+            .push_bind(stored.raised_json())
+            .push_bind(c.breached_at.map($crate::to_micros));
     }};
 }
 pub(crate) use push_clock;

@@ -31,7 +31,7 @@ const COLUMNS: &str = "request_id, seq, department_id, service_id, started_at, e
 /// The columns of a stint's clocks, in the order [`record`] binds them.
 const INSERT_CLOCKS: &str = "INSERT INTO request_stint_clocks (request_id, seq, target, \
      allowed_micros, used_micros, running_since, due_at, stopped_at, cycle, calendar_time, \
-     warn_at, schedule, raised) ";
+     warn_at, schedule, raised, breached_at) ";
 
 /// Takes the current stint's clocks off the request (they end with it), as they stand:
 /// read locked on PostgreSQL, then deleted.
@@ -85,7 +85,8 @@ pub async fn record(tx: &mut Tx, stint: &PastStint, clocks: &[StoredClock]) -> R
                     .push_bind(stored.calendar_time)
                     .push_bind(stored.warn_at_json())
                     .push_bind(stored.schedule_json())
-                    .push_bind(stored.raised_json());
+                    .push_bind(stored.raised_json())
+                    .push_bind(c.breached_at.map(crate::to_micros));
             });
             insert.build().execute(&mut *conn).await?;
         }

@@ -15,11 +15,13 @@
 //! Everything here is pure: the storage layer tallies events, this module weighs them.
 
 mod bottleneck;
+mod held;
 mod score;
 
 pub use bottleneck::{
     BREADTH_FACTOR, Bottleneck, BottleneckPair, Wait, criticality_weight, rank_bottlenecks,
 };
+pub use held::{HeldClock, Judgement, LinkWaits, judge, waited};
 pub use score::{
     Assessment, MAX_WEIGHT, Part, PartFigure, PartKind, Tallies, Tally, WATERMELON_GREEN,
     WATERMELON_UNHAPPY, Weights, assess, met_points, rating_points,

@@ -70,6 +70,10 @@ pub struct SlaClock {
     /// When the allowed time runs out, while running.
     pub due_at: Option<Timestamp>,
     pub stopped_at: Option<Timestamp>,
+    /// When the clock passed its target in this cycle, once the stretch that passed it
+    /// was banked (paused or stopped); while a clock runs, it passes at `due_at`. Read
+    /// through [`SlaClock::passed_target_at`].
+    pub breached_at: Option<Timestamp>,
     /// Counts restarts (next-update clocks restart at every provider reply), so that
     /// each stretch has its own warnings.
     pub cycle: i32,
@@ -132,6 +136,7 @@ impl SlaClock {
             running_since: None,
             due_at: None,
             stopped_at: None,
+            breached_at: None,
             cycle: 0,
         };
         clock.run_from(now, work)?;
@@ -153,12 +158,18 @@ impl SlaClock {
         Ok(())
     }
 
-    /// Banks the running stretch up to `now`.
+    /// Banks the running stretch up to `now`, keeping when it passed the target.
     fn bank(&mut self, now: Timestamp, work: Clockwork) -> Result<(), CalendarError> {
         if let Some(since) = self.running_since.take() {
             self.used += work.between(since, now)?.max(SignedDuration::ZERO);
         }
-        self.due_at = None;
+        if let Some(due) = self.due_at.take()
+            && due <= now
+            && self.breached_at.is_none()
+            && self.used > self.allowed
+        {
+            self.breached_at = Some(due);
+        }
         Ok(())
     }
 
@@ -200,8 +211,21 @@ impl SlaClock {
     pub fn restart(&mut self, now: Timestamp, work: Clockwork) -> Result<(), CalendarError> {
         self.used = SignedDuration::ZERO;
         self.stopped_at = None;
+        self.breached_at = None;
         self.cycle += 1;
         self.run_from(now, work)
+    }
+
+    /// When the clock passed (or, running, will pass) its target in this cycle; `None`
+    /// for a clock paused or stopped within it. A clock that passed it before a pause
+    /// keeps that instant through the pause and after (a breach does not vanish while
+    /// the request waits on its customer).
+    pub fn passed_target_at(&self) -> Option<Timestamp> {
+        if self.used > self.allowed {
+            self.breached_at.or(self.stopped_at).or(self.due_at)
+        } else {
+            self.due_at
+        }
     }
 
     /// Business time used by `now`.
@@ -387,5 +411,47 @@ mod tests {
         assert_eq!(clock.cycle, 1);
         assert_eq!(clock.used, SignedDuration::ZERO);
         assert_eq!(clock.due_at, Some(at("2026-11-23T10:30:00Z")));
+    }
+
+    #[test]
+    fn a_clock_keeps_when_it_passed_its_target_through_pauses() {
+        let cal = london_9_to_5();
+        let work = Clockwork::Business(&cal);
+        // Two business hours from Monday 09:00: due 11:00.
+        let mut clock = SlaClock::start(
+            Target::Resolution,
+            SignedDuration::from_hours(2),
+            at("2026-11-23T09:00:00Z"),
+            work,
+        )
+        .unwrap();
+        assert_eq!(clock.passed_target_at(), Some(at("2026-11-23T11:00:00Z")));
+        // Paused within target: nothing passed.
+        clock.pause(at("2026-11-23T10:00:00Z"), work).unwrap();
+        assert_eq!(clock.passed_target_at(), None);
+        assert_eq!(clock.breached_at, None);
+        // Resumed at 13:00 with an hour left (due 14:00), paused at 15:00 waiting on
+        // the customer: the breach stays dated 14:00, paused or not.
+        clock.resume(at("2026-11-23T13:00:00Z"), work).unwrap();
+        clock.pause(at("2026-11-23T15:00:00Z"), work).unwrap();
+        assert_eq!(clock.breached_at, Some(at("2026-11-23T14:00:00Z")));
+        assert_eq!(clock.passed_target_at(), Some(at("2026-11-23T14:00:00Z")));
+        clock.resume(at("2026-11-24T09:00:00Z"), work).unwrap();
+        clock.stop(at("2026-11-24T10:00:00Z"), work).unwrap();
+        assert_eq!(clock.passed_target_at(), Some(at("2026-11-23T14:00:00Z")));
+        // A stopped clock within its target never passed it.
+        let mut met = SlaClock::start(
+            Target::Resolution,
+            SignedDuration::from_hours(2),
+            at("2026-11-23T09:00:00Z"),
+            work,
+        )
+        .unwrap();
+        met.stop(at("2026-11-23T11:00:00Z"), work).unwrap();
+        assert_eq!(met.passed_target_at(), None);
+        // A restart begins a cycle that has not passed anything.
+        clock.restart(at("2026-11-25T09:00:00Z"), work).unwrap();
+        assert_eq!(clock.breached_at, None);
+        assert_eq!(clock.passed_target_at(), Some(at("2026-11-25T11:00:00Z")));
     }
 }

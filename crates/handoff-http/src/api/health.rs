@@ -242,9 +242,13 @@ pub struct BreachJson {
     pub request_id: i64,
     /// `first_response` or `resolution`.
     pub target: String,
-    /// Business minutes used beyond the target, as of the clock's stop (null while it
-    /// still runs).
-    pub business_minutes_beyond_target: Option<i64>,
+    /// Business minutes used beyond the target by the clock's stop or the window's end,
+    /// in the provider's calendar; time the request waited on linked requests held by
+    /// other departments is not counted against it.
+    pub business_minutes_beyond_target: i64,
+    /// Not stopped at the window's end: still open, or waiting on its customer, past
+    /// its target.
+    pub open: bool,
 }
 
 /// An occurrence that came late or not at all.
@@ -302,10 +306,8 @@ impl PairDetailJson {
                     .map(|b| BreachJson {
                         request_id: b.request_id,
                         target: b.target.clone(),
-                        business_minutes_beyond_target: b
-                            .running_past
-                            .is_none()
-                            .then_some(b.excess_micros / 60_000_000),
+                        business_minutes_beyond_target: b.minutes_beyond,
+                        open: b.open,
                     })
                     .collect(),
                 late_occurrences: d

@@ -425,13 +425,11 @@ pub async fn pair(
                 } else {
                     "Resolution"
                 },
-                beyond: match b.running_past {
-                    Some(_) => "still open past its target".to_owned(),
-                    None => format!(
-                        "{} beyond its target",
-                        format::minutes(b.excess_micros as f64 / 60_000_000.0)
-                    ),
-                },
+                beyond: format!(
+                    "{} beyond its target{}",
+                    format::minutes(b.minutes_beyond as f64),
+                    if b.open { ", still open" } else { "" }
+                ),
             })
             .collect(),
         late: detail

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 
-use crate::support::{Scene, TestApp, both_engines, with_policy};
+use crate::support::{Scene, TestApp, both_engines, finance, with_policy};
 
 /// The instant the figures are read at: Tuesday 24 November 2026, 12:00 London (UTC).
 pub const AT: &str = "2026-11-24T12:00:00Z";
@@ -289,14 +289,14 @@ both_engines! {
         assert_eq!(design["waiting_departments"], 1);
         // Requests 4-6 ran 150 business minutes past their resolution target (Tuesday
         // 09:30 to 12:00): 450. The reports of 2, 9 and 16 November are still missing at
-        // Tuesday 24 12:00, in Design's business hours (41.5 a week): 134 + 92.5 + 51
-        // hours = 16,650 minutes. All on a high dependency (weight 4), one department
-        // waiting: 4 * 17,100 / 60 = 1,140.
+        // Tuesday 24 12:00; each is waited on until the next one falls due, a week of
+        // Design's business hours (41.5): 3 * 2,490 = 7,470 minutes. All on a high
+        // dependency (weight 4), one department waiting: 4 * 7,920 / 60 = 528.
         let evidence = &design["evidence"][0];
         assert_eq!(evidence["customer_department_id"], s.marketing);
-        assert_eq!(evidence["business_minutes_beyond_target"], 17_100);
+        assert_eq!(evidence["business_minutes_beyond_target"], 7_920);
         assert_eq!(evidence["criticality"], "high");
-        assert_eq!(design["impact"], 1140.0);
+        assert_eq!(design["impact"], 528.0);
         assert_eq!(evidence["request_ids"], json!(requests[3..].to_vec()));
         assert_eq!(evidence["occurrence_ids"], json!(occurrences[..3].to_vec()));
 
@@ -383,5 +383,108 @@ both_engines! {
             .assert_has(r#"id="overview-least""#);
         page.get("/health?at=someday").await.assert(StatusCode::BAD_REQUEST);
         page.get("/departments/999999/scorecard").await.assert(StatusCode::NOT_FOUND);
+    }
+
+    async fn a_breach_stays_while_its_request_waits_on_the_customer_or_stays_open(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"first_response_minutes": 60, "resolution_minutes": 480})).await;
+        // Monday 09:00: two requests, both answered at 09:30; their resolution is due
+        // Tuesday 09:30.
+        let first = app.file(&s.requester, s.service, "Poster").await;
+        let second = app.file(&s.requester, s.service, "Banner").await;
+        app.clock.advance(SignedDuration::from_mins(30));
+        for id in [first, second] {
+            s.designer.post(&format!("/api/v1/requests/{id}/comments"), json!({"body": "On it"}))
+                .await.assert(StatusCode::CREATED);
+            s.designer.patch(&format!("/api/v1/requests/{id}"), json!({"status": "in_progress"}))
+                .await.assert(StatusCode::OK);
+        }
+        // Tuesday 12:00, 150 minutes past the target, the first waits on its customer.
+        app.clock.set("2026-11-24T12:00:00Z".parse().unwrap());
+        s.designer.patch(&format!("/api/v1/requests/{first}"), json!({"status": "waiting_on_customer"}))
+            .await.assert(StatusCode::OK);
+        app.clock.set("2026-11-25T12:00:00Z".parse().unwrap());
+        app.work().await;
+
+        // Wednesday 12:00: both resolutions are breached, the paused one too; the two
+        // first responses were met. 2 of 4.
+        let at = "2026-11-25T12:00:00Z";
+        let res = s.requester.get(&format!("/api/v1/health?at={at}")).await;
+        let sla = part(&res.body["items"][0], "sla");
+        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(4), json!(50.0)), "{}", res.body);
+        // Waiting beyond target: the paused one its 150 minutes, the other from Tuesday
+        // 09:30 to Wednesday 12:00 (8 + 3 business hours): 810.
+        let res = s.requester.get(&format!("/api/v1/bottlenecks?at={at}")).await;
+        let evidence = &res.body["items"][0]["evidence"][0];
+        assert_eq!(evidence["business_minutes_beyond_target"], 810, "{}", res.body);
+        assert_eq!(evidence["request_ids"], json!([second, first]));
+        let res = s.requester.get(&format!("/api/v1/health/{}/{}?at={at}", s.marketing, s.design)).await;
+        let breaches = res.body["evidence"]["breaches"].as_array().unwrap();
+        let paused = breaches.iter().find(|b| b["request_id"] == first).unwrap();
+        assert_eq!((paused["business_minutes_beyond_target"].clone(), paused["open"].clone()), (json!(150), json!(true)));
+
+        // Three months on, both are still open past their target: breached in that
+        // window too, not forgotten because their target passed before it began.
+        let at = "2027-03-03T12:00:00Z";
+        let res = s.requester.get(&format!("/api/v1/health?at={at}")).await;
+        let sla = part(&res.body["items"][0], "sla");
+        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(2), json!(0.0)), "{}", res.body);
+        // The running one waited the whole window, from Thursday 3 December 12:00 to
+        // Wednesday 3 March 12:00: 13 weeks of 41.5 business hours less 8.5, 31,860
+        // minutes; the paused one its 150, no more.
+        let res = s.requester.get(&format!("/api/v1/bottlenecks?at={at}")).await;
+        let evidence = &res.body["items"][0]["evidence"][0];
+        assert_eq!(evidence["business_minutes_beyond_target"], 32_010, "{}", res.body);
+    }
+
+    async fn time_waiting_on_linked_requests_counts_against_the_department_waited_on(app: TestApp) {
+        let s = app.scene().await;
+        // Design resolves within 480 business minutes and does not pause for linked
+        // requests (the default); Finance (New York, 09:00-17:00) within 960.
+        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
+        let f = finance(&app, json!({"resolution_minutes": 960})).await;
+        // Monday 09:00 Marketing asks Design; at 10:00 Design asks Finance on its behalf.
+        let parent = app.file(&s.requester, s.service, "Print run").await;
+        app.clock.advance(SignedDuration::from_mins(60));
+        let res = s.designer.post(&format!("/api/v1/requests/{parent}/links"), json!({
+            "service_id": f.service, "subject": "Approve the print budget", "fields": {"amount": 300}
+        })).await;
+        res.assert(StatusCode::CREATED);
+        let child = res.id();
+        // Finance's target passes Tuesday 17:00 New York; it resolves Thursday 10:00
+        // there (15:00 here): 9 business hours late. Design resolves an hour later.
+        app.clock.set("2026-11-26T15:00:00Z".parse().unwrap());
+        f.agent.patch(&format!("/api/v1/requests/{child}"), json!({"status": "resolved"}))
+            .await.assert(StatusCode::OK);
+        app.clock.set("2026-11-26T16:00:00Z".parse().unwrap());
+        s.designer.patch(&format!("/api/v1/requests/{parent}"), json!({"status": "resolved"}))
+            .await.assert(StatusCode::OK);
+        app.clock.set("2026-11-26T17:00:00Z".parse().unwrap());
+        app.work().await;
+
+        // Design held the parent 31.5 business hours, 29.5 of them waiting on Finance:
+        // 2 hours of its own, within its 8. Finance's clock is the late one.
+        let at = "2026-11-26T17:00:00Z";
+        let res = s.requester.get(&format!("/api/v1/health?at={at}")).await;
+        let pair = |customer: i64, provider: i64| {
+            res.body["items"].as_array().unwrap().iter()
+                .find(|p| p["customer_department_id"] == customer && p["provider_department_id"] == provider)
+                .unwrap_or_else(|| panic!("no pair {customer} {provider} in {}", res.body))
+                .clone()
+        };
+        let sla = part(&pair(s.marketing, s.design), "sla").clone();
+        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(1), json!(100.0)));
+        let sla = part(&pair(s.design, f.id), "sla").clone();
+        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(1), json!(0.0)));
+
+        // Finance holds Design back, 540 minutes; Design holds no one back.
+        let res = s.requester.get(&format!("/api/v1/bottlenecks?at={at}")).await;
+        let items = res.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{}", res.body);
+        assert_eq!(items[0]["department_id"], f.id);
+        let evidence = &items[0]["evidence"][0];
+        assert_eq!(evidence["customer_department_id"], s.design);
+        assert_eq!(evidence["business_minutes_beyond_target"], 540);
+        assert_eq!(evidence["request_ids"], json!([child]));
     }
 }

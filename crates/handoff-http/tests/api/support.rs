@@ -706,3 +706,64 @@ pub async fn with_policy(app: &TestApp, s: &Scene, policy: Value) {
     app.work().await;
     assert_eq!(app.clock.now().to_string(), "2026-11-23T09:00:00Z");
 }
+
+/// Finance, with a New York calendar (Monday to Friday 09:00-17:00), a purchase approval
+/// service open to everyone and `policy` on it; its manager and an agent.
+pub struct Finance {
+    pub id: i64,
+    pub service: i64,
+    pub manager: Client,
+    pub agent: Client,
+}
+
+pub async fn finance(app: &TestApp, policy: Value) -> Finance {
+    let id = app.department("fin").await;
+    let manager = app.manager(id).await;
+    let day = json!([["09:00", "17:00"]]);
+    let res = manager
+        .post(
+            "/api/v1/calendars",
+            json!({
+                "department_id": id, "name": "New York", "time_zone": "America/New_York",
+                "week": {"mon": day, "tue": day, "wed": day, "thu": day, "fri": day}
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    manager
+        .patch(
+            &format!("/api/v1/departments/{id}"),
+            json!({"calendar_id": res.id()}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    let res = manager
+        .post(
+            "/api/v1/services",
+            json!({
+                "department_id": id, "name": "Purchase approval",
+                "description": "Approves spending over the budget line.",
+                "fields": [
+                    {"key": "amount", "label": "Amount", "type": "number", "required": true},
+                    {"key": "brief", "label": "What it is for", "type": "long_text"}
+                ]
+            }),
+        )
+        .await;
+    res.assert(StatusCode::CREATED);
+    let service = res.id();
+    manager
+        .put(
+            &format!("/api/v1/services/{service}/sla"),
+            json!({"policies": [policy]}),
+        )
+        .await
+        .assert(StatusCode::OK);
+    app.work().await;
+    Finance {
+        id,
+        service,
+        agent: app.member(id).await,
+        manager,
+    }
+}

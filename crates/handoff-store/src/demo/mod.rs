@@ -445,7 +445,7 @@ where
         tx,
         engine,
         crate::slas::INSERT_CLOCKS,
-        13,
+        14,
         &clocks,
         |mut row, (id, stored, texts)| {
             let c = &stored.clock;
@@ -461,7 +461,8 @@ where
                 .push_bind(texts[0].as_str())
                 .push_bind(texts[1].as_str())
                 .push_bind(stored.next_alarm_at().map(to_micros))
-                .push_bind(texts[2].as_str());
+                .push_bind(texts[2].as_str())
+                .push_bind(c.breached_at.map(to_micros));
         },
     )
     .await?;
