@@ -9,11 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use handoff_domain::dependency::Criticality;
 use handoff_domain::feedback::pulse::{Slice, disclose};
+use handoff_domain::feedback::rating::LOW_SCORE;
 use handoff_domain::health::{
     self as rules, Assessment, Bottleneck, Judgement, Part, Tallies, Tally, Wait, Weights, assess,
     rank_bottlenecks,
 };
-use handoff_store::health::{self, Count, HeldClock, LateOccurrence, Pairs};
+use handoff_store::health::{
+    self, Count, HeldClock, LateConcern, LateOccurrence, LowRating, Pairs,
+};
 use handoff_store::slas::Timekeeping;
 use handoff_store::{StoreError, from_micros, pulses, settings, to_micros};
 use jiff::{SignedDuration, Timestamp, ToSpan, Unit};
@@ -292,11 +295,15 @@ pub(crate) async fn read(app: &App, pairs: Pairs, at: Timestamp) -> ActionResult
 }
 
 /// What lies behind a pair's parts: the requests whose targets were breached, the
-/// occurrences that came late.
+/// occurrences that came late, the low ratings, the concerns answered late.
 #[derive(Debug, Clone, Default)]
 pub struct Evidence {
     pub breaches: Vec<Breach>,
     pub late: Vec<LateOccurrence>,
+    /// Ratings of [`LOW_SCORE`] or less, lowest first (confidential requests left out).
+    pub low_ratings: Vec<LowRating>,
+    /// Concerns whose target passed unanswered, oldest first.
+    pub late_concerns: Vec<LateConcern>,
 }
 
 /// A target the provider was past at some time in the window.
@@ -432,6 +439,11 @@ pub async fn pair(
     breaches.truncate(EVIDENCE_MAX);
     let mut late = health::late_occurrences(&app.db, pairs, from, to, now).await?;
     late.truncate(EVIDENCE_MAX);
+    let mut low_ratings = health::low_ratings(&app.db, pairs, from, to, LOW_SCORE).await?;
+    low_ratings.retain(|r| !r.confidential);
+    low_ratings.truncate(EVIDENCE_MAX);
+    let mut late_concerns = health::late_concerns(&app.db, pairs, from, to).await?;
+    late_concerns.truncate(EVIDENCE_MAX);
     let mut trend = Vec::with_capacity(TREND_MONTHS);
     for months_back in (0..TREND_MONTHS).rev() {
         let end = month_end_before(at, months_back)?;
@@ -445,7 +457,12 @@ pub async fn pair(
     }
     Ok(PairDetail {
         health,
-        evidence: Evidence { breaches, late },
+        evidence: Evidence {
+            breaches,
+            late,
+            low_ratings,
+            late_concerns,
+        },
         trend,
     })
 }

@@ -1,7 +1,8 @@
 //! Satisfaction ratings: a resolved request's requester is asked to rate it (1-5, with an
 //! optional comment), once per resolution and at most once per interval about the same
-//! department; the rating counts for the department that resolved it and shows on the
-//! request to every department that held it.
+//! department; the rating counts for the department that resolved it (and, in
+//! relationship health, for an earlier holder that went past a target of its own) and
+//! shows on the request to every department that held it.
 
 use handoff_domain::FieldErrors;
 use handoff_domain::access::Actor;

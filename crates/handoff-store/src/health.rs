@@ -15,7 +15,8 @@
 //! - an occurrence of a deliverable is due at its due time (and only once that is past
 //!   the window's end), accurate or not when reviewed;
 //! - a concern comes to its verdict when answered in time or when its target passes;
-//! - a rating counts when first given, with its latest score.
+//! - a rating counts when first given, with its latest score, for the department that
+//!   resolved the request and for each earlier holder that went past a target of its own.
 
 use std::collections::BTreeMap;
 
@@ -396,22 +397,146 @@ pub async fn concerns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<C
     counts(db, sql).await
 }
 
-/// Ratings first given in the window: `good` is the sum of their scores (1 to 5).
-pub async fn ratings(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>> {
-    let mut sql = Sql::new(
-        "SELECT requester_department_id AS customer, provider_department_id AS provider, \
-         COUNT(*) AS events, COALESCE(SUM(score), 0) AS good FROM ratings \
-         WHERE rated_at IS NOT NULL AND score IS NOT NULL AND rated_at >= ",
+/// The ratings (`g`) first given in the window, for each pair they count for: the
+/// department that resolved the request, and, once, each department that held it
+/// before and went past a target of its own then (a customer kept waiting by the first
+/// holder rates that wait too). Two statements, one per kind of holder, selecting
+/// `columns` where `{provider}` stands for the pair's provider, then `tail`.
+fn rated_in(pairs: Pairs, from: i64, to: i64, columns: &str, tail: &str) -> [Sql; 2] {
+    let window = |sql: &mut Sql| {
+        sql.push(" AND g.rated_at IS NOT NULL AND g.score IS NOT NULL AND g.rated_at >= ")
+            .int(from)
+            .push(" AND g.rated_at < ")
+            .int(to);
+    };
+    let mut resolver = Sql::new(&format!(
+        "SELECT {} FROM ratings g JOIN requests r ON r.id = g.request_id WHERE 1 = 1",
+        columns.replace("{provider}", "g.provider_department_id")
+    ));
+    window(&mut resolver);
+    push_pairs(
+        &mut resolver,
+        pairs,
+        "g.requester_department_id",
+        "g.provider_department_id",
     );
-    sql.int(from).push(" AND rated_at < ").int(to);
+    resolver.push(&tail.replace("{provider}", "g.provider_department_id"));
+    let mut earlier = Sql::new(&format!(
+        "SELECT {} FROM ratings g JOIN requests r ON r.id = g.request_id \
+         JOIN request_stints h ON h.request_id = g.request_id \
+         WHERE h.department_id <> g.provider_department_id \
+         AND h.department_id <> g.requester_department_id \
+         AND h.seq = (SELECT min(e.seq) FROM request_stints e \
+         WHERE e.request_id = h.request_id AND e.department_id = h.department_id) \
+         AND EXISTS (SELECT 1 FROM request_stints e JOIN request_stint_clocks c \
+         ON c.request_id = e.request_id AND c.seq = e.seq \
+         WHERE e.request_id = h.request_id AND e.department_id = h.department_id \
+         AND c.target IN ('first_response', 'resolution') \
+         AND c.used_micros > c.allowed_micros)",
+        columns.replace("{provider}", "h.department_id")
+    ));
+    window(&mut earlier);
+    push_pairs(
+        &mut earlier,
+        pairs,
+        "g.requester_department_id",
+        "h.department_id",
+    );
+    earlier.push(&tail.replace("{provider}", "h.department_id"));
+    [resolver, earlier]
+}
+
+/// Ratings first given in the window, for the pairs [`rated_in`] says: `good` is the
+/// sum of their scores (1 to 5).
+pub async fn ratings(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>> {
+    let mut all = Vec::new();
+    for sql in rated_in(
+        pairs,
+        from,
+        to,
+        "g.requester_department_id AS customer, {provider} AS provider, COUNT(*) AS events, \
+         COALESCE(SUM(g.score), 0) AS good",
+        " GROUP BY g.requester_department_id, {provider}",
+    ) {
+        all.extend(counts(db, sql).await?);
+    }
+    Ok(merged(all))
+}
+
+/// A rating of `at_most` or less given in the window, for a pair it counts for.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LowRating {
+    pub request_id: i64,
+    pub customer: i64,
+    pub provider: i64,
+    pub score: i32,
+    /// Filed with a confidential service: counted, never named as evidence.
+    pub confidential: bool,
+}
+
+/// The ratings of `at_most` or less first given in the window, lowest first.
+pub async fn low_ratings(
+    db: &Db,
+    pairs: Pairs,
+    from: i64,
+    to: i64,
+    at_most: i32,
+) -> Result<Vec<LowRating>> {
+    let mut rows: Vec<LowRating> = Vec::new();
+    for mut sql in rated_in(
+        pairs,
+        from,
+        to,
+        "g.request_id, g.requester_department_id AS customer, {provider} AS provider, \
+         g.score, r.confidential",
+        "",
+    ) {
+        sql.push(" AND g.score <= ").int(i64::from(at_most));
+        let part: Vec<LowRating> = on_read!(db, |pool| bind_all!(
+            sqlx::query_as(AssertSqlSafe(sql.text)),
+            &sql.params
+        )
+        .fetch_all(pool)
+        .await?);
+        rows.extend(part);
+    }
+    rows.sort_by_key(|r| (r.score, r.request_id));
+    Ok(rows)
+}
+
+/// A concern whose target passed in the window before it was answered.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LateConcern {
+    pub concern_id: i64,
+    pub customer: i64,
+    pub provider: i64,
+    pub due_at: i64,
+    pub answered_at: Option<i64>,
+}
+
+/// The concerns whose target passed in the window unanswered (answered late, or not
+/// yet), oldest target first.
+pub async fn late_concerns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<LateConcern>> {
+    let mut sql = Sql::new(
+        "SELECT id AS concern_id, customer_department_id AS customer, \
+         about_department_id AS provider, due_at, answered_at FROM concerns \
+         WHERE customer_department_id IS NOT NULL \
+         AND (answered_at IS NULL OR answered_at > due_at) AND due_at >= ",
+    );
+    sql.int(from).push(" AND due_at < ").int(to);
     push_pairs(
         &mut sql,
         pairs,
-        "requester_department_id",
-        "provider_department_id",
+        "customer_department_id",
+        "about_department_id",
     );
-    sql.push(" GROUP BY requester_department_id, provider_department_id");
-    counts(db, sql).await
+    sql.push(" ORDER BY due_at, id");
+    Ok(on_read!(db, |pool| bind_all!(
+        sqlx::query_as(AssertSqlSafe(sql.text)),
+        &sql.params
+    )
+    .fetch_all(pool)
+    .await?))
 }
 
 /// Kudos given in the window by people of the customer to the provider or its people

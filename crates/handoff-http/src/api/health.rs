@@ -262,6 +262,24 @@ pub struct LateJson {
     pub delivered_at: Option<Timestamp>,
 }
 
+/// A rating of 1 or 2 given in the window.
+#[derive(Serialize, ToSchema)]
+pub struct LowRatingJson {
+    pub request_id: i64,
+    pub score: i32,
+}
+
+/// A concern whose target passed unanswered in the window.
+#[derive(Serialize, ToSchema)]
+pub struct LateConcernJson {
+    pub concern_id: i64,
+    #[schema(value_type = String, format = DateTime)]
+    pub due_at: Timestamp,
+    /// When it was answered, after its target; null while unanswered.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub answered_at: Option<Timestamp>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct TrendPointJson {
     #[schema(value_type = String, format = DateTime)]
@@ -276,6 +294,12 @@ pub struct EvidenceJson {
     pub breaches: Vec<BreachJson>,
     /// The occurrences that came late or not at all (at most 50).
     pub late_occurrences: Vec<LateJson>,
+    /// The ratings of 1 or 2 behind the satisfaction part, lowest first (at most 50;
+    /// confidential requests left out).
+    pub low_ratings: Vec<LowRatingJson>,
+    /// The concerns behind the concerns part whose target passed unanswered, oldest
+    /// first (at most 50).
+    pub late_concerns: Vec<LateConcernJson>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -319,6 +343,25 @@ impl PairDetailJson {
                         deliverable_id: o.deliverable_id,
                         due_at: time(o.due_at),
                         delivered_at: o.delivered_at.map(time),
+                    })
+                    .collect(),
+                low_ratings: d
+                    .evidence
+                    .low_ratings
+                    .iter()
+                    .map(|r| LowRatingJson {
+                        request_id: r.request_id,
+                        score: r.score,
+                    })
+                    .collect(),
+                late_concerns: d
+                    .evidence
+                    .late_concerns
+                    .iter()
+                    .map(|c| LateConcernJson {
+                        concern_id: c.concern_id,
+                        due_at: time(c.due_at),
+                        answered_at: c.answered_at.map(time),
                     })
                     .collect(),
             },

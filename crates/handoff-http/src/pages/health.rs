@@ -352,6 +352,12 @@ pub struct LateLine {
     pub delivered: String,
 }
 
+pub struct LateConcernLine {
+    pub concern_id: i64,
+    pub due: String,
+    pub answered: String,
+}
+
 #[derive(Template)]
 #[template(path = "health_pair.html")]
 struct PairPage {
@@ -370,6 +376,9 @@ struct PairPage {
     requests: i64,
     breaches: Vec<BreachLine>,
     late: Vec<LateLine>,
+    /// Requests rated 1 or 2, with their score.
+    low_ratings: Vec<(i64, i32)>,
+    late_concerns: Vec<LateConcernLine>,
     chart: String,
 }
 
@@ -441,6 +450,24 @@ pub async fn pair(
                 due: format::time(from_micros(o.due_at), &viewer.zone),
                 delivered: o.delivered_at.map_or("not delivered".to_owned(), |d| {
                     format!("delivered {}", format::time(from_micros(d), &viewer.zone))
+                }),
+            })
+            .collect(),
+        low_ratings: detail
+            .evidence
+            .low_ratings
+            .iter()
+            .map(|r| (r.request_id, r.score))
+            .collect(),
+        late_concerns: detail
+            .evidence
+            .late_concerns
+            .iter()
+            .map(|c| LateConcernLine {
+                concern_id: c.concern_id,
+                due: format::time(from_micros(c.due_at), &viewer.zone),
+                answered: c.answered_at.map_or("not answered".to_owned(), |a| {
+                    format!("answered {}", format::time(from_micros(a), &viewer.zone))
                 }),
             })
             .collect(),

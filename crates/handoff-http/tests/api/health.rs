@@ -234,6 +234,9 @@ both_engines! {
         let late: Vec<i64> = res.body["evidence"]["late_occurrences"].as_array().unwrap().iter()
             .map(|o| o["occurrence_id"].as_i64().unwrap()).collect();
         assert_eq!(late, occurrences[..3].to_vec());
+        // The 1 among the ratings; the concern is not late yet.
+        assert_eq!(res.body["evidence"]["low_ratings"], json!([{"request_id": requests[2], "score": 1}]));
+        assert_eq!(res.body["evidence"]["late_concerns"], json!([]));
         let trend = res.body["trend"].as_array().unwrap();
         assert_eq!(trend.len(), 12);
         assert_eq!(trend[11]["at"], AT);
@@ -367,6 +370,7 @@ both_engines! {
             .assert_has(r#"id="pair-score">44.0<"#)
             .assert_has("<svg")
             .assert_has(&format!(r#"href="/requests/{}""#, requests[5]))
+            .assert_has(&format!("Request #{}</a>: rated 1 of 5", requests[2]))
             .assert_has("shared among the other parts");
         page.get("/map?at=2026-11-24T12:00:00Z").await
             .assert(StatusCode::OK)
@@ -486,5 +490,39 @@ both_engines! {
         assert_eq!(evidence["customer_department_id"], s.design);
         assert_eq!(evidence["business_minutes_beyond_target"], 540);
         assert_eq!(evidence["request_ids"], json!([child]));
+    }
+
+    async fn a_rating_counts_for_an_earlier_holder_that_kept_the_customer_waiting(app: TestApp) {
+        let s = app.scene().await;
+        // Design answers within 60 business minutes; Finance resolves within 960.
+        with_policy(&app, &s, json!({"first_response_minutes": 60})).await;
+        let f = finance(&app, json!({"resolution_minutes": 960})).await;
+        let transfer = json!({"service_id": f.service, "reason": "Needs a budget approval", "fields": {"amount": 1200}});
+        // Monday 09:00 two requests; Design passes the first on at 09:30 (within its
+        // target), sits on the second until Tuesday 12:00 (past it).
+        let quick = app.file(&s.requester, s.service, "Quick").await;
+        let slow = app.file(&s.requester, s.service, "Slow").await;
+        app.clock.advance(SignedDuration::from_mins(30));
+        s.designer.post(&format!("/api/v1/requests/{quick}/transfer"), transfer.clone()).await.assert(StatusCode::OK);
+        app.clock.set("2026-11-24T12:00:00Z".parse().unwrap());
+        s.designer.post(&format!("/api/v1/requests/{slow}/transfer"), transfer).await.assert(StatusCode::OK);
+        // Finance resolves both at once; Marketing rates them 4 and 1.
+        app.clock.set("2026-11-24T15:00:00Z".parse().unwrap());
+        for (id, score) in [(quick, 4), (slow, 1)] {
+            f.agent.patch(&format!("/api/v1/requests/{id}"), json!({"status": "resolved"})).await.assert(StatusCode::OK);
+            s.requester.put(&format!("/api/v1/requests/{id}/rating"), json!({"score": score})).await.assert(StatusCode::OK);
+        }
+        let res = s.requester.get("/api/v1/health?at=2026-11-24T16:00:00Z").await;
+        let satisfaction = |provider: i64| {
+            let pair = res.body["items"].as_array().unwrap().iter()
+                .find(|p| p["customer_department_id"] == s.marketing && p["provider_department_id"] == provider)
+                .unwrap_or_else(|| panic!("no pair with {provider} in {}", res.body));
+            let part = part(pair, "satisfaction");
+            (part["events"].clone(), part["value"].clone())
+        };
+        // Finance resolved both: 75 and 0. Design kept the second waiting past its
+        // target: that rating counts for it too, the first one not.
+        assert_eq!(satisfaction(f.id), (json!(2), json!(37.5)));
+        assert_eq!(satisfaction(s.design), (json!(1), json!(0.0)));
     }
 }
