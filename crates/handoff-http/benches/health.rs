@@ -240,7 +240,8 @@ async fn fill(db: &Db, g: &Gen) {
                 &format!(
                     "i, 'first_response', {FIRST_RESPONSE}, \
                      CASE WHEN {responded} THEN {fr} ELSE 0 END, \
-                     CASE WHEN {responded} THEN NULL ELSE {c} END, {c} + {FIRST_RESPONSE}, \
+                     CASE WHEN {responded} THEN NULL ELSE {c} END, \
+                     CASE WHEN {responded} THEN NULL ELSE {c} + {FIRST_RESPONSE} END, \
                      CASE WHEN {responded} THEN {c} + {fr} END, 0, FALSE, '[75]', '[]', NULL, '[]'"
                 ),
                 "",
@@ -255,7 +256,8 @@ async fn fill(db: &Db, g: &Gen) {
                 REQUESTS,
                 &format!(
                     "i, 'resolution', {RESOLUTION}, CASE WHEN {resolved} THEN {res} ELSE 0 END, \
-                     CASE WHEN {resolved} THEN NULL ELSE {c} END, {c} + {RESOLUTION}, \
+                     CASE WHEN {resolved} THEN NULL ELSE {c} END, \
+                     CASE WHEN {resolved} THEN NULL ELSE {c} + {RESOLUTION} END, \
                      CASE WHEN {resolved} THEN {c} + {res} END, 0, FALSE, '[75]', '[]', NULL, '[]'"
                 ),
                 "",
@@ -287,9 +289,7 @@ async fn fill(db: &Db, g: &Gen) {
                     "(i + 1) / 2, 1, CASE WHEN i % 2 = 1 THEN 'first_response' ELSE 'resolution' END, \
                      CASE WHEN i % 2 = 1 THEN {FIRST_RESPONSE} ELSE {RESOLUTION} END, \
                      CASE WHEN i % 2 = 1 AND i % 100 = 1 THEN {FIRST_RESPONSE} + {HOUR} \
-                     ELSE {HOUR} END, NULL, \
-                     {y0} + ((i + 1) / 2 - 1) * 31536000 \
-                     + CASE WHEN i % 2 = 1 THEN {FIRST_RESPONSE} ELSE {RESOLUTION} END, \
+                     ELSE {HOUR} END, NULL, NULL, \
                      {y0} + ((i + 1) / 2 - 1) * 31536000 + {HOUR}, 0, FALSE, '[75]', '[]', '[]'"
                 ),
                 "((i + 1) / 2) % 10 = 0",
@@ -729,7 +729,8 @@ async fn main() {
     let verdict = format!(
         "s.target IN ('first_response', 'resolution') AND ((s.stopped_at >= {from} AND \
          s.stopped_at < {to}) OR ((CASE WHEN s.used_micros > s.allowed_micros \
-         THEN COALESCE(s.breached_at, s.stopped_at, s.due_at) ELSE s.due_at END) < {to} \
+         THEN COALESCE(s.breached_at, s.stopped_at, s.due_at) \
+         WHEN s.running_since IS NOT NULL THEN s.due_at END) < {to} \
          AND (s.stopped_at IS NULL OR s.stopped_at >= {to})))"
     );
     let sla = format!(

@@ -114,7 +114,7 @@ fn passed_at(alias: &str) -> String {
     format!(
         "(CASE WHEN {alias}.used_micros > {alias}.allowed_micros \
          THEN COALESCE({alias}.breached_at, {alias}.stopped_at, {alias}.due_at) \
-         ELSE {alias}.due_at END)"
+         WHEN {alias}.running_since IS NOT NULL THEN {alias}.due_at END)"
     )
 }
 
@@ -410,7 +410,7 @@ fn rated_in(pairs: Pairs, from: i64, to: i64, columns: &str, tail: &str) -> [Sql
             .int(to);
     };
     let mut resolver = Sql::new(&format!(
-        "SELECT {} FROM ratings g JOIN requests r ON r.id = g.request_id WHERE 1 = 1",
+        "SELECT {} FROM ratings g WHERE 1 = 1",
         columns.replace("{provider}", "g.provider_department_id")
     ));
     window(&mut resolver);
@@ -422,8 +422,7 @@ fn rated_in(pairs: Pairs, from: i64, to: i64, columns: &str, tail: &str) -> [Sql
     );
     resolver.push(&tail.replace("{provider}", "g.provider_department_id"));
     let mut earlier = Sql::new(&format!(
-        "SELECT {} FROM ratings g JOIN requests r ON r.id = g.request_id \
-         JOIN request_stints h ON h.request_id = g.request_id \
+        "SELECT {} FROM ratings g JOIN request_stints h ON h.request_id = g.request_id \
          WHERE h.department_id <> g.provider_department_id \
          AND h.department_id <> g.requester_department_id \
          AND h.seq = (SELECT min(e.seq) FROM request_stints e \
@@ -488,7 +487,8 @@ pub async fn low_ratings(
         from,
         to,
         "g.request_id, g.requester_department_id AS customer, {provider} AS provider, \
-         g.score, r.confidential",
+         g.score, (SELECT r.confidential FROM requests r WHERE r.id = g.request_id) \
+         AS confidential",
         "",
     ) {
         sql.push(" AND g.score <= ").int(i64::from(at_most));

@@ -224,7 +224,7 @@ impl SlaClock {
         if self.used > self.allowed {
             self.breached_at.or(self.stopped_at).or(self.due_at)
         } else {
-            self.due_at
+            self.due_at.filter(|_| self.phase() == Phase::Running)
         }
     }
 
