@@ -726,12 +726,13 @@ async fn main() {
     );
 
     // `store::health::push_verdict_in`, with the values in the text.
+    let passed = "(CASE WHEN s.used_micros > s.allowed_micros \
+         THEN COALESCE(s.breached_at, s.stopped_at, s.due_at) \
+         WHEN s.running_since IS NOT NULL THEN s.due_at END)";
     let verdict = format!(
         "s.target IN ('first_response', 'resolution') AND ((s.stopped_at >= {from} AND \
-         s.stopped_at < {to}) OR ((CASE WHEN s.used_micros > s.allowed_micros \
-         THEN COALESCE(s.breached_at, s.stopped_at, s.due_at) \
-         WHEN s.running_since IS NOT NULL THEN s.due_at END) < {to} \
-         AND (s.stopped_at IS NULL OR s.stopped_at >= {to})))"
+         s.stopped_at < {to}) OR (s.stopped_at IS NULL AND {passed} < {to}) \
+         OR (s.stopped_at >= {to} AND {passed} < {to}))"
     );
     let sla = format!(
         "SELECT r.requester_department_id AS customer, r.provider_department_id AS provider, \
