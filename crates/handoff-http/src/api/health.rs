@@ -425,6 +425,10 @@ pub async fn set_weights(
 #[derive(Serialize, ToSchema)]
 pub struct BottleneckEvidenceJson {
     pub customer_department_id: i64,
+    /// Business minutes, in the provider's calendar and inside the window, that this
+    /// customer's requests spent with the provider beyond their resolution targets (time
+    /// waiting on linked requests held by others left out), plus the lateness of its
+    /// deliveries (a missing one until the next falls due).
     pub business_minutes_beyond_target: i64,
     /// The most critical dependency in force between them; null when none is declared
     /// (weighed as low).
