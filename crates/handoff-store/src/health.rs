@@ -523,12 +523,13 @@ pub struct LateConcern {
 }
 
 /// The concerns whose target passed in the window unanswered (answered late, or not
-/// yet), oldest target first.
+/// yet), oldest target first. Anonymous concerns count in the part but are never listed:
+/// anyone holding an anonymous concern's id may read it.
 pub async fn late_concerns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<LateConcern>> {
     let mut sql = Sql::new(
         "SELECT id AS concern_id, customer_department_id AS customer, \
          about_department_id AS provider, due_at, answered_at FROM concerns \
-         WHERE customer_department_id IS NOT NULL \
+         WHERE customer_department_id IS NOT NULL AND raised_by_id IS NOT NULL \
          AND (answered_at IS NULL OR answered_at > due_at) AND due_at >= ",
     );
     sql.int(from).push(" AND due_at < ").int(to);

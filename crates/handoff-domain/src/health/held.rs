@@ -95,14 +95,24 @@ pub fn judge(
         });
     }
     // Passed its target inside the window with nothing to take out: all of the overrun
-    // fell in it.
+    // fell in it. Passed it before: what could have accrued before the window (from the
+    // passing to the window's start) is taken off, so that a clock paused past its
+    // target since before the window adds nothing to it, and the rest is bounded by the
+    // window's own time.
     let beyond_in_window = if waits.is_empty() && clock.passed_at.is_some_and(|p| p >= from) {
         beyond
     } else {
         let start = from.max(clock.started_at);
-        let span =
-            work.between(start, end)?.max(SignedDuration::ZERO) - waited(waits, start, end, work)?;
-        beyond.min(span.max(SignedDuration::ZERO))
+        let span = (work.between(start, end)?.max(SignedDuration::ZERO)
+            - waited(waits, start, end, work)?)
+        .max(SignedDuration::ZERO);
+        let before = match clock.passed_at.filter(|p| *p < start) {
+            Some(passed) => (work.between(passed, start)?.max(SignedDuration::ZERO)
+                - waited(waits, passed, start, work)?)
+            .max(SignedDuration::ZERO),
+            None => SignedDuration::ZERO,
+        };
+        (beyond - before).max(SignedDuration::ZERO).min(span)
     };
     Ok(Judgement {
         verdict,
@@ -287,6 +297,19 @@ mod tests {
         let j = judge(&old, &[], from, to, WORK).unwrap();
         assert_eq!(j.verdict, Some(false));
         assert_eq!((j.beyond, j.beyond_in_window), (hours(192), hours(24)));
+        // Paused past its target since before the window: nothing of it falls in it.
+        let paused = HeldClock {
+            used: hours(10),
+            running_since: None,
+            stopped_at: None,
+            ..old
+        };
+        let j = judge(&paused, &[], from, to, WORK).unwrap();
+        assert_eq!(j.verdict, Some(false));
+        assert_eq!(
+            (j.beyond, j.beyond_in_window),
+            (hours(2), SignedDuration::ZERO)
+        );
     }
 
     proptest! {
