@@ -340,6 +340,10 @@ async fn judged(
             .or_default()
             .push((from_micros(filed), resolved.map(from_micros)));
     }
+    // Time not yet lived is not counted: a window ending in the future is judged as of
+    // now (and stays inside the calendars' horizon whatever `at` was asked for).
+    let to = window.to.min(app.clock.now());
+    let from = window.from.min(to);
     let mut timekeeping: BTreeMap<i64, Timekeeping> = BTreeMap::new();
     let mut out = Vec::with_capacity(clocks.len());
     for c in clocks {
@@ -359,7 +363,7 @@ async fn judged(
             true => waits.get(&c.request_id).map_or(&[][..], Vec::as_slice),
             false => &[],
         };
-        let judgement = rules::judge(&held, links, window.from, window.to, work)
+        let judgement = rules::judge(&held, links, from, to, work)
             .map_err(|e| StoreError::Corrupt(format!("calendar arithmetic: {e}")))?;
         out.push((c, judgement));
     }
@@ -559,7 +563,8 @@ pub async fn bottlenecks(app: &App, at: Timestamp) -> ActionResult<Vec<Bottlenec
             .delivered_at
             .unwrap_or(to)
             .min(o.next_due_at.unwrap_or(to))
-            .min(to);
+            .min(to)
+            .min(now);
         let minutes = business_micros(&work, o.due_at, until)? / 60_000_000;
         if minutes <= 0 {
             continue;

@@ -297,8 +297,9 @@ pub struct EvidenceJson {
     /// The ratings of 1 or 2 behind the satisfaction part, lowest first (at most 50;
     /// confidential requests left out).
     pub low_ratings: Vec<LowRatingJson>,
-    /// The concerns behind the concerns part whose target passed unanswered, oldest
-    /// first (at most 50).
+    /// The concerns behind the concerns part whose target passed unanswered (answered
+    /// late, or not yet), oldest first (at most 50); anonymous ones are counted in the
+    /// part but not listed.
     pub late_concerns: Vec<LateConcernJson>,
 }
 

@@ -430,6 +430,7 @@ both_engines! {
         // Three months on, both are still open past their target: breached in that
         // window too, not forgotten because their target passed before it began.
         let at = "2027-03-03T12:00:00Z";
+        app.clock.set(at.parse().unwrap());
         let res = s.requester.get(&format!("/api/v1/health?at={at}")).await;
         let sla = part(&res.body["items"][0], "sla");
         assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(2), json!(0.0)), "{}", res.body);
@@ -440,6 +441,13 @@ both_engines! {
         let evidence = &res.body["items"][0]["evidence"][0];
         assert_eq!(evidence["business_minutes_beyond_target"], 31_860, "{}", res.body);
         assert_eq!(evidence["request_ids"], json!([second]));
+
+        // A window far in the future is read as of now, beyond the calendars' horizon.
+        let far = "2090-01-01T00:00:00Z";
+        for path in [format!("/api/v1/health?at={far}"), format!("/api/v1/bottlenecks?at={far}"),
+                     format!("/api/v1/health/{}/{}?at={far}", s.marketing, s.design)] {
+            s.requester.get(&path).await.assert(StatusCode::OK);
+        }
     }
 
     async fn time_waiting_on_linked_requests_counts_against_the_department_waited_on(app: TestApp) {
