@@ -84,13 +84,24 @@ fn push_pairs(sql: &mut Sql, pairs: Pairs, customer: &str, provider: &str) {
     }
 }
 
-async fn counts(db: &Db, sql: Sql) -> Result<Vec<Count>> {
+/// The rows `sql` reads.
+async fn read_rows<T>(db: &Db, sql: Sql) -> Result<Vec<T>>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
     Ok(on_read!(db, |pool| bind_all!(
         sqlx::query_as(AssertSqlSafe(sql.text)),
         &sql.params
     )
     .fetch_all(pool)
     .await?))
+}
+
+async fn counts(db: &Db, sql: Sql) -> Result<Vec<Count>> {
+    read_rows(db, sql).await
 }
 
 /// Sums counts of the same pair (a query in parts, e.g. current and past stints).
@@ -267,12 +278,7 @@ async fn held_clocks(
         ));
         condition(&mut sql);
         push_pairs(&mut sql, pairs, "r.requester_department_id", provider);
-        let part: Vec<HeldClock> = on_read!(db, |pool| bind_all!(
-            sqlx::query_as(AssertSqlSafe(sql.text)),
-            &sql.params
-        )
-        .fetch_all(pool)
-        .await?);
+        let part: Vec<HeldClock> = read_rows(db, sql).await?;
         rows.extend(part);
     }
     rows.sort_by_key(|r| (r.provider, r.customer, r.request_id));
@@ -316,12 +322,7 @@ pub async fn link_waits(db: &Db, parents: &[i64]) -> Result<Vec<(i64, i64, Optio
         let mut sql =
             Sql::new("SELECT parent_id, created_at, resolved_at FROM requests WHERE parent_id IN ");
         sql.ints(chunk).push(" ORDER BY parent_id, created_at");
-        let part: Vec<(i64, i64, Option<i64>)> = on_read!(db, |pool| bind_all!(
-            sqlx::query_as(AssertSqlSafe(sql.text)),
-            &sql.params
-        )
-        .fetch_all(pool)
-        .await?);
+        let part: Vec<(i64, i64, Option<i64>)> = read_rows(db, sql).await?;
         waits.extend(part);
     }
     Ok(waits)
@@ -500,12 +501,7 @@ pub async fn low_ratings(
         "",
     ) {
         sql.push(" AND g.score <= ").int(i64::from(at_most));
-        let part: Vec<LowRating> = on_read!(db, |pool| bind_all!(
-            sqlx::query_as(AssertSqlSafe(sql.text)),
-            &sql.params
-        )
-        .fetch_all(pool)
-        .await?);
+        let part: Vec<LowRating> = read_rows(db, sql).await?;
         rows.extend(part);
     }
     rows.sort_by_key(|r| (r.score, r.request_id));
@@ -540,12 +536,7 @@ pub async fn late_concerns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<
         "about_department_id",
     );
     sql.push(" ORDER BY due_at, id");
-    Ok(on_read!(db, |pool| bind_all!(
-        sqlx::query_as(AssertSqlSafe(sql.text)),
-        &sql.params
-    )
-    .fetch_all(pool)
-    .await?))
+    read_rows(db, sql).await
 }
 
 /// Kudos given in the window by people of the customer to the provider or its people
@@ -696,12 +687,7 @@ pub async fn late_occurrences(
         "d.provider_department_id",
     );
     sql.push(" ORDER BY d.provider_department_id, d.customer_department_id, o.due_at");
-    Ok(on_read!(db, |pool| bind_all!(
-        sqlx::query_as(AssertSqlSafe(sql.text)),
-        &sql.params
-    )
-    .fetch_all(pool)
-    .await?))
+    read_rows(db, sql).await
 }
 
 /// The declared dependencies in force (proposed or agreed): customer, provider and the
