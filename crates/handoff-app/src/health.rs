@@ -7,16 +7,20 @@
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
+use handoff_domain::access::Actor;
 use handoff_domain::dependency::Criticality;
 use handoff_domain::feedback::pulse::{Slice, disclose};
 use handoff_domain::feedback::rating::LOW_SCORE;
+use handoff_domain::health::links::{self, Stretch};
 use handoff_domain::health::{
     self as rules, Assessment, Bottleneck, Judgement, Part, Tallies, Tally, Wait, Weights, assess,
     rank_bottlenecks,
 };
+use handoff_domain::request::RequestEvent;
 use handoff_store::health::{
     self, Count, HeldClock, LateConcern, LateOccurrence, LowRating, Pairs,
 };
+use handoff_store::history;
 use handoff_store::slas::Timekeeping;
 use handoff_store::{StoreError, from_micros, pulses, settings, to_micros};
 use jiff::{SignedDuration, Timestamp, ToSpan, Unit};
@@ -91,7 +95,7 @@ fn decode_weights(json: &str) -> ActionResult<Weights> {
 /// Changes the weights (admins only); a part left out keeps its default.
 pub async fn set_weights(
     app: &App,
-    actor: &handoff_domain::access::Actor,
+    actor: &Actor,
     weights: BTreeMap<Part, u32>,
 ) -> ActionResult<Weights> {
     if !actor.is_admin() {
@@ -304,6 +308,10 @@ pub struct Evidence {
     pub low_ratings: Vec<LowRating>,
     /// Concerns whose target passed unanswered, oldest first.
     pub late_concerns: Vec<LateConcern>,
+    /// Whether the viewer may read the low ratings and late concerns: people of the two
+    /// departments and administrators. For anyone else both lists are empty; the
+    /// ratings and concerns still count in their parts.
+    pub feedback_listed: bool,
 }
 
 /// A target the provider was past at some time in the window.
@@ -319,8 +327,9 @@ pub struct Breach {
     pub open: bool,
 }
 
-/// The clocks `clocks` judged in `window`, each in its holder's calendar, the waits on
-/// linked requests taken out of those that ran through them.
+/// The clocks `clocks` judged in `window`, each in its holder's calendar, the time
+/// their requests waited on linked requests held by others taken out of what they
+/// counted meanwhile.
 async fn judged(
     app: &App,
     clocks: Vec<HeldClock>,
@@ -333,13 +342,7 @@ async fn judged(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut waits: BTreeMap<i64, Vec<(Timestamp, Option<Timestamp>)>> = BTreeMap::new();
-    for (parent, filed, resolved) in health::link_waits(&app.db, &parents).await? {
-        waits
-            .entry(parent)
-            .or_default()
-            .push((from_micros(filed), resolved.map(from_micros)));
-    }
+    let waits = link_waits(app, &parents).await?;
     // Time not yet lived is not counted: a window ending in the future is judged as of
     // now (and stays inside the calendars' horizon whatever `at` was asked for).
     let to = window.to.min(app.clock.now());
@@ -359,15 +362,65 @@ async fn judged(
             passed_at: c.passed_at.map(from_micros),
             started_at: from_micros(c.started_at),
         };
-        let links = match c.waits_on_links {
-            true => waits.get(&c.request_id).map_or(&[][..], Vec::as_slice),
-            false => &[],
+        // A linked request held by the clock's own department is no wait on another.
+        let links: Vec<Stretch> = match c.waits_on_links {
+            true => waits
+                .get(&c.request_id)
+                .into_iter()
+                .flatten()
+                .filter(|(holder, _)| *holder != c.provider)
+                .map(|(_, stretch)| *stretch)
+                .collect(),
+            false => Vec::new(),
         };
-        let judgement = rules::judge(&held, links, from, to, work)
+        let judgement = rules::judge(&held, &links, from, to, work)
             .map_err(|e| StoreError::Corrupt(format!("calendar arithmetic: {e}")))?;
         out.push((c, judgement));
     }
     Ok(out)
+}
+
+/// For each of `parents`, the stretches during which one of its linked requests was
+/// open while the parent's resolution clock ran, each with the department holding that
+/// linked request.
+async fn link_waits(
+    app: &App,
+    parents: &[i64],
+) -> ActionResult<BTreeMap<i64, Vec<(i64, Stretch)>>> {
+    let mut waits: BTreeMap<i64, Vec<(i64, Stretch)>> = BTreeMap::new();
+    if parents.is_empty() {
+        return Ok(waits);
+    }
+    let children = health::linked(&app.db, parents).await?;
+    let child_ids: Vec<i64> = children.iter().map(|l| l.child_id).collect();
+    let by_request = |entries: Vec<history::Entry>| {
+        let mut map: BTreeMap<i64, Vec<(Timestamp, RequestEvent)>> = BTreeMap::new();
+        for e in entries {
+            map.entry(e.request_id)
+                .or_default()
+                .push((from_micros(e.at), e.event));
+        }
+        map
+    };
+    let clocks = by_request(history::of_many(&app.db, parents, &history::CLOCK_MOVES).await?);
+    let opened = by_request(history::of_many(&app.db, &child_ids, &history::OPENING).await?);
+    fn of(
+        map: &BTreeMap<i64, Vec<(Timestamp, RequestEvent)>>,
+        id: i64,
+    ) -> &[(Timestamp, RequestEvent)] {
+        map.get(&id).map_or(&[][..], Vec::as_slice)
+    }
+    for l in children {
+        let open = links::open(of(&opened, l.child_id));
+        // A parent whose history has no clock events counts its whole holding.
+        let counted = match links::running(of(&clocks, l.parent_id)) {
+            Some(running) => links::overlap(&open, &running),
+            None => open,
+        };
+        let entry = waits.entry(l.parent_id).or_default();
+        entry.extend(counted.into_iter().map(|s| (l.holder, s)));
+    }
+    Ok(waits)
 }
 
 /// One point of a pair's trend: the score of the window ending at `at`.
@@ -389,6 +442,7 @@ pub struct PairDetail {
 /// activity answers with empty parts (not "not found"): a relationship may be quiet.
 pub async fn pair(
     app: &App,
+    viewer: &Actor,
     customer: i64,
     provider: i64,
     at: Timestamp,
@@ -443,11 +497,18 @@ pub async fn pair(
     breaches.truncate(EVIDENCE_MAX);
     let mut late = health::late_occurrences(&app.db, pairs, from, to, now).await?;
     late.truncate(EVIDENCE_MAX);
-    let mut low_ratings = health::low_ratings(&app.db, pairs, from, to, LOW_SCORE).await?;
-    low_ratings.retain(|r| !r.confidential);
-    low_ratings.truncate(EVIDENCE_MAX);
-    let mut late_concerns = health::late_concerns(&app.db, pairs, from, to).await?;
-    late_concerns.truncate(EVIDENCE_MAX);
+    // What a customer said of a provider is read by the two departments and admins
+    // (as a rating or a concern is on its own), not by everyone who may see the score.
+    let feedback_listed =
+        viewer.is_admin() || viewer.department_id == customer || viewer.department_id == provider;
+    let (mut low_ratings, mut late_concerns) = (Vec::new(), Vec::new());
+    if feedback_listed {
+        low_ratings = health::low_ratings(&app.db, pairs, from, to, LOW_SCORE).await?;
+        low_ratings.retain(|r| !r.confidential);
+        low_ratings.truncate(EVIDENCE_MAX);
+        late_concerns = health::late_concerns(&app.db, pairs, from, to).await?;
+        late_concerns.truncate(EVIDENCE_MAX);
+    }
     let mut trend = Vec::with_capacity(TREND_MONTHS);
     for months_back in (0..TREND_MONTHS).rev() {
         let end = month_end_before(at, months_back)?;
@@ -466,6 +527,7 @@ pub async fn pair(
             late,
             low_ratings,
             late_concerns,
+            feedback_listed,
         },
         trend,
     })

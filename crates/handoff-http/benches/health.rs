@@ -574,12 +574,14 @@ async fn main() {
             .len()
     })
     .await;
+    let admin = handoff_domain::access::Actor::operator();
     time(&bench, "health_pair", |k| {
         let app = &app;
+        let admin = &admin;
         async move {
             let customer = 1 + (k as i64 * 37) % DEPARTMENTS;
             let provider = 1 + (customer - 1 + 1 + (k as i64 % 10) * 17) % DEPARTMENTS;
-            let detail = handoff_app::health::pair(app, customer, provider, at)
+            let detail = handoff_app::health::pair(app, admin, customer, provider, at)
                 .await
                 .unwrap();
             assert!(detail.health.requests > 0);

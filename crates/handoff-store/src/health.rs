@@ -234,8 +234,8 @@ pub struct HeldClock {
     pub confidential: bool,
     /// When the holder's part began (its stint's start).
     pub started_at: i64,
-    /// A resolution clock that ran on while its request waited on linked requests
-    /// (the service does not pause it for them): the wait is taken out.
+    /// A resolution clock of a request with linked requests: the time it counted while
+    /// they were open is taken out (`handoff_domain::health::links`).
     pub waits_on_links: bool,
 }
 
@@ -253,16 +253,14 @@ async fn held_clocks(
             "request_slas s",
             "r.provider_department_id",
             "COALESCE(r.stint_started_at, r.created_at)",
-            "JOIN requests r ON r.id = s.request_id \
-             JOIN services sv ON sv.id = r.service_id",
+            "JOIN requests r ON r.id = s.request_id",
         ),
         (
             "request_stint_clocks s",
             "st.department_id",
             "st.started_at",
             "JOIN request_stints st ON st.request_id = s.request_id AND st.seq = s.seq \
-             JOIN requests r ON r.id = s.request_id \
-             JOIN services sv ON sv.id = st.service_id",
+             JOIN requests r ON r.id = s.request_id",
         ),
     ] {
         let mut sql = Sql::new(&format!(
@@ -270,8 +268,7 @@ async fn held_clocks(
              {provider} AS provider, s.allowed_micros, s.used_micros, s.running_since, \
              s.stopped_at, {passed} AS passed_at, s.calendar_time, r.confidential, \
              {started} AS started_at, \
-             CASE WHEN {links} AND NOT sv.pause_on_links THEN TRUE ELSE FALSE END \
-             AS waits_on_links FROM {clocks} {join} \
+             CASE WHEN {links} THEN TRUE ELSE FALSE END AS waits_on_links FROM {clocks} {join} \
              WHERE r.requester_department_id <> {provider}",
             passed = passed_at("s"),
             links = waits_on_links("s", "r"),
@@ -314,18 +311,27 @@ pub async fn overruns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<H
     .await
 }
 
-/// The stretches during which each of `parents` had linked requests open: each linked
-/// request's filing and resolution (`None`: still open), by parent.
-pub async fn link_waits(db: &Db, parents: &[i64]) -> Result<Vec<(i64, i64, Option<i64>)>> {
-    let mut waits = Vec::new();
+/// A request filed on behalf of another (its parent), and the department holding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Linked {
+    pub parent_id: i64,
+    pub child_id: i64,
+    pub holder: i64,
+}
+
+/// The linked requests of each of `parents`, by parent.
+pub async fn linked(db: &Db, parents: &[i64]) -> Result<Vec<Linked>> {
+    let mut found = Vec::new();
     for chunk in parents.chunks(1_000) {
-        let mut sql =
-            Sql::new("SELECT parent_id, created_at, resolved_at FROM requests WHERE parent_id IN ");
-        sql.ints(chunk).push(" ORDER BY parent_id, created_at");
-        let part: Vec<(i64, i64, Option<i64>)> = read_rows(db, sql).await?;
-        waits.extend(part);
+        let mut sql = Sql::new(
+            "SELECT parent_id, id AS child_id, provider_department_id AS holder \
+             FROM requests WHERE parent_id IN ",
+        );
+        sql.ints(chunk).push(" ORDER BY parent_id, id");
+        let part: Vec<Linked> = read_rows(db, sql).await?;
+        found.extend(part);
     }
-    Ok(waits)
+    Ok(found)
 }
 
 /// Occurrences due in the window (before `now`): `good` counts those delivered by their
@@ -408,7 +414,7 @@ pub async fn concerns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<C
 
 /// The ratings (`g`) first given in the window, for each pair they count for: the
 /// department that resolved the request, and, once, each department that held it
-/// before and went past a target of its own then (a customer kept waiting by the first
+/// before the rating and went past a target of its own then (a customer kept waiting by the first
 /// holder rates that wait too). Two statements, one per kind of holder, selecting
 /// `columns` where `{provider}` stands for the pair's provider, then `tail`.
 fn rated_in(pairs: Pairs, from: i64, to: i64, columns: &str, tail: &str) -> [Sql; 2] {
@@ -433,13 +439,13 @@ fn rated_in(pairs: Pairs, from: i64, to: i64, columns: &str, tail: &str) -> [Sql
     let mut earlier = Sql::new(&format!(
         "SELECT {} FROM ratings g JOIN request_stints h ON h.request_id = g.request_id \
          WHERE h.department_id <> g.provider_department_id \
-         AND h.department_id <> g.requester_department_id \
+         AND h.department_id <> g.requester_department_id AND h.started_at < g.rated_at \
          AND h.seq = (SELECT min(e.seq) FROM request_stints e \
          WHERE e.request_id = h.request_id AND e.department_id = h.department_id) \
          AND EXISTS (SELECT 1 FROM request_stints e JOIN request_stint_clocks c \
          ON c.request_id = e.request_id AND c.seq = e.seq \
          WHERE e.request_id = h.request_id AND e.department_id = h.department_id \
-         AND c.target IN ('first_response', 'resolution') \
+         AND e.started_at < g.rated_at AND c.target IN ('first_response', 'resolution') \
          AND c.used_micros > c.allowed_micros)",
         columns.replace("{provider}", "h.department_id")
     ));

@@ -118,20 +118,41 @@ pub async fn of_holding(db: &Db, request_id: i64) -> Result<Vec<Entry>> {
 
 /// The events of some kinds of a request, oldest first.
 async fn of_kinds(db: &Db, request_id: i64, kinds: &[&str]) -> Result<Vec<Entry>> {
-    let mut sql = crate::sql::Sql::new(
-        "SELECT id, request_id, actor_id, at, kind, payload FROM request_history \
-         WHERE request_id = ",
-    );
-    sql.int(request_id)
-        .push(" AND kind IN ")
-        .list(kinds, |sql, kind| {
-            sql.text(kind);
-        })
-        .push(" ORDER BY id");
-    decode(on_read!(db, |pool| crate::sql::bind_all!(
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
-        &sql.params
-    )
-    .fetch_all(pool)
-    .await?))
+    of_many(db, &[request_id], kinds).await
 }
+
+/// The events of some kinds of each of `requests`, by request, each's oldest first.
+pub async fn of_many(db: &Db, requests: &[i64], kinds: &[&str]) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for chunk in requests.chunks(500) {
+        let mut sql = crate::sql::Sql::new(
+            "SELECT id, request_id, actor_id, at, kind, payload FROM request_history \
+             WHERE request_id IN ",
+        );
+        sql.ints(chunk)
+            .push(" AND kind IN ")
+            .list(kinds, |sql, kind| {
+                sql.text(kind);
+            })
+            .push(" ORDER BY request_id, id");
+        entries.extend(decode(on_read!(db, |pool| crate::sql::bind_all!(
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.text)),
+            &sql.params
+        )
+        .fetch_all(pool)
+        .await?))?);
+    }
+    Ok(entries)
+}
+
+/// The kinds of the events that start, pause, resume, restart and stop clocks.
+pub const CLOCK_MOVES: [&str; 5] = [
+    "clock_started",
+    "clock_paused",
+    "clock_resumed",
+    "clock_restarted",
+    "clock_stopped",
+];
+
+/// The kinds of the events that open and close a request.
+pub const OPENING: [&str; 2] = ["filed", "status_changed"];

@@ -16,6 +16,7 @@
 
 mod bottleneck;
 mod held;
+pub mod links;
 mod score;
 
 pub use bottleneck::{

@@ -295,12 +295,17 @@ pub struct EvidenceJson {
     /// The occurrences that came late or not at all (at most 50).
     pub late_occurrences: Vec<LateJson>,
     /// The ratings of 1 or 2 behind the satisfaction part, lowest first (at most 50;
-    /// confidential requests left out).
+    /// confidential requests left out). Listed to people of the two departments and
+    /// administrators only (see `feedback_listed`).
     pub low_ratings: Vec<LowRatingJson>,
     /// The concerns behind the concerns part whose target passed unanswered (answered
     /// late, or not yet), oldest first (at most 50); anonymous ones are counted in the
-    /// part but not listed.
+    /// part but not listed. Listed as `low_ratings` is.
     pub late_concerns: Vec<LateConcernJson>,
+    /// Whether the caller may read the low ratings and late concerns (a member of either
+    /// department, or an administrator). When false both lists are empty, and the
+    /// ratings and concerns still count in their parts.
+    pub feedback_listed: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -365,6 +370,7 @@ impl PairDetailJson {
                         answered_at: c.answered_at.map(time),
                     })
                     .collect(),
+                feedback_listed: d.evidence.feedback_listed,
             },
             trend: d
                 .trend
@@ -385,12 +391,12 @@ impl PairDetailJson {
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn pair(
     State(state): State<AppState>,
-    _caller: Caller,
+    Caller(actor): Caller,
     ApiPath((customer, provider)): ApiPath<(i64, i64)>,
     query: QueryMap,
 ) -> Result<Json<PairDetailJson>, ApiError> {
     let at = at(&state, &query, &["at"])?;
-    let detail = handoff_app::health::pair(&state.app, customer, provider, at).await?;
+    let detail = handoff_app::health::pair(&state.app, &actor, customer, provider, at).await?;
     Ok(Json(PairDetailJson::new(at, &detail)))
 }
 

@@ -379,6 +379,7 @@ struct PairPage {
     /// Requests rated 1 or 2, with their score.
     low_ratings: Vec<(i64, i32)>,
     late_concerns: Vec<LateConcernLine>,
+    feedback_listed: bool,
     chart: String,
 }
 
@@ -391,7 +392,8 @@ pub async fn pair(
 ) -> Result<Response, PageError> {
     let at = read_at(&state, &viewer, &query)?;
     let q = at_query(&query);
-    let detail = handoff_app::health::pair(&state.app, customer, provider, at).await?;
+    let detail =
+        handoff_app::health::pair(&state.app, &viewer.actor, customer, provider, at).await?;
     let names = names_of(&state, [customer, provider]).await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let points: Vec<charts::TrendPoint> = detail
@@ -471,6 +473,7 @@ pub async fn pair(
                 }),
             })
             .collect(),
+        feedback_listed: detail.evidence.feedback_listed,
         chart,
     };
     Ok(render(StatusCode::OK, &page))

@@ -237,6 +237,17 @@ both_engines! {
         // The 1 among the ratings; the concern is not late yet.
         assert_eq!(res.body["evidence"]["low_ratings"], json!([{"request_id": requests[2], "score": 1}]));
         assert_eq!(res.body["evidence"]["late_concerns"], json!([]));
+        assert_eq!(res.body["evidence"]["feedback_listed"], true);
+        // Someone of neither department sees the same score, and not who rated how.
+        let outsider = app.manager(app.department("ops").await).await;
+        let other = outsider.get(&format!("/api/v1/health/{}/{}?at={AT}", s.marketing, s.design)).await;
+        other.assert(StatusCode::OK);
+        assert_eq!(other.body["score"], 44.0);
+        assert_eq!(other.body["evidence"]["low_ratings"], json!([]));
+        assert_eq!(other.body["evidence"]["feedback_listed"], false);
+        assert_eq!(other.body["evidence"]["breaches"], res.body["evidence"]["breaches"]);
+        let admin = app.admin().get(&format!("/api/v1/health/{}/{}?at={AT}", s.marketing, s.design)).await;
+        assert_eq!(admin.body["evidence"]["low_ratings"], res.body["evidence"]["low_ratings"]);
         let trend = res.body["trend"].as_array().unwrap();
         assert_eq!(trend.len(), 12);
         assert_eq!(trend[11]["at"], AT);
@@ -499,6 +510,51 @@ both_engines! {
         assert_eq!(evidence["customer_department_id"], s.design);
         assert_eq!(evidence["business_minutes_beyond_target"], 540);
         assert_eq!(evidence["request_ids"], json!([child]));
+    }
+
+    async fn a_linked_request_is_not_taken_out_of_time_the_clock_did_not_count(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
+        let f = finance(&app, json!({"resolution_minutes": 960})).await;
+        // Monday 09:00 Marketing asks Design, which asks Finance on its behalf at once and
+        // waits on Marketing's answer meanwhile: its clock stands still.
+        let parent = app.file(&s.requester, s.service, "Print run").await;
+        let res = s.designer.post(&format!("/api/v1/requests/{parent}/links"), json!({
+            "service_id": f.service, "subject": "Approve the print budget", "fields": {"amount": 300}
+        })).await;
+        res.assert(StatusCode::CREATED);
+        let child = res.id();
+        for status in ["in_progress", "waiting_on_customer"] {
+            s.designer.patch(&format!("/api/v1/requests/{parent}"), json!({"status": status}))
+                .await.assert(StatusCode::OK);
+        }
+        // Monday 17:00 Finance resolves and Marketing answers: the clock runs again.
+        app.clock.set("2026-11-23T17:00:00Z".parse().unwrap());
+        f.agent.patch(&format!("/api/v1/requests/{child}"), json!({"status": "resolved"}))
+            .await.assert(StatusCode::OK);
+        s.requester.post(&format!("/api/v1/requests/{parent}/comments"), json!({"body": "Here it is"}))
+            .await.assert(StatusCode::CREATED);
+        // Design resolves Wednesday 12:00: 0.5 + 8.5 + 3 business hours counted, none of
+        // them while Finance held the linked request: 240 minutes past its 480. (Taking
+        // out the linked request's whole life, 7 business hours, would call it met.)
+        app.clock.set("2026-11-25T12:00:00Z".parse().unwrap());
+        s.designer.patch(&format!("/api/v1/requests/{parent}"), json!({"status": "resolved"}))
+            .await.assert(StatusCode::OK);
+        let at = "2026-11-25T13:00:00Z";
+        app.clock.set(at.parse().unwrap());
+        app.work().await;
+        let res = s.requester.get(&format!("/api/v1/health?at={at}")).await;
+        let pair = res.body["items"].as_array().unwrap().iter()
+            .find(|p| p["customer_department_id"] == s.marketing && p["provider_department_id"] == s.design)
+            .unwrap_or_else(|| panic!("no pair in {}", res.body));
+        let sla = part(pair, "sla");
+        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(1), json!(0.0)), "{}", res.body);
+        let res = s.requester.get(&format!("/api/v1/bottlenecks?at={at}")).await;
+        let design = res.body["items"].as_array().unwrap().iter()
+            .find(|b| b["department_id"] == s.design)
+            .unwrap_or_else(|| panic!("Design holds no one back in {}", res.body));
+        assert_eq!(design["evidence"][0]["business_minutes_beyond_target"], 240);
+        assert_eq!(design["evidence"][0]["request_ids"], json!([parent]));
     }
 
     async fn a_rating_counts_for_an_earlier_holder_that_kept_the_customer_waiting(app: TestApp) {
