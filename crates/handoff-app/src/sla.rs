@@ -100,11 +100,12 @@ pub async fn recompute(app: &App, scope: &RecomputeScope) -> ActionResult<u64> {
             let service = services::get(&app.db, *id).await?;
             let policies = sla_policies::of_service(&app.db, *id).await?;
             let time = app.timekeeping(service.department_id).await?;
+            let now = app.clock.now();
             slas::recompute(&app.db, Scope::Service(*id), &time, |priority, stored| {
                 let Some(policy) = sla_policies::applicable(&policies, priority) else {
                     return;
                 };
-                adopt(policy, stored);
+                adopt(policy, stored, now);
             })
             .await?
         }
@@ -121,10 +122,10 @@ pub async fn recompute(app: &App, scope: &RecomputeScope) -> ActionResult<u64> {
     Ok(count)
 }
 
-/// A clock takes a policy's allowance, warnings and kind of time for its target.
-fn adopt(policy: &Policy, stored: &mut slas::StoredClock) {
+/// A clock takes a policy's allowance, warnings and kind of time for its target at `now`.
+fn adopt(policy: &Policy, stored: &mut slas::StoredClock, now: jiff::Timestamp) {
     if let Some(minutes) = policy.minutes(stored.clock.target) {
-        stored.clock.allowed = SignedDuration::from_mins(minutes);
+        stored.clock.allow(SignedDuration::from_mins(minutes), now);
         stored.warn_at = policy.warn_at.clone();
         stored.calendar_time = policy.calendar_time;
     }

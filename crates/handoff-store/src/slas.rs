@@ -193,15 +193,16 @@ trait RewriteClocks {
 }
 
 impl RewriteClocks for sqlx::SqliteConnection {
-    /// `UPDATE … FROM (VALUES …)`, 8 values a clock. SQLite names a list's columns
+    /// `UPDATE … FROM (VALUES …)`, 9 values a clock. SQLite names a list's columns
     /// `column1`…; the recompute holds the write lock while it reads, so every clock
     /// is still as it was read.
     async fn rewrite(&mut self, chunk: &[(i64, StoredClock)]) -> Result<u64> {
         let mut update = sqlx::QueryBuilder::new(
             "UPDATE request_slas SET allowed_micros = v.c3, calendar_time = v.c4, \
-             warn_at = v.c5, due_at = v.c6, schedule = v.c7, next_alarm_at = v.c8 \
+             warn_at = v.c5, due_at = v.c6, schedule = v.c7, next_alarm_at = v.c8, \
+             breached_at = v.c9 \
              FROM (SELECT column1 AS c1, column2 AS c2, column3 AS c3, column4 AS c4, \
-             column5 AS c5, column6 AS c6, column7 AS c7, column8 AS c8 FROM (",
+             column5 AS c5, column6 AS c6, column7 AS c7, column8 AS c8, column9 AS c9 FROM (",
         );
         update.push_values(chunk, |mut b, (request_id, stored)| {
             let c = &stored.clock;
@@ -212,7 +213,8 @@ impl RewriteClocks for sqlx::SqliteConnection {
                 .push_bind(stored.warn_at_json())
                 .push_bind(c.due_at.map(to_micros))
                 .push_bind(stored.schedule_json())
-                .push_bind(stored.next_alarm_at().map(to_micros));
+                .push_bind(stored.next_alarm_at().map(to_micros))
+                .push_bind(c.breached_at.map(to_micros));
         });
         update.push(")) AS v WHERE request_slas.request_id = v.c1 AND request_slas.target = v.c2");
         let count = update.build().execute(&mut *self).await?.rows_affected();
@@ -244,11 +246,12 @@ impl RewriteClocks for sqlx::PgConnection {
         let done = sqlx::query(
             "UPDATE request_slas SET allowed_micros = v.allowed, calendar_time = v.calendar_time, \
              warn_at = v.warn_at, due_at = v.due_at, schedule = v.schedule, \
-             next_alarm_at = v.next_alarm_at \
+             next_alarm_at = v.next_alarm_at, breached_at = v.breached_at \
              FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[], \
              $6::bigint[], $7::text[], $8::bigint[], $9::integer[], $10::bigint[], \
-             $11::bigint[], $12::text[]) AS v (request_id, target, allowed, calendar_time, \
-             warn_at, due_at, schedule, next_alarm_at, cycle, used, running_since, raised) \
+             $11::bigint[], $12::text[], $13::bigint[]) AS v (request_id, target, allowed, \
+             calendar_time, warn_at, due_at, schedule, next_alarm_at, cycle, used, \
+             running_since, raised, breached_at) \
              WHERE request_slas.request_id = v.request_id AND request_slas.target = v.target \
              AND request_slas.stopped_at IS NULL AND request_slas.cycle = v.cycle \
              AND request_slas.used_micros = v.used \
@@ -267,6 +270,7 @@ impl RewriteClocks for sqlx::PgConnection {
         .bind(each(chunk, |s| s.clock.used.as_micros() as i64))
         .bind(each(chunk, |s| s.clock.running_since.map(to_micros)))
         .bind(each(chunk, StoredClock::raised_json))
+        .bind(each(chunk, |s| s.clock.breached_at.map(to_micros)))
         .execute(&mut *self)
         .await?;
         self.refresh_pressing(&requests).await?;
@@ -633,7 +637,7 @@ pub async fn recompute(
                     };
                     let writer = id.rem_euclid(chunks.len() as i64) as usize;
                     pending[writer].push((id, stored));
-                    // 2,000 clocks a statement: 16,000 values on SQLite, within its limit.
+                    // 2,000 clocks a statement: 18,000 values on SQLite, within its limit.
                     if pending[writer].len() == RECOMPUTE_CHUNK {
                         let full = std::mem::take(&mut pending[writer]);
                         if chunks[writer].send(full).await.is_err() {

@@ -216,6 +216,19 @@ impl SlaClock {
         self.run_from(now, work)
     }
 
+    /// Gives the clock a new allowance (its policy changed) at `now`. A clock that the
+    /// new allowance puts back within its target loses its breach date; one paused past
+    /// it is dated as passing it `now` (when it would have passed it under this allowance
+    /// is not kept); a running one passes it at its due time, recomputed by the caller.
+    pub fn allow(&mut self, allowed: SignedDuration, now: Timestamp) {
+        self.allowed = allowed;
+        if self.used <= allowed {
+            self.breached_at = None;
+        } else if self.breached_at.is_none() && self.phase() == Phase::Paused {
+            self.breached_at = Some(now);
+        }
+    }
+
     /// When the clock passed (or, running, will pass) its target in this cycle; `None`
     /// for a clock paused or stopped within it. A clock that passed it before a pause
     /// keeps that instant through the pause and after (a breach does not vanish while
@@ -452,6 +465,34 @@ mod tests {
         // A restart begins a cycle that has not passed anything.
         clock.restart(at("2026-11-25T09:00:00Z"), work).unwrap();
         assert_eq!(clock.breached_at, None);
+        assert_eq!(clock.passed_target_at(), Some(at("2026-11-25T11:00:00Z")));
+    }
+
+    #[test]
+    fn a_new_allowance_dates_or_clears_the_breach_of_a_paused_clock() {
+        let cal = london_9_to_5();
+        let work = Clockwork::Business(&cal);
+        // Four hours allowed, three used by Monday 12:00, then paused.
+        let mut clock = SlaClock::start(
+            Target::Resolution,
+            SignedDuration::from_hours(4),
+            at("2026-11-23T09:00:00Z"),
+            work,
+        )
+        .unwrap();
+        clock.pause(at("2026-11-23T12:00:00Z"), work).unwrap();
+        assert_eq!(clock.passed_target_at(), None);
+        // The policy cut to two hours on Tuesday: past its target from then.
+        let tuesday = at("2026-11-24T10:00:00Z");
+        clock.allow(SignedDuration::from_hours(2), tuesday);
+        assert_eq!(clock.passed_target_at(), Some(tuesday));
+        // Raised to five again: within it, no breach date left behind.
+        clock.allow(SignedDuration::from_hours(5), at("2026-11-25T10:00:00Z"));
+        assert_eq!(clock.breached_at, None);
+        assert_eq!(clock.passed_target_at(), None);
+        // Resumed Wednesday 09:00 with two hours left: passes at 11:00, not before.
+        clock.resume(at("2026-11-25T09:00:00Z"), work).unwrap();
+        clock.pause(at("2026-11-25T12:00:00Z"), work).unwrap();
         assert_eq!(clock.passed_target_at(), Some(at("2026-11-25T11:00:00Z")));
     }
 }

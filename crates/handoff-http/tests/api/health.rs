@@ -512,6 +512,39 @@ both_engines! {
         assert_eq!(evidence["request_ids"], json!([child]));
     }
 
+    async fn a_policy_cut_below_what_a_waiting_request_used_breaches_it(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"resolution_minutes": 240})).await;
+        // Monday 09:00 to 12:00 worked on, then waiting on the customer: 180 of 240.
+        let id = app.file(&s.requester, s.service, "Poster").await;
+        app.clock.set("2026-11-23T12:00:00Z".parse().unwrap());
+        for status in ["in_progress", "waiting_on_customer"] {
+            s.designer.patch(&format!("/api/v1/requests/{id}"), json!({"status": status}))
+                .await.assert(StatusCode::OK);
+        }
+        let sla = |at: &'static str| {
+            let client = s.requester.clone();
+            async move {
+                let res = client.get(&format!("/api/v1/health?at={at}")).await;
+                let part = part(&res.body["items"][0], "sla").clone();
+                (part["events"].clone(), part["value"].clone())
+            }
+        };
+        // Tuesday 10:00 Design cuts its target to 120: the waiting request is past it
+        // from then on, not before; raised again to 480, it is within it.
+        app.clock.set("2026-11-24T10:00:00Z".parse().unwrap());
+        s.design_manager.put(&format!("/api/v1/services/{}/sla", s.service),
+            json!({"policies": [{"resolution_minutes": 120}]})).await.assert(StatusCode::OK);
+        app.work().await;
+        app.clock.set("2026-11-24T11:00:00Z".parse().unwrap());
+        assert_eq!(sla("2026-11-24T11:00:00Z").await, (json!(1), json!(0.0)));
+        assert_eq!(sla("2026-11-24T09:00:00Z").await, (json!(0), Value::Null));
+        s.design_manager.put(&format!("/api/v1/services/{}/sla", s.service),
+            json!({"policies": [{"resolution_minutes": 480}]})).await.assert(StatusCode::OK);
+        app.work().await;
+        assert_eq!(sla("2026-11-24T11:00:00Z").await, (json!(0), Value::Null));
+    }
+
     async fn a_linked_request_is_not_taken_out_of_time_the_clock_did_not_count(app: TestApp) {
         let s = app.scene().await;
         with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
