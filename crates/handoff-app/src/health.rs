@@ -18,7 +18,7 @@ use handoff_domain::health::{
 };
 use handoff_domain::request::RequestEvent;
 use handoff_store::health::{
-    self, Count, HeldClock, LateConcern, LateOccurrence, LowRating, Pairs,
+    self, Count, HeldClockRow, LateConcern, LateOccurrence, LowRating, Pairs,
 };
 use handoff_store::history;
 use handoff_store::slas::Timekeeping;
@@ -332,9 +332,9 @@ pub struct Breach {
 /// counted meanwhile.
 async fn judged(
     app: &App,
-    clocks: Vec<HeldClock>,
+    clocks: Vec<HeldClockRow>,
     window: Window,
-) -> ActionResult<Vec<(HeldClock, Judgement)>> {
+) -> ActionResult<Vec<(HeldClockRow, Judgement)>> {
     let parents: Vec<i64> = clocks
         .iter()
         .filter(|c| c.waits_on_links)

@@ -216,7 +216,7 @@ pub async fn sla(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<Count>
 /// in a window: its time used and allowed, when it passed its target, and what the
 /// link correction needs.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct HeldClock {
+pub struct HeldClockRow {
     pub request_id: i64,
     pub target: String,
     pub customer: i64,
@@ -239,14 +239,14 @@ pub struct HeldClock {
     pub waits_on_links: bool,
 }
 
-/// Reads [`HeldClock`]s of current holders and of past stints, each query given the
+/// Reads [`HeldClockRow`]s of current holders and of past stints, each query given the
 /// clock alias `s`, the request `r` and `provider` in its `WHERE`; `condition` appends
 /// what selects them.
 async fn held_clocks(
     db: &Db,
     pairs: Pairs,
     condition: &(dyn Fn(&mut Sql) + Sync),
-) -> Result<Vec<HeldClock>> {
+) -> Result<Vec<HeldClockRow>> {
     let mut rows = Vec::new();
     for (clocks, provider, started, join) in [
         (
@@ -275,7 +275,7 @@ async fn held_clocks(
         ));
         condition(&mut sql);
         push_pairs(&mut sql, pairs, "r.requester_department_id", provider);
-        let part: Vec<HeldClock> = read_rows(db, sql).await?;
+        let part: Vec<HeldClockRow> = read_rows(db, sql).await?;
         rows.extend(part);
     }
     rows.sort_by_key(|r| (r.provider, r.customer, r.request_id));
@@ -284,7 +284,7 @@ async fn held_clocks(
 
 /// The resolution clocks of requests with linked requests whose verdict falls in the
 /// window, left out of [`sla`]'s counts.
-pub async fn parent_clocks(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<HeldClock>> {
+pub async fn parent_clocks(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<HeldClockRow>> {
     held_clocks(db, pairs, &|sql| {
         sql.push(&format!(" AND {}", waits_on_links("s", "r")));
         push_verdict_in(sql, "s", from, to);
@@ -294,7 +294,7 @@ pub async fn parent_clocks(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<
 
 /// The clocks that were past their target at some time in the window: passed it
 /// before the window's end and not stopped before its start.
-pub async fn overruns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<HeldClock>> {
+pub async fn overruns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<HeldClockRow>> {
     held_clocks(db, pairs, &|sql| {
         let passed = passed_at("s");
         sql.push(&format!(
