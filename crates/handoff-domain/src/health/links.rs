@@ -20,55 +20,44 @@ pub type Stretch = (Timestamp, Option<Timestamp>);
 /// (oldest first). `None` when the history has no resolution clock events at all (a
 /// request brought in without them): the caller counts its whole holding then.
 pub fn running(history: &[(Timestamp, RequestEvent)]) -> Option<Vec<Stretch>> {
-    let mut seen = false;
-    let mut out: Vec<Stretch> = Vec::new();
-    let mut since: Option<Timestamp> = None;
-    for (at, event) in history {
-        let starts = match event {
+    let marks: Vec<(Timestamp, bool)> = history
+        .iter()
+        .filter_map(|(at, event)| match event {
             RequestEvent::ClockStarted { target }
             | RequestEvent::ClockResumed { target, .. }
-            | RequestEvent::ClockRestarted { target, .. } => Some((*target, true)),
+            | RequestEvent::ClockRestarted { target, .. } => Some((*at, *target, true)),
             RequestEvent::ClockPaused { target } | RequestEvent::ClockStopped { target, .. } => {
-                Some((*target, false))
+                Some((*at, *target, false))
             }
             _ => None,
-        };
-        let Some((Target::Resolution, starts)) = starts else {
-            continue;
-        };
-        seen = true;
-        match (starts, since) {
-            (true, None) => since = Some(*at),
-            (false, Some(from)) => {
-                out.push((from, Some(*at)));
-                since = None;
-            }
-            // A restart while running, or a stop while stopped: nothing changes.
-            _ => {}
-        }
-    }
-    if let Some(from) = since {
-        out.push((from, None));
-    }
-    seen.then_some(out)
+        })
+        .filter(|(_, target, _)| *target == Target::Resolution)
+        .map(|(at, _, runs)| (at, runs))
+        .collect();
+    (!marks.is_empty()).then(|| stretches(marks))
 }
 
 /// The stretches during which a request was open, from its filing and status moves
 /// (oldest first): from its filing to its resolution or closing, and again from each
 /// reopening.
 pub fn open(history: &[(Timestamp, RequestEvent)]) -> Vec<Stretch> {
+    stretches(history.iter().filter_map(|(at, event)| match event {
+        RequestEvent::Filed {} => Some((*at, Status::New.is_active())),
+        RequestEvent::StatusChanged { to, .. } => Some((*at, to.is_active())),
+        _ => None,
+    }))
+}
+
+/// The stretches between each mark that starts one (`true`) and the next that ends it
+/// (`false`); a start while one lasts, or an end while none does, changes nothing.
+fn stretches(marks: impl IntoIterator<Item = (Timestamp, bool)>) -> Vec<Stretch> {
     let mut out: Vec<Stretch> = Vec::new();
     let mut since: Option<Timestamp> = None;
-    for (at, event) in history {
-        let active = match event {
-            RequestEvent::Filed {} => Status::New.is_active(),
-            RequestEvent::StatusChanged { to, .. } => to.is_active(),
-            _ => continue,
-        };
-        match (active, since) {
-            (true, None) => since = Some(*at),
+    for (at, starts) in marks {
+        match (starts, since) {
+            (true, None) => since = Some(at),
             (false, Some(from)) => {
-                out.push((from, Some(*at)));
+                out.push((from, Some(at)));
                 since = None;
             }
             _ => {}
