@@ -308,10 +308,35 @@ pub struct Evidence {
     pub low_ratings: Vec<LowRating>,
     /// Concerns whose target passed unanswered, oldest first.
     pub late_concerns: Vec<LateConcern>,
-    /// Whether the viewer may read the low ratings and late concerns: people of the two
-    /// departments and administrators. For anyone else both lists are empty; the
-    /// ratings and concerns still count in their parts.
+    /// Whether the viewer may read the breaches: people of the two departments (who
+    /// may read the pair's requests) and administrators. For anyone else the list is
+    /// empty; the clocks still count in the SLA part.
+    pub requests_listed: bool,
+    /// Whether the viewer may read the low ratings and late concerns: the provider's
+    /// people and administrators, as a rating and a concern are read on their own (the
+    /// customer's other people do not read their colleagues' ratings). For anyone else
+    /// both lists are empty; the ratings and concerns still count in their parts.
     pub feedback_listed: bool,
+}
+
+/// Whether `viewer` may read the requests behind a pair's figures: the pair's two
+/// departments and administrators (a confidential request is never listed).
+pub fn lists_requests(viewer: &Actor, customer: i64, provider: i64) -> bool {
+    viewer.is_admin() || viewer.department_id == customer || viewer.department_id == provider
+}
+
+/// Empties the request lists of the bottlenecks' evidence that `viewer` may not read
+/// (see [`lists_requests`]); the minutes stay.
+pub fn withhold_requests(views: &mut [BottleneckView], viewer: &Actor) {
+    for view in views {
+        let provider = view.bottleneck.department_id;
+        for e in &mut view.evidence {
+            e.requests_listed = lists_requests(viewer, e.customer, provider);
+            if !e.requests_listed {
+                e.request_ids.clear();
+            }
+        }
+    }
 }
 
 /// A target the provider was past at some time in the window.
@@ -380,9 +405,8 @@ async fn judged(
     Ok(out)
 }
 
-/// For each of `parents`, the stretches during which one of its linked requests was
-/// open while the parent's resolution clock ran, each with the department holding that
-/// linked request.
+/// For each of `parents`, the stretches during which a department held one of its
+/// linked requests while the parent's resolution clock ran, each with that department.
 async fn link_waits(
     app: &App,
     parents: &[i64],
@@ -403,7 +427,7 @@ async fn link_waits(
         map
     };
     let clocks = by_request(history::of_many(&app.db, parents, &history::CLOCK_MOVES).await?);
-    let opened = by_request(history::of_many(&app.db, &child_ids, &history::OPENING).await?);
+    let held = by_request(history::of_many(&app.db, &child_ids, &history::HOLDING).await?);
     fn of(
         map: &BTreeMap<i64, Vec<(Timestamp, RequestEvent)>>,
         id: i64,
@@ -411,14 +435,19 @@ async fn link_waits(
         map.get(&id).map_or(&[][..], Vec::as_slice)
     }
     for l in children {
-        let open = links::open(of(&opened, l.child_id));
-        // A parent whose history has no clock events counts its whole holding.
-        let counted = match links::running(of(&clocks, l.parent_id)) {
-            Some(running) => links::overlap(&open, &running),
-            None => open,
-        };
+        let running = links::running(of(&clocks, l.parent_id));
         let entry = waits.entry(l.parent_id).or_default();
-        entry.extend(counted.into_iter().map(|s| (l.holder, s)));
+        for (holder, stretch) in links::held(of(&held, l.child_id), l.holder) {
+            // A parent whose history has no clock events counts its whole holding.
+            match &running {
+                Some(running) => entry.extend(
+                    links::overlap(&[stretch], running)
+                        .into_iter()
+                        .map(|s| (holder, s)),
+                ),
+                None => entry.push((holder, stretch)),
+            }
+        }
     }
     Ok(waits)
 }
@@ -480,7 +509,11 @@ pub async fn pair(
     let window = Window::ending(at);
     let (from, to) = window.micros();
     let now = to_micros(app.clock.now());
-    let overruns = health::overruns(&app.db, pairs, from, to).await?;
+    let requests_listed = lists_requests(viewer, customer, provider);
+    let overruns = match requests_listed {
+        true => health::overruns(&app.db, pairs, from, to).await?,
+        false => Vec::new(),
+    };
     let mut breaches: Vec<Breach> = judged(app, overruns, window)
         .await?
         .into_iter()
@@ -497,10 +530,9 @@ pub async fn pair(
     breaches.truncate(EVIDENCE_MAX);
     let mut late = health::late_occurrences(&app.db, pairs, from, to, now).await?;
     late.truncate(EVIDENCE_MAX);
-    // What a customer said of a provider is read by the two departments and admins
-    // (as a rating or a concern is on its own), not by everyone who may see the score.
-    let feedback_listed =
-        viewer.is_admin() || viewer.department_id == customer || viewer.department_id == provider;
+    // What a customer said of a provider is read by the provider and admins, as a
+    // rating or a concern is on its own, not by everyone who may see the score.
+    let feedback_listed = viewer.is_admin() || viewer.department_id == provider;
     let (mut low_ratings, mut late_concerns) = (Vec::new(), Vec::new());
     if feedback_listed {
         low_ratings = health::low_ratings(&app.db, pairs, from, to, LOW_SCORE).await?;
@@ -527,6 +559,7 @@ pub async fn pair(
             late,
             low_ratings,
             late_concerns,
+            requests_listed,
             feedback_listed,
         },
         trend,
@@ -562,6 +595,8 @@ pub struct BottleneckView {
 #[derive(Debug, Clone)]
 pub struct BottleneckEvidence {
     pub customer: i64,
+    /// Whether `request_ids` lists them for the viewer ([`withhold_requests`]).
+    pub requests_listed: bool,
     pub business_minutes_beyond_target: i64,
     pub criticality: Option<Criticality>,
     pub request_ids: Vec<i64>,
@@ -662,6 +697,7 @@ pub async fn bottlenecks(app: &App, at: Timestamp) -> ActionResult<Vec<Bottlenec
                     occurrences.sort_by_key(|(id, m)| (std::cmp::Reverse(*m), *id));
                     BottleneckEvidence {
                         customer: p.customer,
+                        requests_listed: true,
                         business_minutes_beyond_target: p.minutes_beyond,
                         criticality: criticality
                             .get(&(p.customer, bottleneck.department_id))

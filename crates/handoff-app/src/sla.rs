@@ -7,7 +7,7 @@ use handoff_domain::access::Actor;
 use handoff_domain::job::{RecomputeScope, Work};
 use handoff_domain::sla::{Policy, Target};
 use handoff_store::sla_policies::{self, ServicePolicy};
-use handoff_store::slas::{self, Scope};
+use handoff_store::slas::{self, Scope, Timekeeping};
 use handoff_store::{Tx, jobs, services};
 use jiff::SignedDuration;
 
@@ -105,7 +105,7 @@ pub async fn recompute(app: &App, scope: &RecomputeScope) -> ActionResult<u64> {
                 let Some(policy) = sla_policies::applicable(&policies, priority) else {
                     return;
                 };
-                adopt(policy, stored, now);
+                adopt(policy, stored, now, &time);
             })
             .await?
         }
@@ -123,9 +123,17 @@ pub async fn recompute(app: &App, scope: &RecomputeScope) -> ActionResult<u64> {
 }
 
 /// A clock takes a policy's allowance, warnings and kind of time for its target at `now`.
-fn adopt(policy: &Policy, stored: &mut slas::StoredClock, now: jiff::Timestamp) {
+fn adopt(
+    policy: &Policy,
+    stored: &mut slas::StoredClock,
+    now: jiff::Timestamp,
+    time: &Timekeeping,
+) {
     if let Some(minutes) = policy.minutes(stored.clock.target) {
-        stored.clock.allow(SignedDuration::from_mins(minutes), now);
+        let work = time.work(policy.calendar_time);
+        stored
+            .clock
+            .allow(SignedDuration::from_mins(minutes), now, work);
         stored.warn_at = policy.warn_at.clone();
         stored.calendar_time = policy.calendar_time;
     }

@@ -16,7 +16,8 @@
 //!   the window's end), accurate or not when reviewed;
 //! - a concern comes to its verdict when answered in time or when its target passes;
 //! - a rating counts when first given, with its latest score, for the department that
-//!   resolved the request and for each earlier holder that went past a target of its own.
+//!   resolved the request and for each department that held it before that resolution
+//!   and went past a target of its own.
 
 use std::collections::BTreeMap;
 
@@ -123,8 +124,9 @@ fn merged(parts: impl IntoIterator<Item = Count>) -> Vec<Count> {
 /// `SlaClock::passed_target_at` says (NULL for a clock paused or stopped within it).
 fn passed_at(alias: &str) -> String {
     format!(
-        "(CASE WHEN {alias}.used_micros > {alias}.allowed_micros \
-         THEN COALESCE({alias}.breached_at, {alias}.stopped_at, {alias}.due_at) \
+        "(CASE WHEN {alias}.breached_at IS NOT NULL THEN {alias}.breached_at \
+         WHEN {alias}.used_micros > {alias}.allowed_micros \
+         THEN COALESCE({alias}.stopped_at, {alias}.due_at) \
          WHEN {alias}.running_since IS NOT NULL THEN {alias}.due_at END)"
     )
 }
@@ -235,7 +237,7 @@ pub struct HeldClockRow {
     /// When the holder's part began (its stint's start).
     pub started_at: i64,
     /// A resolution clock of a request with linked requests: the time it counted while
-    /// they were open is taken out (`handoff_domain::health::links`).
+    /// another department held one of them is taken out (`handoff_domain::health::links`).
     pub waits_on_links: bool,
 }
 
@@ -311,7 +313,7 @@ pub async fn overruns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<H
     .await
 }
 
-/// A request filed on behalf of another (its parent), and the department holding it.
+/// A request filed on behalf of another (its parent), and the department holding it now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Linked {
     pub parent_id: i64,
@@ -414,7 +416,7 @@ pub async fn concerns(db: &Db, pairs: Pairs, from: i64, to: i64) -> Result<Vec<C
 
 /// The ratings (`g`) first given in the window, for each pair they count for: the
 /// department that resolved the request, and, once, each department that held it
-/// before the rating and went past a target of its own then (a customer kept waiting by the first
+/// before the rated resolution and went past a target of its own then (a customer kept waiting by the first
 /// holder rates that wait too). Two statements, one per kind of holder, selecting
 /// `columns` where `{provider}` stands for the pair's provider, then `tail`.
 fn rated_in(pairs: Pairs, from: i64, to: i64, columns: &str, tail: &str) -> [Sql; 2] {
@@ -439,13 +441,13 @@ fn rated_in(pairs: Pairs, from: i64, to: i64, columns: &str, tail: &str) -> [Sql
     let mut earlier = Sql::new(&format!(
         "SELECT {} FROM ratings g JOIN request_stints h ON h.request_id = g.request_id \
          WHERE h.department_id <> g.provider_department_id \
-         AND h.department_id <> g.requester_department_id AND h.started_at < g.rated_at \
+         AND h.department_id <> g.requester_department_id AND h.started_at < g.resolved_at \
          AND h.seq = (SELECT min(e.seq) FROM request_stints e \
          WHERE e.request_id = h.request_id AND e.department_id = h.department_id) \
          AND EXISTS (SELECT 1 FROM request_stints e JOIN request_stint_clocks c \
          ON c.request_id = e.request_id AND c.seq = e.seq \
          WHERE e.request_id = h.request_id AND e.department_id = h.department_id \
-         AND e.started_at < g.rated_at AND c.target IN ('first_response', 'resolution') \
+         AND e.started_at < g.resolved_at AND c.target IN ('first_response', 'resolution') \
          AND c.used_micros > c.allowed_micros)",
         columns.replace("{provider}", "h.department_id")
     ));

@@ -154,5 +154,5 @@ pub const CLOCK_MOVES: [&str; 5] = [
     "clock_stopped",
 ];
 
-/// The kinds of the events that open and close a request.
-pub const OPENING: [&str; 2] = ["filed", "status_changed"];
+/// The kinds of the events that open, close and pass on a request.
+pub const HOLDING: [&str; 3] = ["filed", "status_changed", "transferred"];

@@ -3,10 +3,10 @@
 //! the customer's work spend waiting on it beyond that target.
 //!
 //! Two corrections make the reading fair to the holder and to the customer:
-//! - time its request waited on linked requests (filed to other departments on its
-//!   behalf) is not the holder's, when its service kept the resolution clock running
-//!   meanwhile: it is taken out of the time used, and counts for the departments waited
-//!   on, whose own clocks ran then;
+//! - time its resolution clock counted while another department held one of its
+//!   request's linked requests (filed on its behalf) is not the holder's: it is taken
+//!   out of the time used, and counts for the departments waited on, whose own clocks
+//!   ran then (the stretches come from [`super::links`]);
 //! - a clock past its target counts as breached in every window it stays so, open or
 //!   waiting on its customer, and only the part of its overrun that fell in the window
 //!   is added to the window's waiting time, so that a request left open for months
@@ -31,8 +31,8 @@ pub struct HeldClock {
     pub started_at: Timestamp,
 }
 
-/// The stretches during which a request had linked requests open: each one's filing and
-/// resolution (`None`: still open). They may overlap.
+/// The stretches during which the clock counted while another department held one of its
+/// request's linked requests (`None`: still so), from [`super::links`]. They may overlap.
 pub type LinkWaits = [(Timestamp, Option<Timestamp>)];
 
 /// What a clock comes to in a window.
@@ -49,9 +49,9 @@ pub struct Judgement {
     pub beyond_in_window: SignedDuration,
 }
 
-/// Judges `clock` in the window `[from, to)`; `waits` are its request's linked requests
-/// when the wait on them is to be taken out (empty otherwise). Time is counted with
-/// `work`, the holder's calendar.
+/// Judges `clock` in the window `[from, to)`; `waits` are the stretches to take out of
+/// its time (empty for a request without linked requests). Time is counted with `work`,
+/// the holder's calendar.
 ///
 /// A clock stopped after the window's end is read as it stood then by taking the
 /// business time from the end to its stop off its time used: it is assumed to have run

@@ -5,8 +5,9 @@
 //! Only time the clock counted is taken out: not the time it stood paused (the request
 //! waiting on its customer, or on its linked requests when its service pauses for
 //! them), nor the time between a resolution and a reopen. A linked request counts while
-//! it was open, reopens included, and never for the department that holds it: a parent
-//! passed to the department of its own linked request waits on no one else.
+//! its holder had it (open, reopens included, not waiting on its customer, who is the
+//! parent's holder), for the department that held it then, and never for the parent's
+//! own holder: a department waiting on itself waits on no one else.
 
 use jiff::Timestamp;
 
@@ -37,15 +38,50 @@ pub fn running(history: &[(Timestamp, RequestEvent)]) -> Option<Vec<Stretch>> {
     (!marks.is_empty()).then(|| stretches(marks))
 }
 
-/// The stretches during which a request was open, from its filing and status moves
-/// (oldest first): from its filing to its resolution or closing, and again from each
-/// reopening.
-pub fn open(history: &[(Timestamp, RequestEvent)]) -> Vec<Stretch> {
-    stretches(history.iter().filter_map(|(at, event)| match event {
-        RequestEvent::Filed {} => Some((*at, Status::New.is_active())),
-        RequestEvent::StatusChanged { to, .. } => Some((*at, to.is_active())),
-        _ => None,
-    }))
+/// The stretches during which a linked request was in its holders' hands, each with the
+/// department that held it then (oldest first): from its filing to its resolution or
+/// closing, and again from each reopening, but not while it waited on its customer (the
+/// department that asked for it), and split where it was passed on. `holder` is the
+/// department holding it now; before its first transfer it was that transfer's `from`.
+pub fn held(history: &[(Timestamp, RequestEvent)], holder: i64) -> Vec<(i64, Stretch)> {
+    let mut holder = history
+        .iter()
+        .find_map(|(_, e)| match e {
+            RequestEvent::Transferred { from, .. } => Some(from.department_id),
+            _ => None,
+        })
+        .unwrap_or(holder);
+    let mut out: Vec<(i64, Stretch)> = Vec::new();
+    let mut since: Option<Timestamp> = None;
+    for (at, event) in history {
+        let works = match event {
+            RequestEvent::Filed {} => true,
+            RequestEvent::StatusChanged { to, .. } => {
+                to.is_active() && *to != Status::WaitingOnCustomer
+            }
+            RequestEvent::Transferred { to, .. } => {
+                if let Some(from) = since.filter(|from| from < at) {
+                    out.push((holder, (from, Some(*at))));
+                    since = Some(*at);
+                }
+                holder = to.department_id;
+                continue;
+            }
+            _ => continue,
+        };
+        match (works, since) {
+            (true, None) => since = Some(*at),
+            (false, Some(from)) => {
+                out.push((holder, (from, Some(*at))));
+                since = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = since {
+        out.push((holder, (from, None)));
+    }
+    out
 }
 
 /// The stretches between each mark that starts one (`true`) and the next that ends it
@@ -153,16 +189,45 @@ mod tests {
     }
 
     #[test]
-    fn a_linked_request_is_open_until_resolved_and_again_once_reopened() {
+    fn a_linked_request_is_held_until_resolved_and_again_once_reopened_by_whoever_held_it() {
         let moved = |from, to| RequestEvent::StatusChanged { from, to };
+        let holder = |id: i64| {
+            Box::new(crate::request::Holder {
+                department_id: id,
+                department: format!("d{id}"),
+                service_id: id * 10,
+                service: format!("s{id}"),
+            })
+        };
         let history = events(&[
             (1, RequestEvent::Filed {}),
             (2, moved(Status::New, Status::InProgress)),
-            (4, moved(Status::InProgress, Status::Resolved)),
-            (6, moved(Status::Resolved, Status::Reopened)),
-            (7, moved(Status::Reopened, Status::WaitingOnCustomer)),
+            // Waiting on its customer, the department that asked: no one else's wait.
+            (3, moved(Status::InProgress, Status::WaitingOnCustomer)),
+            (4, moved(Status::WaitingOnCustomer, Status::InProgress)),
+            (
+                5,
+                RequestEvent::Transferred {
+                    from: holder(7),
+                    to: holder(8),
+                    reason: "theirs".into(),
+                    dropped_fields: Default::default(),
+                },
+            ),
+            (6, moved(Status::InProgress, Status::Resolved)),
+            (8, moved(Status::Resolved, Status::Reopened)),
         ]);
-        assert_eq!(open(&history), vec![(at(1), Some(at(4))), (at(6), None)]);
+        assert_eq!(
+            held(&history, 8),
+            vec![
+                (7, (at(1), Some(at(3)))),
+                (7, (at(4), Some(at(5)))),
+                (8, (at(5), Some(at(6)))),
+                (8, (at(8), None)),
+            ]
+        );
+        // Never passed on: its holder throughout.
+        assert_eq!(held(&history[..3], 9), vec![(9, (at(1), Some(at(3))))]);
     }
 
     #[test]

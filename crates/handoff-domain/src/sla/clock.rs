@@ -216,15 +216,18 @@ impl SlaClock {
         self.run_from(now, work)
     }
 
-    /// Gives the clock a new allowance (its policy changed) at `now`. A clock that the
-    /// new allowance puts back within its target loses its breach date; one paused past
-    /// it is dated as passing it `now` (when it would have passed it under this allowance
-    /// is not kept); a running one passes it at its due time, recomputed by the caller.
-    pub fn allow(&mut self, allowed: SignedDuration, now: Timestamp) {
+    /// Gives the clock a new allowance (its policy changed) at `now`, counted with
+    /// `work`. A clock that the new allowance puts within its target loses its breach
+    /// date; one it puts past it by `now`, running or paused, is dated as passing it
+    /// `now`: the policy was not in force before, so no earlier window gains a breach.
+    /// The caller recomputes a running clock's due time.
+    pub fn allow(&mut self, allowed: SignedDuration, now: Timestamp, work: Clockwork) {
         self.allowed = allowed;
-        if self.used <= allowed {
+        // Out of the calendar's range, the time banked is what is known.
+        let used = self.used_at(now, work).unwrap_or(self.used);
+        if used <= allowed {
             self.breached_at = None;
-        } else if self.breached_at.is_none() && self.phase() == Phase::Paused {
+        } else if self.breached_at.is_none() {
             self.breached_at = Some(now);
         }
     }
@@ -232,10 +235,13 @@ impl SlaClock {
     /// When the clock passed (or, running, will pass) its target in this cycle; `None`
     /// for a clock paused or stopped within it. A clock that passed it before a pause
     /// keeps that instant through the pause and after (a breach does not vanish while
-    /// the request waits on its customer).
+    /// the request waits on its customer); one put past it by a new allowance passed it
+    /// then ([`SlaClock::allow`]). `breached_at` is only ever set past the target.
     pub fn passed_target_at(&self) -> Option<Timestamp> {
-        if self.used > self.allowed {
-            self.breached_at.or(self.stopped_at).or(self.due_at)
+        if let Some(at) = self.breached_at {
+            Some(at)
+        } else if self.used > self.allowed {
+            self.stopped_at.or(self.due_at)
         } else {
             self.due_at.filter(|_| self.phase() == Phase::Running)
         }
@@ -484,15 +490,33 @@ mod tests {
         assert_eq!(clock.passed_target_at(), None);
         // The policy cut to two hours on Tuesday: past its target from then.
         let tuesday = at("2026-11-24T10:00:00Z");
-        clock.allow(SignedDuration::from_hours(2), tuesday);
+        clock.allow(SignedDuration::from_hours(2), tuesday, work);
         assert_eq!(clock.passed_target_at(), Some(tuesday));
         // Raised to five again: within it, no breach date left behind.
-        clock.allow(SignedDuration::from_hours(5), at("2026-11-25T10:00:00Z"));
+        clock.allow(
+            SignedDuration::from_hours(5),
+            at("2026-11-25T10:00:00Z"),
+            work,
+        );
         assert_eq!(clock.breached_at, None);
         assert_eq!(clock.passed_target_at(), None);
         // Resumed Wednesday 09:00 with two hours left: passes at 11:00, not before.
         clock.resume(at("2026-11-25T09:00:00Z"), work).unwrap();
         clock.pause(at("2026-11-25T12:00:00Z"), work).unwrap();
         assert_eq!(clock.passed_target_at(), Some(at("2026-11-25T11:00:00Z")));
+        // Running, cut below what it has used by now: passed at the cut, not at the
+        // resume weeks before that the recomputed due time would say.
+        let mut running = SlaClock::start(
+            Target::Resolution,
+            SignedDuration::from_hours(8),
+            at("2026-11-23T09:00:00Z"),
+            work,
+        )
+        .unwrap();
+        let cut = at("2026-11-23T13:00:00Z");
+        running.allow(SignedDuration::from_hours(2), cut, work);
+        assert_eq!(running.passed_target_at(), Some(cut));
+        running.pause(at("2026-11-23T15:00:00Z"), work).unwrap();
+        assert_eq!(running.passed_target_at(), Some(cut));
     }
 }

@@ -295,16 +295,19 @@ pub struct EvidenceJson {
     /// The occurrences that came late or not at all (at most 50).
     pub late_occurrences: Vec<LateJson>,
     /// The ratings of 1 or 2 behind the satisfaction part, lowest first (at most 50;
-    /// confidential requests left out). Listed to people of the two departments and
-    /// administrators only (see `feedback_listed`).
+    /// confidential requests left out). Listed to the provider's people and administrators
+    /// only (see `feedback_listed`).
     pub low_ratings: Vec<LowRatingJson>,
     /// The concerns behind the concerns part whose target passed unanswered (answered
     /// late, or not yet), oldest first (at most 50); anonymous ones are counted in the
     /// part but not listed. Listed as `low_ratings` is.
     pub late_concerns: Vec<LateConcernJson>,
-    /// Whether the caller may read the low ratings and late concerns (a member of either
-    /// department, or an administrator). When false both lists are empty, and the
-    /// ratings and concerns still count in their parts.
+    /// Whether the caller may read the breaches (a member of either department, or an
+    /// administrator). When false the list is empty, and the clocks still count.
+    pub requests_listed: bool,
+    /// Whether the caller may read the low ratings and late concerns (a member of the
+    /// provider, or an administrator, as for a rating or a concern on its own). When
+    /// false both lists are empty, and the ratings and concerns still count in their parts.
     pub feedback_listed: bool,
 }
 
@@ -370,6 +373,7 @@ impl PairDetailJson {
                         answered_at: c.answered_at.map(time),
                     })
                     .collect(),
+                requests_listed: d.evidence.requests_listed,
                 feedback_listed: d.evidence.feedback_listed,
             },
             trend: d
@@ -440,8 +444,12 @@ pub struct BottleneckEvidenceJson {
     /// The most critical dependency in force between them; null when none is declared
     /// (weighed as low).
     pub criticality: Option<&'static str>,
-    /// The requests behind the minutes, the longest overrun first (at most 50).
+    /// The requests behind the minutes, the longest overrun first (at most 50); listed
+    /// to people of the two departments and administrators (see `requests_listed`).
     pub request_ids: Vec<i64>,
+    /// Whether the caller may read `request_ids`; when false the list is empty and the
+    /// requests still count in the minutes.
+    pub requests_listed: bool,
     /// The late occurrences behind them (at most 50).
     pub occurrence_ids: Vec<i64>,
 }
@@ -472,6 +480,7 @@ impl From<&BottleneckView> for BottleneckJson {
                     business_minutes_beyond_target: e.business_minutes_beyond_target,
                     criticality: e.criticality.map(|c| c.as_str()),
                     request_ids: e.request_ids.clone(),
+                    requests_listed: e.requests_listed,
                     occurrence_ids: e.occurrence_ids.clone(),
                 })
                 .collect(),
@@ -491,11 +500,12 @@ pub struct BottlenecksJson {
     responses((status = 200, body = BottlenecksJson), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn bottlenecks(
     State(state): State<AppState>,
-    _caller: Caller,
+    Caller(actor): Caller,
     query: QueryMap,
 ) -> Result<Json<BottlenecksJson>, ApiError> {
     let at = at(&state, &query, &["at"])?;
-    let ranked = handoff_app::health::bottlenecks(&state.app, at).await?;
+    let mut ranked = handoff_app::health::bottlenecks(&state.app, at).await?;
+    handoff_app::health::withhold_requests(&mut ranked, &actor);
     Ok(Json(BottlenecksJson {
         at,
         items: ranked.iter().map(BottleneckJson::from).collect(),
@@ -731,11 +741,14 @@ impl ScorecardJson {
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn scorecard(
     State(state): State<AppState>,
-    _caller: Caller,
+    Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
     query: QueryMap,
 ) -> Result<Json<ScorecardJson>, ApiError> {
     let at = at(&state, &query, &["at"])?;
-    let card = handoff_app::scorecards::scorecard(&state.app, id, at).await?;
+    let mut card = handoff_app::scorecards::scorecard(&state.app, id, at).await?;
+    if let Some(b) = card.bottleneck.as_mut() {
+        handoff_app::health::withhold_requests(std::slice::from_mut(b), &actor);
+    }
     Ok(Json(ScorecardJson::new(at, &card)))
 }

@@ -379,6 +379,7 @@ struct PairPage {
     /// Requests rated 1 or 2, with their score.
     low_ratings: Vec<(i64, i32)>,
     late_concerns: Vec<LateConcernLine>,
+    requests_listed: bool,
     feedback_listed: bool,
     chart: String,
 }
@@ -473,6 +474,7 @@ pub async fn pair(
                 }),
             })
             .collect(),
+        requests_listed: detail.evidence.requests_listed,
         feedback_listed: detail.evidence.feedback_listed,
         chart,
     };
@@ -559,10 +561,13 @@ pub struct BottleneckLine {
     pub evidence: Vec<EvidenceLine>,
 }
 
+/// The bottlenecks as lines; the requests behind each pair's minutes are named only to
+/// those who may read them (`health::lists_requests`).
 fn bottleneck_lines(
     ranked: &[BottleneckView],
     names: &HashMap<i64, String>,
     q: &str,
+    viewer: &Viewer,
 ) -> Vec<BottleneckLine> {
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     ranked
@@ -581,7 +586,14 @@ fn bottleneck_lines(
                     customer: name(e.customer),
                     waited: format::minutes(e.business_minutes_beyond_target as f64),
                     criticality: e.criticality.map_or("none declared", |c| c.label()),
-                    request_ids: e.request_ids.clone(),
+                    request_ids: match handoff_app::health::lists_requests(
+                        &viewer.actor,
+                        e.customer,
+                        b.bottleneck.department_id,
+                    ) {
+                        true => e.request_ids.clone(),
+                        false => Vec::new(),
+                    },
                     occurrence_ids: e.occurrence_ids.clone(),
                 })
                 .collect(),
@@ -619,7 +631,7 @@ pub async fn bottlenecks(
         frame: Frame::new(&viewer, "health"),
         q: q.clone(),
         window: window_words(at, &viewer),
-        lines: bottleneck_lines(&ranked, &names, &q),
+        lines: bottleneck_lines(&ranked, &names, &q, &viewer),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -720,7 +732,7 @@ pub async fn scorecard(
         bottleneck: card
             .bottleneck
             .as_ref()
-            .and_then(|b| bottleneck_lines(std::slice::from_ref(b), &names, &q).pop()),
+            .and_then(|b| bottleneck_lines(std::slice::from_ref(b), &names, &q, &viewer).pop()),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -778,7 +790,7 @@ pub async fn overview(
         least: pair_lines(&o.least_healthy, &names, &q),
         most: pair_lines(&o.most_healthy, &names, &q),
         movers: pair_lines(&o.movers, &names, &q),
-        bottlenecks: bottleneck_lines(&o.bottlenecks, &names, &q),
+        bottlenecks: bottleneck_lines(&o.bottlenecks, &names, &q, &viewer),
         stories: o
             .stories
             .iter()

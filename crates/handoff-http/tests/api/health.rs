@@ -234,20 +234,30 @@ both_engines! {
         let late: Vec<i64> = res.body["evidence"]["late_occurrences"].as_array().unwrap().iter()
             .map(|o| o["occurrence_id"].as_i64().unwrap()).collect();
         assert_eq!(late, occurrences[..3].to_vec());
-        // The 1 among the ratings; the concern is not late yet.
-        assert_eq!(res.body["evidence"]["low_ratings"], json!([{"request_id": requests[2], "score": 1}]));
-        assert_eq!(res.body["evidence"]["late_concerns"], json!([]));
-        assert_eq!(res.body["evidence"]["feedback_listed"], true);
-        // Someone of neither department sees the same score, and not who rated how.
+        // Marketing reads its requests, not its colleagues' ratings: those are Design's
+        // to read (and the administrators'). The 1 among them; the concern is not late yet.
+        assert_eq!(res.body["evidence"]["requests_listed"], true);
+        assert_eq!(res.body["evidence"]["feedback_listed"], false);
+        assert_eq!(res.body["evidence"]["low_ratings"], json!([]));
+        for reader in [&s.design_manager, app.admin()] {
+            let res = reader.get(&format!("/api/v1/health/{}/{}?at={AT}", s.marketing, s.design)).await;
+            assert_eq!(res.body["evidence"]["low_ratings"], json!([{"request_id": requests[2], "score": 1}]));
+            assert_eq!(res.body["evidence"]["late_concerns"], json!([]));
+            assert_eq!(res.body["evidence"]["feedback_listed"], true);
+        }
+        // Someone of neither department sees the same score, and none of the requests.
         let outsider = app.manager(app.department("ops").await).await;
         let other = outsider.get(&format!("/api/v1/health/{}/{}?at={AT}", s.marketing, s.design)).await;
         other.assert(StatusCode::OK);
         assert_eq!(other.body["score"], 44.0);
+        assert_eq!(other.body["evidence"]["breaches"], json!([]));
+        assert_eq!(other.body["evidence"]["requests_listed"], false);
         assert_eq!(other.body["evidence"]["low_ratings"], json!([]));
         assert_eq!(other.body["evidence"]["feedback_listed"], false);
-        assert_eq!(other.body["evidence"]["breaches"], res.body["evidence"]["breaches"]);
-        let admin = app.admin().get(&format!("/api/v1/health/{}/{}?at={AT}", s.marketing, s.design)).await;
-        assert_eq!(admin.body["evidence"]["low_ratings"], res.body["evidence"]["low_ratings"]);
+        let res_b = outsider.get(&format!("/api/v1/bottlenecks?at={AT}")).await;
+        assert_eq!(res_b.body["items"][0]["evidence"][0]["request_ids"], json!([]));
+        assert_eq!(res_b.body["items"][0]["evidence"][0]["requests_listed"], false);
+        assert_eq!(res_b.body["items"][0]["evidence"][0]["business_minutes_beyond_target"], 7_920);
         let trend = res.body["trend"].as_array().unwrap();
         assert_eq!(trend.len(), 12);
         assert_eq!(trend[11]["at"], AT);
@@ -381,8 +391,13 @@ both_engines! {
             .assert_has(r#"id="pair-score">44.0<"#)
             .assert_has("<svg")
             .assert_has(&format!(r#"href="/requests/{}""#, requests[5]))
-            .assert_has(&format!("Request #{}</a>: rated 1 of 5", requests[2]))
+            .assert_has(r#"id="pair-feedback-withheld""#)
             .assert_has("shared among the other parts");
+        // The provider reads the ratings behind its score.
+        let mut provider = app.signed_in(&s.design_manager).await;
+        provider.get(&format!("{pair}?at=2026-11-24T12:00:00Z")).await
+            .assert(StatusCode::OK)
+            .assert_has(&format!("Request #{}</a>: rated 1 of 5", requests[2]));
         page.get("/map?at=2026-11-24T12:00:00Z").await
             .assert(StatusCode::OK)
             .assert_has(&format!(r#"href="{pair}?at=2026-11-24T12%3A00%3A00Z""#));
@@ -501,8 +516,9 @@ both_engines! {
         let sla = part(&pair(s.design, f.id), "sla").clone();
         assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(1), json!(0.0)));
 
-        // Finance holds Design back, 540 minutes; Design holds no one back.
-        let res = s.requester.get(&format!("/api/v1/bottlenecks?at={at}")).await;
+        // Finance holds Design back, 540 minutes; Design holds no one back. (Design reads
+        // the requests behind it; Marketing would read the minutes only.)
+        let res = s.designer.get(&format!("/api/v1/bottlenecks?at={at}")).await;
         let items = res.body["items"].as_array().unwrap();
         assert_eq!(items.len(), 1, "{}", res.body);
         assert_eq!(items[0]["department_id"], f.id);
@@ -588,6 +604,46 @@ both_engines! {
             .unwrap_or_else(|| panic!("Design holds no one back in {}", res.body));
         assert_eq!(design["evidence"][0]["business_minutes_beyond_target"], 240);
         assert_eq!(design["evidence"][0]["request_ids"], json!([parent]));
+    }
+
+    async fn a_linked_request_counts_as_a_wait_only_while_another_department_held_it(app: TestApp) {
+        let s = app.scene().await;
+        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
+        let f = finance(&app, json!({"resolution_minutes": 960})).await;
+        // Monday 09:00 Marketing asks Design; at 10:00 Design asks Finance, which passes
+        // the linked request back to Design on Tuesday 10:00.
+        let parent = app.file(&s.requester, s.service, "Print run").await;
+        app.clock.advance(SignedDuration::from_mins(60));
+        let res = s.designer.post(&format!("/api/v1/requests/{parent}/links"), json!({
+            "service_id": f.service, "subject": "Approve the print budget", "fields": {"amount": 300}
+        })).await;
+        res.assert(StatusCode::CREATED);
+        let child = res.id();
+        app.clock.set("2026-11-24T10:00:00Z".parse().unwrap());
+        f.agent.post(&format!("/api/v1/requests/{child}/transfer"), json!({
+            "service_id": s.service, "reason": "Design approves its own print runs", "fields": {"format": "poster"}
+        })).await.assert(StatusCode::OK);
+        // Design resolves both on Tuesday: the linked request at 12:00, its own at 13:00.
+        app.clock.set("2026-11-24T12:00:00Z".parse().unwrap());
+        s.designer.patch(&format!("/api/v1/requests/{child}"), json!({"status": "resolved"}))
+            .await.assert(StatusCode::OK);
+        app.clock.set("2026-11-24T13:00:00Z".parse().unwrap());
+        s.designer.patch(&format!("/api/v1/requests/{parent}"), json!({"status": "resolved"}))
+            .await.assert(StatusCode::OK);
+        let at = "2026-11-24T14:00:00Z";
+        app.clock.set(at.parse().unwrap());
+        app.work().await;
+        // The parent's clock ran 690 business minutes (Monday 7.5 hours, Tuesday 4);
+        // Finance held the linked request for 450 of them (Monday 10:00 to Tuesday
+        // 10:00), Design itself for the rest: 240 of its own, within its 480.
+        let res = s.requester.get(&format!("/api/v1/health?at={at}")).await;
+        let pair = res.body["items"].as_array().unwrap().iter()
+            .find(|p| p["customer_department_id"] == s.marketing && p["provider_department_id"] == s.design)
+            .unwrap_or_else(|| panic!("no pair in {}", res.body));
+        let sla = part(pair, "sla");
+        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(1), json!(100.0)), "{}", res.body);
+        let res = s.requester.get(&format!("/api/v1/bottlenecks?at={at}")).await;
+        assert!(res.body["items"].as_array().unwrap().iter().all(|b| b["department_id"] != s.design), "{}", res.body);
     }
 
     async fn a_rating_counts_for_an_earlier_holder_that_kept_the_customer_waiting(app: TestApp) {
