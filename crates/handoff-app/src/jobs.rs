@@ -201,7 +201,8 @@ async fn run(app: &App, job: &Job) -> ActionResult<Option<Told>> {
             Ok(None)
         }
         Work::Recompute { scope } => {
-            crate::sla::recompute(app, &scope).await?;
+            // The change was made when the job was queued, in its transaction.
+            crate::sla::recompute(app, &scope, handoff_store::from_micros(job.created_at)).await?;
             let mut tx = app.db.begin().await?;
             jobs::finish(&mut tx, job).await?;
             tx.commit().await?;

@@ -92,20 +92,24 @@ pub async fn schedule_recompute(app: &App, tx: &mut Tx, scope: RecomputeScope) -
 }
 
 /// Runs a recompute job: due times and alarms of the open requests in `scope` under the
-/// calendar and policies as they are now. Returns how many clocks changed.
+/// calendar and policies as they are now, after a change made at `changed_at` (a clock
+/// a new policy puts past its target passed it then). Returns how many clocks changed.
 #[tracing::instrument(name = "recompute", skip_all, fields(?scope))]
-pub async fn recompute(app: &App, scope: &RecomputeScope) -> ActionResult<u64> {
+pub async fn recompute(
+    app: &App,
+    scope: &RecomputeScope,
+    changed_at: jiff::Timestamp,
+) -> ActionResult<u64> {
     let count = match scope {
         RecomputeScope::Service(id) => {
             let service = services::get(&app.db, *id).await?;
             let policies = sla_policies::of_service(&app.db, *id).await?;
             let time = app.timekeeping(service.department_id).await?;
-            let now = app.clock.now();
             slas::recompute(&app.db, Scope::Service(*id), &time, |priority, stored| {
                 let Some(policy) = sla_policies::applicable(&policies, priority) else {
                     return;
                 };
-                adopt(policy, stored, now, &time);
+                adopt(policy, stored, changed_at, &time);
             })
             .await?
         }

@@ -551,9 +551,13 @@ both_engines! {
         app.clock.set("2026-11-24T10:00:00Z".parse().unwrap());
         s.design_manager.put(&format!("/api/v1/services/{}/sla", s.service),
             json!({"policies": [{"resolution_minutes": 120}]})).await.assert(StatusCode::OK);
+        // The worker gets to the recompute half an hour later: the breach is dated at
+        // the change all the same.
+        app.clock.set("2026-11-24T10:30:00Z".parse().unwrap());
         app.work().await;
         app.clock.set("2026-11-24T11:00:00Z".parse().unwrap());
         assert_eq!(sla("2026-11-24T11:00:00Z").await, (json!(1), json!(0.0)));
+        assert_eq!(sla("2026-11-24T10:15:00Z").await, (json!(1), json!(0.0)));
         assert_eq!(sla("2026-11-24T09:00:00Z").await, (json!(0), Value::Null));
         s.design_manager.put(&format!("/api/v1/services/{}/sla", s.service),
             json!({"policies": [{"resolution_minutes": 480}]})).await.assert(StatusCode::OK);
