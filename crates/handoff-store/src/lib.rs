@@ -9,6 +9,7 @@ mod time;
 mod tx;
 
 pub mod backup;
+pub mod bulk;
 pub mod calendars;
 pub mod comments;
 pub mod concerns;

@@ -60,12 +60,12 @@ pub(crate) fn insert_rows_sql(engine: Engine) -> &'static str {
 
 /// Binds a piece's text to a row of [`insert_rows_sql`]: as it is for SQLite's FTS5, as
 /// a `tsvector` for PostgreSQL.
-pub(crate) fn push_text<DB: sqlx::Database>(
+pub(crate) fn push_text<'t, DB: sqlx::Database, T>(
     b: &mut sqlx::query_builder::Separated<'_, DB, &'static str>,
     engine: Engine,
-    text: String,
+    text: T,
 ) where
-    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    T: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
     match engine {
         Engine::Sqlite => {

@@ -93,7 +93,7 @@ pub struct NewService<'a> {
     pub pause_on_links: bool,
 }
 
-fn fields_json(fields: &[FieldDef]) -> String {
+pub(crate) fn fields_json(fields: &[FieldDef]) -> String {
     // Serialising plain data to a String cannot fail.
     serde_json::to_string(fields).unwrap_or_else(|_| "[]".to_owned())
 }

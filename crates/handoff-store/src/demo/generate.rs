@@ -13,6 +13,11 @@ use rand::rngs::StdRng;
 use serde_json::{Map, Value};
 
 use super::data::{self, DepartmentSpec, Kind, Pool, ServiceSpec, Story};
+use crate::bulk::{
+    Bases, Chunk, DepartmentRow, OrgRows, PersonRow, RequestRow, SearchRow, ServiceRow, WatcherRow,
+};
+use crate::comments::Comment;
+use crate::history::Entry;
 use crate::search;
 use crate::sla_policies::{ServicePolicy, applicable};
 use crate::slas::{ClockWrite, StoredClock, Timekeeping};
@@ -23,17 +28,6 @@ const DAY: i64 = 24 * HOUR;
 
 /// Requests are spread over this many days before now.
 pub(super) const DAYS: i64 = 90;
-
-/// The first id each table's new rows take is one above these.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Bases {
-    pub departments: i64,
-    pub people: i64,
-    pub services: i64,
-    pub requests: i64,
-    pub comments: i64,
-    pub history: i64,
-}
 
 pub(super) struct Department {
     pub id: i64,
@@ -297,6 +291,50 @@ impl Org {
             created_at,
         }
     }
+
+    /// The organisation's rows, as the store writes them.
+    pub fn rows(&self) -> OrgRows {
+        let department_id = |d: usize| self.departments[d].id;
+        OrgRows {
+            created_at: self.created_at,
+            departments: self
+                .departments
+                .iter()
+                .map(|d| DepartmentRow {
+                    id: d.id,
+                    name: d.name.clone(),
+                    handle: d.handle.clone(),
+                    parent_id: d.parent_id,
+                })
+                .collect(),
+            people: self
+                .people
+                .iter()
+                .map(|p| PersonRow {
+                    id: p.id,
+                    name: p.name.clone(),
+                    email: p.email.clone(),
+                    department_id: department_id(p.department),
+                    role: p.role,
+                })
+                .collect(),
+            services: self
+                .services
+                .iter()
+                .map(|s| ServiceRow {
+                    id: s.id,
+                    department_id: department_id(s.department),
+                    name: s.spec.name.to_owned(),
+                    description: s.spec.description.to_owned(),
+                    owner_id: Some(self.people[s.owner].id),
+                    open_to_everyone: s.spec.audience.is_none(),
+                    confidential: s.spec.confidential,
+                    fields: s.form.clone(),
+                    audience: s.audience.iter().map(|&d| department_id(d)).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The form definition the `services.fields` column stores.
@@ -341,81 +379,6 @@ fn weighted(rng: &mut StdRng, weights: &[u32]) -> usize {
         at -= w;
     }
     weights.len() - 1
-}
-
-pub(super) struct RequestRow {
-    pub id: i64,
-    pub service_id: i64,
-    pub provider_department_id: i64,
-    pub requester_id: i64,
-    pub requester_department_id: i64,
-    pub confidential: bool,
-    pub subject: String,
-    pub description: String,
-    pub priority: i16,
-    pub status: &'static str,
-    pub assignee_id: Option<i64>,
-    pub fields: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub resolved_at: Option<i64>,
-    pub closed_at: Option<i64>,
-}
-
-pub(super) struct HistoryRow {
-    pub id: i64,
-    pub request_id: i64,
-    pub actor_id: Option<i64>,
-    pub at: i64,
-    pub kind: &'static str,
-    pub payload: String,
-    pub internal: bool,
-}
-
-pub(super) struct CommentRow {
-    pub id: i64,
-    pub request_id: i64,
-    pub author_id: i64,
-    pub body: String,
-    pub internal: bool,
-    pub created_at: i64,
-}
-
-/// One piece of a request's text in the search index (see [`search`]).
-pub(super) struct SearchRow {
-    pub key: i64,
-    pub text: String,
-}
-
-pub(super) struct WatcherRow {
-    pub request_id: i64,
-    pub person_id: i64,
-    pub added_by: i64,
-    pub added_at: i64,
-}
-
-/// The rows of a run of consecutive requests, written in one transaction.
-#[derive(Default)]
-pub(super) struct Chunk {
-    pub requests: Vec<RequestRow>,
-    pub history: Vec<HistoryRow>,
-    pub comments: Vec<CommentRow>,
-    pub search: Vec<SearchRow>,
-    pub watchers: Vec<WatcherRow>,
-    /// Each request's SLA clocks as they stand at the end of the history.
-    pub clocks: Vec<(i64, StoredClock)>,
-}
-
-impl Chunk {
-    /// Empties the chunk but keeps its allocations for the next one.
-    pub fn clear(&mut self) {
-        self.requests.clear();
-        self.history.clear();
-        self.comments.clear();
-        self.search.clear();
-        self.watchers.clear();
-        self.clocks.clear();
-    }
 }
 
 /// Maps a fraction of all requests to an instant, denser in working hours on weekdays
@@ -644,7 +607,7 @@ impl<'o> Generator<'o> {
             subject,
             description,
             priority: priority.rank(),
-            status: final_status.as_str(),
+            status: final_status,
             assignee_id: outcome.assignee,
             fields,
             created_at: created,
@@ -1136,14 +1099,12 @@ struct Events<'g, 'o, 'c> {
 impl Events<'_, '_, '_> {
     fn history(&mut self, actor: Option<i64>, at: i64, event: RequestEvent) {
         self.generator.next_history += 1;
-        self.chunk.history.push(HistoryRow {
+        self.chunk.history.push(Entry {
             id: self.generator.next_history,
             request_id: self.plan.request_id,
             actor_id: actor,
             at,
-            kind: event.kind(),
-            payload: event.payload_text(),
-            internal: event.internal(),
+            event,
         });
         self.out.updated_at = self.out.updated_at.max(at);
     }
@@ -1237,7 +1198,7 @@ impl Events<'_, '_, '_> {
         self.generator.next_comment += 1;
         let id = self.generator.next_comment;
         self.generator.comments.push((internal, body.clone()));
-        self.chunk.comments.push(CommentRow {
+        self.chunk.comments.push(Comment {
             id,
             request_id: self.plan.request_id,
             author_id: author,
