@@ -14,7 +14,6 @@ pub mod calendars;
 pub mod comments;
 pub mod concerns;
 pub mod deliverables;
-pub mod demo;
 pub mod departments;
 pub mod dependencies;
 pub mod digest;

@@ -1,9 +1,9 @@
 //! `handoff demo`: fill an empty database with a believable organisation.
 
 use anyhow::{Context, bail};
+use handoff_demo::DemoOptions;
 use handoff_domain::clock::{Clock, SystemClock};
 use handoff_store::Db;
-use handoff_store::demo::{self, DemoOptions};
 
 use std::sync::Arc;
 
@@ -46,7 +46,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Some(path) => History::Write(path),
         None => History::Import,
     };
-    let shape = demo::Shape {
+    let shape = handoff_demo::Shape {
         departments: args.departments,
         people: args.people,
     };
@@ -65,7 +65,7 @@ pub const DEMO_PASSWORD: &str = "handoff-demo";
 /// Fills the database when empty and prints how to sign in; false when it had data.
 pub async fn fill(
     db: &Db,
-    shape: demo::Shape,
+    shape: handoff_demo::Shape,
     requests: u64,
     bulk_requests: u64,
     history_to: History<'_>,
@@ -76,7 +76,7 @@ pub async fn fill(
         progress: true,
         shape,
     };
-    let Some(mut summary) = demo::fill(db, &options, now).await? else {
+    let Some(mut summary) = handoff_demo::fill(db, &options, now).await? else {
         return Ok(false);
     };
     let (dependencies, deliverables, _) = handoff_app::demo_dependencies::fill(db, now, false)

@@ -1,8 +1,8 @@
 //! Demo data: a believable organisation with departments, people, services with forms,
 //! and months of requests in every state, for trying Handoff out and for measuring it.
 //!
-//! The data is deterministic (a fixed seed) and written fast through the bulk write path
-//! ([`crate::bulk`]): ids are assigned here rather than by the database, and rows go in
+//! The data is deterministic (a fixed seed) and written fast through the store's bulk
+//! write path ([`handoff_store::bulk`]): ids are assigned here rather than by the database, and rows go in
 //! as multi-row inserts, a few thousand requests per transaction, so that a million
 //! requests take minutes, not hours.
 
@@ -12,6 +12,7 @@ mod slas;
 #[cfg(test)]
 mod tests;
 
+use handoff_store::{Db, Result, StoreError, bulk, from_micros, to_micros};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use rand::SeedableRng;
@@ -19,7 +20,6 @@ use rand::rngs::StdRng;
 
 pub use self::generate::Shape;
 use self::generate::{Generator, Levels, Org};
-use crate::{Db, Result, StoreError, bulk, from_micros, to_micros};
 
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -116,7 +116,7 @@ async fn write_requests(
         .and_then(|h| handoff_domain::calendar::Calendar::new(spec)?.compile(h))
         .map_err(|e| StoreError::Corrupt(format!("demo calendar: {e}")))?;
     let levels = Levels {
-        time: crate::slas::Timekeeping {
+        time: handoff_store::slas::Timekeeping {
             calendar: Some(std::sync::Arc::new(calendar)),
         },
         policies: slas::policies().to_vec(),

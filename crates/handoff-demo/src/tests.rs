@@ -1,14 +1,24 @@
-//! The demo data is checked the way the application would read it: forms valid, history
-//! consistent with each request, search finding different requests for different words.
-//! On SQLite and on PostgreSQL ([`handoff_test_support::test_server`]).
+//! The demo data is checked the way the application reads it, through the store's
+//! reads: forms valid, history consistent with each request, search finding different
+//! requests for different words. On SQLite and on PostgreSQL
+//! ([`handoff_test_support::test_server`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use handoff_domain::access::Actor;
-use handoff_domain::form::{self, FieldDef};
+use handoff_domain::form;
 use handoff_domain::org::Role;
 use handoff_domain::request::{RequestEvent, SUBJECT_MAX, Status};
+use handoff_store::bulk::{Bases, Chunk};
+use handoff_store::history::Entry;
+use handoff_store::people::{self, PeopleFilter, Person};
+use handoff_store::requests::{self, ListFilter, Request, Sort, SortKey};
+use handoff_store::services::{self, Service, ServiceFilter};
+use handoff_store::{
+    Db, PoolSize, StoreError, comments, departments, history, slas, to_micros, watchers,
+};
+use handoff_test_support::ScratchDatabase;
 use jiff::Timestamp;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -16,10 +26,6 @@ use serde_json::{Map, Value};
 
 use super::generate::{Generator, Org, Shape};
 use super::{DemoOptions, DemoSummary, fill};
-use crate::bulk::{Bases, Chunk};
-use crate::requests::{self, ListFilter, Sort, SortKey};
-use crate::{Db, PoolSize, departments, on_read, to_micros};
-use handoff_test_support::ScratchDatabase;
 
 fn now() -> Timestamp {
     "2026-03-02T10:00:00Z".parse().unwrap()
@@ -83,6 +89,11 @@ fn every_form_is_valid_and_every_template_expands() {
             .unwrap_or_else(|e| panic!("{}: {:?}: {e:?}", service.spec.name, r.fields));
     }
     assert!(chunk.comments.iter().all(|c| !c.body.contains('{')));
+    // One piece of search text per request and per comment.
+    assert_eq!(
+        chunk.search.len(),
+        chunk.requests.len() + chunk.comments.len()
+    );
     let subjects: BTreeSet<&str> = chunk.requests.iter().map(|r| r.subject.as_str()).collect();
     assert!(
         subjects.len() > 1_000,
@@ -126,35 +137,55 @@ fn the_same_seed_makes_the_same_requests() {
     assert_eq!(make(), make());
 }
 
-#[test]
-fn sqlite_gets_a_consistent_organisation() {
-    sqlx::test_block_on(async {
-        let file = TempDb::new("check");
-        let db = Db::connect(&file.url(), PoolSize::default()).await.unwrap();
-        db.migrate().await.unwrap();
-        check_fill(&db).await;
-        db.close().await;
-    });
+#[tokio::test]
+async fn sqlite_gets_a_consistent_organisation() {
+    let file = TempDb::new("check");
+    let db = Db::connect(&file.url(), PoolSize::default()).await.unwrap();
+    db.migrate().await.unwrap();
+    check_fill(&db).await;
+    db.close().await;
 }
 
-#[test]
-fn postgres_gets_a_consistent_organisation() {
+#[tokio::test]
+async fn postgres_gets_a_consistent_organisation() {
     let url = handoff_test_support::test_server();
-    sqlx::test_block_on(async {
-        let scratch = ScratchDatabase::create(&url, "demo_test").await.unwrap();
-        let db = Db::connect(&scratch.url, PoolSize::default())
-            .await
-            .unwrap();
-        db.migrate().await.unwrap();
-        check_fill(&db).await;
-        db.close().await;
-        scratch.drop().await;
-    });
+    let scratch = ScratchDatabase::create(&url, "demo_test").await.unwrap();
+    let db = Db::connect(&scratch.url, PoolSize::default())
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    check_fill(&db).await;
+    db.close().await;
+    scratch.drop().await;
 }
 
 /// Whether the database has no departments yet.
 async fn is_empty(db: &Db) -> bool {
     departments::all(db).await.unwrap().is_empty()
+}
+
+/// Every request, in id order: ids run from 1 without gaps.
+async fn all_requests(db: &Db) -> Vec<Request> {
+    let mut all = Vec::new();
+    loop {
+        match requests::get(db, all.len() as i64 + 1, 0, 0).await {
+            Ok((request, _)) => all.push(request),
+            Err(StoreError::NotFound) => return all,
+            Err(e) => panic!("request {}: {e}", all.len() + 1),
+        }
+    }
+}
+
+async fn all_people(db: &Db) -> Vec<Person> {
+    people::list(db, &PeopleFilter::default(), 0, 100_000)
+        .await
+        .unwrap()
+}
+
+async fn all_services(db: &Db) -> Vec<Service> {
+    services::list(db, &ServiceFilter::default(), 0, 100_000)
+        .await
+        .unwrap()
 }
 
 /// Fills `db` with 300 requests and checks what the application relies on.
@@ -183,16 +214,10 @@ async fn check_fill(db: &Db) {
 
     // A second fill refuses, and leaves the data alone.
     assert_eq!(fill(db, &options, now()).await.unwrap(), None);
-    let count: i64 = on_read!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM requests"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
-    assert_eq!(count as u64, total);
+    assert_eq!(all_requests(db).await.len() as u64, total);
 
     // The application's own inserts take the next ids (PostgreSQL's sequences moved on:
-    // `bulk::tests` checks every table).
+    // the store's `bulk` tests check every table).
     let department = departments::create(
         db,
         &departments::NewDepartment {
@@ -208,16 +233,11 @@ async fn check_fill(db: &Db) {
 }
 
 async fn check_organisation(db: &Db, summary: &DemoSummary) {
-    let departments: Vec<(i64, String, String, Option<i64>)> = on_read!(db, |pool| {
-        sqlx::query_as("SELECT id, name, handle, parent_id FROM departments ORDER BY id")
-            .fetch_all(pool)
-            .await
-            .unwrap()
-    });
+    let departments = departments::all(db).await.unwrap();
     assert_eq!(departments.len() as u64, summary.departments);
     let handle_of: BTreeMap<i64, &str> = departments
         .iter()
-        .map(|(id, _, handle, _)| (*id, handle.as_str()))
+        .map(|d| (d.id, d.handle.as_str()))
         .collect();
     for handle in [
         "sales",
@@ -234,163 +254,88 @@ async fn check_organisation(db: &Db, summary: &DemoSummary) {
             "no department {handle}"
         );
     }
-    let design = departments.iter().find(|d| d.2 == "design").unwrap();
-    assert_eq!(design.3.map(|p| handle_of[&p]), Some("marketing"));
+    let design = departments.iter().find(|d| d.handle == "design").unwrap();
+    assert_eq!(design.parent_id.map(|p| handle_of[&p]), Some("marketing"));
 
-    let people: Vec<(i64, String, String, i64, String)> = on_read!(db, |pool| {
-        sqlx::query_as("SELECT id, name, email, department_id, role FROM people ORDER BY id")
-            .fetch_all(pool)
-            .await
-            .unwrap()
-    });
+    let people = all_people(db).await;
     assert_eq!(people.len() as u64, summary.people);
-    let admin = people.iter().find(|p| p.2 == "admin@example.org").unwrap();
-    assert_eq!((admin.4.as_str(), handle_of[&admin.3]), ("admin", "it"));
-    for (_, name, email, _, _) in people.iter().filter(|p| p.4 != "admin") {
-        let expected = format!("{}@example.org", name.replace(' ', ".")).to_lowercase();
-        assert_eq!(email, &expected);
+    let admin = people
+        .iter()
+        .find(|p| p.email == "admin@example.org")
+        .unwrap();
+    assert_eq!(
+        (admin.role.as_str(), handle_of[&admin.department_id]),
+        ("admin", "it")
+    );
+    for person in people.iter().filter(|p| p.role != "admin") {
+        let expected = format!("{}@example.org", person.name.replace(' ', ".")).to_lowercase();
+        assert_eq!(person.email, expected);
     }
-    let emails: BTreeSet<&str> = people.iter().map(|p| p.2.as_str()).collect();
+    let emails: BTreeSet<&str> = people.iter().map(|p| p.email.as_str()).collect();
     assert_eq!(emails.len(), people.len());
-    for (id, _, handle, _) in &departments {
+    for department in &departments {
         let managers = people
             .iter()
-            .filter(|p| p.3 == *id && p.4 == "manager")
+            .filter(|p| p.department_id == department.id && p.role == "manager")
             .count();
-        assert_eq!(managers, 1, "managers of {handle}");
+        assert_eq!(managers, 1, "managers of {}", department.handle);
     }
 
-    let services: Vec<(i64, i64, Option<i64>, bool, bool)> = on_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT id, department_id, owner_id, open_to_everyone, confidential FROM services",
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap()
-    });
+    let services = all_services(db).await;
     assert_eq!(services.len() as u64, summary.services);
-    for (id, department, owner, open, _) in &services {
-        let owner = people.iter().find(|p| Some(p.0) == *owner).unwrap();
-        assert_eq!(owner.3, *department, "owner of service {id}");
-        let audience: i64 = on_read!(db, |pool| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM service_audience WHERE service_id = $1")
-                .bind(id)
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        });
-        assert_eq!(audience == 0, *open, "audience of service {id}");
+    for service in &services {
+        let owner = people
+            .iter()
+            .find(|p| Some(p.id) == service.owner_id)
+            .unwrap();
+        assert_eq!(
+            owner.department_id, service.department_id,
+            "owner of service {}",
+            service.id
+        );
+        assert_eq!(
+            service.audience.is_empty(),
+            service.open_to_everyone,
+            "audience of service {}",
+            service.id
+        );
     }
-    assert!(services.iter().filter(|s| !s.3).count() >= 3);
-    assert!(services.iter().filter(|s| s.4).count() >= 2);
-}
-
-#[derive(sqlx::FromRow)]
-struct StoredRow {
-    request_id: i64,
-    actor_id: Option<i64>,
-    at: i64,
-    kind: String,
-    payload: String,
-    internal: bool,
-}
-
-struct HistoryRow {
-    request_id: i64,
-    actor_id: Option<i64>,
-    at: i64,
-    event: RequestEvent,
-    internal: bool,
+    assert!(services.iter().filter(|s| !s.open_to_everyone).count() >= 3);
+    assert!(services.iter().filter(|s| s.confidential).count() >= 2);
 }
 
 async fn check_requests(db: &Db, summary: &DemoSummary) {
-    let all: Vec<requests::Request> = on_read!(db, |pool| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM requests ORDER BY id",
-            requests::COLUMNS
-        )))
-        .fetch_all(pool)
-        .await
-        .unwrap()
-    });
+    let all = all_requests(db).await;
     assert_eq!(all.len() as u64, summary.requests);
-    // The recent requests worked through the engine come last; they have SLA clocks.
-    let generated = all.len();
-    let clocked: i64 = on_read!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT request_id) FROM request_slas"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let ids: Vec<i64> = all.iter().map(|r| r.id).collect();
+    let clocked = slas::of_requests(db, &ids).await.unwrap();
     // Every generated request ran its clocks under its service's policy.
-    assert_eq!(clocked as usize, generated);
-    let all = &all[..generated];
-    let forms: BTreeMap<i64, (Vec<FieldDef>, i64, bool)> = on_read!(db, |pool| {
-        sqlx::query_as::<_, (i64, String, i64, bool)>(
-            "SELECT id, fields, department_id, confidential FROM services",
-        )
-        .fetch_all(pool)
+    assert_eq!(clocked.len(), all.len());
+    let services: BTreeMap<i64, Service> = all_services(db)
         .await
-        .unwrap()
-    })
-    .into_iter()
-    .map(|(id, fields, department, confidential)| {
-        (
-            id,
-            (
-                serde_json::from_str(&fields).unwrap(),
-                department,
-                confidential,
-            ),
-        )
-    })
-    .collect();
-    let people: BTreeMap<i64, i64> = on_read!(db, |pool| {
-        sqlx::query_as::<_, (i64, i64)>("SELECT id, department_id FROM people")
-            .fetch_all(pool)
-            .await
-            .unwrap()
-    })
-    .into_iter()
-    .collect();
-    let audiences: BTreeSet<(i64, i64)> = on_read!(db, |pool| {
-        sqlx::query_as("SELECT service_id, department_id FROM service_audience")
-            .fetch_all(pool)
-            .await
-            .unwrap()
-    })
-    .into_iter()
-    .collect();
-    let stored: Vec<StoredRow> = on_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT request_id, actor_id, at, kind, payload, internal \
-             FROM request_history ORDER BY request_id, id",
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap()
-    });
-    let history: Vec<HistoryRow> = stored
         .into_iter()
-        .map(|h| HistoryRow {
-            request_id: h.request_id,
-            actor_id: h.actor_id,
-            at: h.at,
-            event: RequestEvent::from_parts(&h.kind, &h.payload).unwrap(),
-            internal: h.internal,
-        })
+        .map(|s| (s.id, s))
         .collect();
-    let comments: BTreeMap<i64, (i64, bool, i64)> = on_read!(db, |pool| {
-        sqlx::query_as::<_, (i64, i64, bool, i64)>(
-            "SELECT id, request_id, internal, created_at FROM comments",
-        )
-        .fetch_all(pool)
+    let people: BTreeMap<i64, i64> = all_people(db)
         .await
-        .unwrap()
-    })
-    .into_iter()
-    .map(|(id, request, internal, at)| (id, (request, internal, at)))
-    .collect();
+        .into_iter()
+        .map(|p| (p.id, p.department_id))
+        .collect();
+    let mut history: Vec<Entry> = Vec::new();
+    let mut comments: BTreeMap<i64, (i64, bool, i64)> = BTreeMap::new();
+    let mut watchers = 0;
+    for &id in &ids {
+        let entries = history::list(db, id, true, None, 0, 10_000).await.unwrap();
+        // Internal events are stored as internal: a reader without them does not see them.
+        let public = history::list(db, id, false, None, 0, 10_000).await.unwrap();
+        let expected: Vec<&Entry> = entries.iter().filter(|h| !h.event.internal()).collect();
+        assert_eq!(public.iter().collect::<Vec<_>>(), expected, "request {id}");
+        history.extend(entries);
+        for c in comments::list(db, id, true, None, 0, 10_000).await.unwrap() {
+            comments.insert(c.id, (c.request_id, c.internal, c.created_at));
+        }
+        watchers += watchers::list(db, id).await.unwrap().len();
+    }
     assert_eq!(comments.len() as u64, summary.comments);
 
     let mut statuses = BTreeSet::new();
@@ -411,18 +356,14 @@ async fn check_requests(db: &Db, summary: &DemoSummary) {
         statuses.insert(r.status.clone());
         priorities.insert(r.priority);
 
-        let (form, provider, confidential) = &forms[&r.service_id];
-        assert_eq!(r.provider_department_id, *provider);
-        assert_eq!(r.confidential, *confidential);
+        let service = &services[&r.service_id];
+        assert_eq!(r.provider_department_id, service.department_id);
+        assert_eq!(r.confidential, service.confidential);
         assert_ne!(r.requester_department_id, r.provider_department_id);
         assert_eq!(people[&r.requester_id], r.requester_department_id);
-        let audience: Vec<i64> = audiences
-            .iter()
-            .filter(|a| a.0 == r.service_id)
-            .map(|a| a.1)
-            .collect();
+        let audience = &service.audience;
         assert!(audience.is_empty() || audience.contains(&r.requester_department_id));
-        let checked = form::check_values("fields", form, &r.field_values().unwrap())
+        let checked = form::check_values("fields", &service.fields, &r.field_values().unwrap())
             .unwrap_or_else(|e| panic!("request {}: {e:?}", r.id));
         assert_eq!(
             Value::Object(checked.values),
@@ -445,7 +386,7 @@ async fn check_requests(db: &Db, summary: &DemoSummary) {
         assert_eq!(r.closed_at.is_some(), status == Status::Closed);
 
         // History: created as new, each move legal and starting where the last ended.
-        let rows: Vec<&HistoryRow> = history.iter().filter(|h| h.request_id == r.id).collect();
+        let rows: Vec<&Entry> = history.iter().filter(|h| h.request_id == r.id).collect();
         let first = rows[0];
         assert_eq!(
             (&first.event, first.actor_id),
@@ -480,7 +421,6 @@ async fn check_requests(db: &Db, summary: &DemoSummary) {
                     let (request, internal, at) = comments[comment_id];
                     let note = matches!(h.event, RequestEvent::InternalNote { .. });
                     assert_eq!((request, internal, at), (r.id, note, h.at));
-                    assert_eq!(h.internal, internal);
                 }
                 RequestEvent::WatcherAdded { .. } => {}
                 other => panic!("unexpected event {other:?}"),
@@ -500,12 +440,6 @@ async fn check_requests(db: &Db, summary: &DemoSummary) {
     });
     assert_eq!(comment_rows.count(), comments.len());
     assert!(comments.values().any(|c| c.1) && comments.values().any(|c| !c.1));
-    let watchers: i64 = on_read!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM request_watchers"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
     assert!(watchers > 0);
 }
 
@@ -535,65 +469,37 @@ async fn check_search(db: &Db) {
         found.push(ids);
     }
     assert!(found.windows(2).all(|w| w[0] != w[1]));
-    let indexed: i64 = on_read!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM request_search"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
-    let pieces: i64 = on_read!(db, |pool| sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM requests) + (SELECT COUNT(*) FROM comments)"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
-    assert_eq!(indexed, pieces, "one piece per request and per comment");
 }
 
 /// Times a million requests on SQLite; run with
-/// `cargo test -p handoff-store --release -- --ignored --nocapture demo`.
-#[test]
+/// `cargo test -p handoff-demo --release -- --ignored --nocapture million`.
+#[tokio::test]
 #[ignore = "takes minutes; a measurement, not a check"]
-fn sqlite_million_requests() {
-    sqlx::test_block_on(async {
-        let file = TempDb::new("million");
-        let db = Db::connect(&file.url(), PoolSize::default()).await.unwrap();
-        db.migrate().await.unwrap();
-        let started = Instant::now();
-        let options = DemoOptions {
-            requests: 1_000_000,
-            progress: true,
-            shape: Shape::default(),
-        };
-        let summary = fill(&db, &options, now()).await.unwrap().unwrap();
-        let elapsed = started.elapsed();
-        let statuses: Vec<(String, i64)> = on_read!(&db, |pool| sqlx::query_as(
-            "SELECT status, COUNT(*) FROM requests GROUP BY status ORDER BY COUNT(*) DESC"
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap());
-        let history: i64 = on_read!(&db, |pool| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM request_history"
-        )
-        .fetch_one(pool)
-        .await
-        .unwrap());
-        db.close().await;
-        let size: u64 = ["", "-wal"]
-            .iter()
-            .filter_map(|s| std::fs::metadata(format!("{}{s}", file.0.display())).ok())
-            .map(|m| m.len())
-            .sum();
-        eprintln!(
-            "{} requests, {} comments, {history} history rows in {:.1?}; database {:.0} MiB",
-            summary.requests,
-            summary.comments,
-            elapsed,
-            size as f64 / (1024.0 * 1024.0)
-        );
-        eprintln!("by status: {statuses:?}");
-    });
+async fn sqlite_million_requests() {
+    let file = TempDb::new("million");
+    let db = Db::connect(&file.url(), PoolSize::default()).await.unwrap();
+    db.migrate().await.unwrap();
+    let started = Instant::now();
+    let options = DemoOptions {
+        requests: 1_000_000,
+        progress: true,
+        shape: Shape::default(),
+    };
+    let summary = fill(&db, &options, now()).await.unwrap().unwrap();
+    let elapsed = started.elapsed();
+    db.close().await;
+    let size: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{}{s}", file.0.display())).ok())
+        .map(|m| m.len())
+        .sum();
+    eprintln!(
+        "{} requests, {} comments in {:.1?}; database {:.0} MiB",
+        summary.requests,
+        summary.comments,
+        elapsed,
+        size as f64 / (1024.0 * 1024.0)
+    );
 }
 
 /// Compiles only if `fill` can run on a multi-threaded runtime's spawned task.

@@ -6,12 +6,11 @@
 use handoff_domain::calendar::CalendarSpec;
 use handoff_domain::request::Priority;
 use handoff_domain::sla::{DEFAULT_WARNINGS, Policy};
+use handoff_store::departments::{self, DepartmentChanges};
+use handoff_store::services::{self, ServiceFilter};
+use handoff_store::sla_policies::{self, ServicePolicy};
+use handoff_store::{Db, Result, StoreError, calendars};
 use jiff::Timestamp;
-
-use crate::departments::{self, DepartmentChanges};
-use crate::services::{self, ServiceFilter};
-use crate::sla_policies::{self, ServicePolicy};
-use crate::{Db, Result, StoreError, calendars};
 
 pub(super) fn office_calendar() -> Result<CalendarSpec> {
     let day = serde_json::json!([["09:00", "12:30"], ["13:30", "17:30"]]);

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use handoff_app::health::{self, PairHealth};
 use handoff_app::history::{self, HistoryOptions, Planted};
 use handoff_app::{App, demo_dependencies, import};
+use handoff_demo::{DemoOptions, Shape};
 use handoff_domain::clock::ManualClock;
 use handoff_domain::health::Part;
-use handoff_store::demo::{self, DemoOptions, Shape};
 use handoff_store::health::Pairs;
 use handoff_store::{Db, PoolSize};
 use handoff_test_support::{ScratchDatabase, test_server};
@@ -64,7 +64,10 @@ async fn check(db: &Db) {
         progress: false,
         shape: Shape::default(),
     };
-    demo::fill(db, &options, now).await.unwrap().unwrap();
+    handoff_demo::fill(db, &options, now)
+        .await
+        .unwrap()
+        .unwrap();
     demo_dependencies::fill(db, now, false).await.unwrap();
 
     let from = now - SignedDuration::from_hours(24 * demo_dependencies::HISTORY_DAYS);

@@ -8,19 +8,19 @@ use handoff_domain::form::{FieldDef, FieldType};
 use handoff_domain::org::Role;
 use handoff_domain::request::{Priority, RequestEvent, Status};
 use handoff_domain::sla::{ClockAction, Target, on_provider_reply, on_status_change};
+use handoff_store::bulk::{
+    Bases, Chunk, DepartmentRow, OrgRows, PersonRow, RequestRow, SearchRow, ServiceRow, WatcherRow,
+};
+use handoff_store::comments::Comment;
+use handoff_store::history::Entry;
+use handoff_store::search;
+use handoff_store::sla_policies::{ServicePolicy, applicable};
+use handoff_store::slas::{ClockWrite, StoredClock, Timekeeping};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Map, Value};
 
 use super::data::{self, DepartmentSpec, Kind, Pool, ServiceSpec, Story};
-use crate::bulk::{
-    Bases, Chunk, DepartmentRow, OrgRows, PersonRow, RequestRow, SearchRow, ServiceRow, WatcherRow,
-};
-use crate::comments::Comment;
-use crate::history::Entry;
-use crate::search;
-use crate::sla_policies::{ServicePolicy, applicable};
-use crate::slas::{ClockWrite, StoredClock, Timekeeping};
 
 const MINUTE: i64 = 60_000_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -903,7 +903,7 @@ impl<'o> Generator<'o> {
     /// passed in the history count as raised (the worker of a running server would have
     /// raised them), so that a demo server does not raise weeks of alarms at its start.
     fn keep_clocks(&mut self, request_id: i64, chunk: &mut Chunk) {
-        let now = crate::from_micros(self.now);
+        let now = handoff_store::from_micros(self.now);
         for mut stored in self.clocks.drain(..) {
             let passed = stored
                 .schedule
@@ -1064,7 +1064,7 @@ impl<'o> Generator<'o> {
 
 /// The calendar date (UTC) `days` after the instant `micros`, as `YYYY-MM-DD`.
 fn date_after(micros: i64, days: i64) -> String {
-    let at = crate::from_micros(micros + days * DAY);
+    let at = handoff_store::from_micros(micros + days * DAY);
     jiff::tz::Offset::UTC.to_datetime(at).date().to_string()
 }
 
@@ -1118,7 +1118,8 @@ impl Events<'_, '_, '_> {
             return;
         };
         // The calendar covers the demo's days; a clock it cannot count is left out.
-        let Ok(write) = ClockWrite::start(policy, crate::from_micros(at), &levels.time) else {
+        let Ok(write) = ClockWrite::start(policy, handoff_store::from_micros(at), &levels.time)
+        else {
             return;
         };
         self.generator.clocks = write.clocks;
@@ -1136,8 +1137,12 @@ impl Events<'_, '_, '_> {
             return;
         }
         let clocks = std::mem::take(&mut self.generator.clocks);
-        let Ok(write) = ClockWrite::apply(clocks, actions, crate::from_micros(at), &levels.time)
-        else {
+        let Ok(write) = ClockWrite::apply(
+            clocks,
+            actions,
+            handoff_store::from_micros(at),
+            &levels.time,
+        ) else {
             return;
         };
         self.generator.clocks = write.clocks;
