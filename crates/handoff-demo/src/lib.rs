@@ -1,13 +1,23 @@
 //! Demo data: a believable organisation with departments, people, services with forms,
 //! and months of requests in every state, for trying Handoff out and for measuring it.
 //!
-//! The data is deterministic (a fixed seed) and written fast through the store's bulk
-//! write path ([`handoff_store::bulk`]): ids are assigned here rather than by the database, and rows go in
-//! as multi-row inserts, a few thousand requests per transaction, so that a million
-//! requests take minutes, not hours.
+//! [`fill`] makes the organisation and any number of requests. The data is
+//! deterministic (a fixed seed) and written fast through the store's bulk write path
+//! ([`handoff_store::bulk`]): ids are assigned here rather than by the database, and rows
+//! go in as multi-row inserts, a few thousand requests per transaction, so that a
+//! million requests take minutes, not hours.
+//!
+//! The rest is written through the actions ([`handoff_app`]), as the application would
+//! have written it: the [`live`] requests of the last days, the [`dependencies`] with
+//! their recurring deliverables, the [`feedback`], and a [`history`] with planted
+//! problems, replayed through the import.
 
 mod data;
+pub mod dependencies;
+pub mod feedback;
 mod generate;
+pub mod history;
+pub mod live;
 mod slas;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! The demo's service levels: one office calendar that every department works in, and
 //! SLA policies on every service. The generated history runs its clocks under them as
 //! the application would have (see `generate.rs`), and the live requests of
-//! `handoff_app::demo` are filed under them through the actions.
+//! [`crate::live`] are filed under them through the actions.
 
 use handoff_domain::calendar::CalendarSpec;
 use handoff_domain::request::Priority;

@@ -10,9 +10,9 @@
 use std::sync::Arc;
 
 use handoff_app::health::{self, PairHealth};
-use handoff_app::history::{self, HistoryOptions, Planted};
-use handoff_app::{App, demo_dependencies, import};
-use handoff_demo::{DemoOptions, Shape};
+use handoff_app::{App, import};
+use handoff_demo::history::{self, HistoryOptions, Planted};
+use handoff_demo::{DemoOptions, Shape, dependencies};
 use handoff_domain::clock::ManualClock;
 use handoff_domain::health::Part;
 use handoff_store::health::Pairs;
@@ -68,9 +68,9 @@ async fn check(db: &Db) {
         .await
         .unwrap()
         .unwrap();
-    demo_dependencies::fill(db, now, false).await.unwrap();
+    dependencies::fill(db, now, false).await.unwrap();
 
-    let from = now - SignedDuration::from_hours(24 * demo_dependencies::HISTORY_DAYS);
+    let from = now - SignedDuration::from_hours(24 * dependencies::HISTORY_DAYS);
     let clock = Arc::new(ManualClock::new(from));
     let app = App::new(db.clone(), clock.clone());
     let org = history::read_org(&app, from, now).await.unwrap();

@@ -1,15 +1,13 @@
 //! `handoff demo`: fill an empty database with a believable organisation.
 
-use anyhow::{Context, bail};
-use handoff_demo::DemoOptions;
-use handoff_domain::clock::{Clock, SystemClock};
-use handoff_store::Db;
-
 use std::sync::Arc;
 
-use handoff_app::demo_dependencies::HISTORY_DAYS;
-use handoff_app::{App, history, import};
-use handoff_domain::clock::ManualClock;
+use anyhow::{Context, bail};
+use handoff_app::{App, import};
+use handoff_demo::dependencies::HISTORY_DAYS;
+use handoff_demo::{DemoOptions, history};
+use handoff_domain::clock::{Clock, ManualClock, SystemClock};
+use handoff_store::Db;
 
 use crate::config::DatabaseArgs;
 
@@ -79,7 +77,7 @@ pub async fn fill(
     let Some(mut summary) = handoff_demo::fill(db, &options, now).await? else {
         return Ok(false);
     };
-    let (dependencies, deliverables, _) = handoff_app::demo_dependencies::fill(db, now, false)
+    let (dependencies, deliverables, _) = handoff_demo::dependencies::fill(db, now, false)
         .await
         .map_err(|e| anyhow::anyhow!("the demo's dependencies: {e}"))?;
     let (imported, planted) = history(db, now, requests, history_to).await?;
@@ -89,12 +87,12 @@ pub async fn fill(
         .copied()
         .unwrap_or(0);
     summary.requests += imported.events.get("request_created").copied().unwrap_or(0) as u64;
-    let (requests, comments) = handoff_app::demo::file_live(db, now)
+    let (requests, comments) = handoff_demo::live::file_live(db, now)
         .await
         .map_err(|e| anyhow::anyhow!("the demo's live requests: {e}"))?;
     summary.requests += requests;
     summary.comments += comments;
-    let (ratings, kudos, concerns, answers) = handoff_app::demo_feedback::fill(db, now)
+    let (ratings, kudos, concerns, answers) = handoff_demo::feedback::fill(db, now)
         .await
         .map_err(|e| anyhow::anyhow!("the demo's feedback: {e}"))?;
     let admin = handoff_store::people::find_by_email(db, &summary.admin_email).await?;

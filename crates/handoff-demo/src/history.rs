@@ -18,6 +18,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use handoff_app::import::{Event, Line};
+use handoff_app::{ActionResult, App};
 use handoff_domain::org::Role;
 use handoff_store::deliverables::{self as stored, DeliverableFilter};
 use handoff_store::people::{self, PeopleFilter, Person};
@@ -29,9 +31,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::demo::values;
-use crate::import::{Event, Line};
-use crate::{ActionResult, App};
+use crate::live::values;
 
 /// What the history is made from: the organisation as stored.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +123,7 @@ pub async fn read_org(app: &App, from: Timestamp, to: Timestamp) -> ActionResult
                 }),
         );
     }
-    let values = crate::settings::get(app).await?.values;
+    let values = handoff_app::settings::get(app).await?.values;
     Ok(Org {
         services,
         people,

@@ -1,11 +1,14 @@
 //! The demo's live part: requests of the last few days, filed and worked through the
 //! actions at their own past times once the demo organisation and its SLA policies exist
-//! (`handoff_store::demo`), so that the demo shows clocks in every state: on track,
+//! ([`crate::fill`]), so that the demo shows clocks in every state: on track,
 //! warned, answered, waiting on the customer (paused) and breached. The worker of
 //! `handoff serve` then raises the alarms they are due.
 
 use std::sync::Arc;
 
+use handoff_app::comments::{self, NewComment};
+use handoff_app::requests::{self, ChangeRequest, FileRequest};
+use handoff_app::{ActionResult, App};
 use handoff_domain::access::Actor;
 use handoff_domain::clock::{Clock, ManualClock};
 use handoff_domain::form::{FieldDef, FieldType};
@@ -16,10 +19,6 @@ use handoff_store::services::{self, ServiceFilter};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
-
-use crate::comments::{self, NewComment};
-use crate::requests::{self, ChangeRequest, FileRequest};
-use crate::{ActionResult, App};
 
 /// How many live requests the demo files.
 pub const COUNT: usize = 24;
@@ -152,7 +151,7 @@ pub async fn file_live(db: &Db, now: Timestamp) -> ActionResult<(u64, u64)> {
                     priority: Priority::Normal,
                     fields: values(&other.fields, agent.id, filed_at),
                 };
-                crate::links::file_linked(&app, &agent_actor, request.id, command).await?;
+                handoff_app::links::file_linked(&app, &agent_actor, request.id, command).await?;
             }
             continue;
         }
@@ -193,13 +192,13 @@ async fn pass_on(
     i: usize,
     clock: &ManualClock,
 ) -> ActionResult<()> {
-    let transfer = |service: &services::Service, reason: &str| crate::transfers::Transfer {
+    let transfer = |service: &services::Service, reason: &str| handoff_app::transfers::Transfer {
         service_id: service.id,
         reason: reason.to_owned(),
         fields: values(&service.fields, agent.person_id, clock.now()),
     };
     let first = transfer(to, "This is theirs to answer, not ours");
-    crate::transfers::transfer(app, agent, id, first).await?;
+    handoff_app::transfers::transfer(app, agent, id, first).await?;
     let receiver = people.iter().find(|p| p.department_id == to.department_id);
     if let (0, Some(receiver)) = (i % 12 / 6, receiver) {
         clock.set(
@@ -209,7 +208,7 @@ async fn pass_on(
                 .unwrap_or(clock.now()),
         );
         let back = transfer(from, "Not ours after all: it needs the original team");
-        crate::transfers::transfer(app, &receiver.actor()?, id, back).await?;
+        handoff_app::transfers::transfer(app, &receiver.actor()?, id, back).await?;
     }
     Ok(())
 }

@@ -6,6 +6,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use handoff_app::concerns::{self, RaiseConcern};
+use handoff_app::kudos::{self, GiveKudos, Thanked};
+use handoff_app::pulses::{self, Answer, StartPulse};
+use handoff_app::ratings::{self, Rate};
+use handoff_app::requests::{self, ChangeRequest};
+use handoff_app::{ActionResult, App};
 use handoff_domain::access::Actor;
 use handoff_domain::clock::{Clock, ManualClock};
 use handoff_domain::feedback::concern::ConcernMove;
@@ -15,13 +21,6 @@ use handoff_store::Db;
 use handoff_store::people::{self, PeopleFilter, Person};
 use handoff_store::requests as stored;
 use jiff::{SignedDuration, Timestamp};
-
-use crate::concerns::RaiseConcern;
-use crate::kudos::{GiveKudos, Thanked};
-use crate::pulses::{Answer, StartPulse};
-use crate::ratings::Rate;
-use crate::requests::{self, ChangeRequest};
-use crate::{ActionResult, App};
 
 const KUDOS: [&str; 6] = [
     "Turned our request around the same afternoon, and explained every step.",
@@ -91,7 +90,7 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64, u64)>
         let providers = vec![departments[0], departments[1]];
         let customers: Vec<i64> = departments[2..].to_vec();
         clock.set(at(now, 20));
-        let pulse = crate::pulses::start(
+        let pulse = pulses::start(
             &app,
             &admin.actor()?,
             StartPulse {
@@ -127,15 +126,15 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64, u64)>
                         String::new()
                     },
                 };
-                crate::pulses::answer(&app, &person.actor()?, pulse.pulse.id, answer).await?;
+                pulses::answer(&app, &person.actor()?, pulse.pulse.id, answer).await?;
                 answers += 1;
             }
         }
         clock.set(now);
-        crate::pulses::close_due(&app).await?;
+        pulses::close_due(&app).await?;
         // And one open now, about the third department.
         clock.set(at(now, 2));
-        crate::pulses::start(
+        pulses::start(
             &app,
             &admin.actor()?,
             StartPulse {
@@ -188,12 +187,12 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64, u64)>
             score,
             comment: COMMENTS[(score - 1) as usize].to_owned(),
         };
-        crate::ratings::rate(&app, &requester.actor()?, request.id, rate).await?;
+        ratings::rate(&app, &requester.actor()?, request.id, rate).await?;
         ratings += 1;
     }
 
     // Kudos across departments; two featured by a manager of the thanked department.
-    let values = crate::settings::get(&app).await?.values;
+    let values = handoff_app::settings::get(&app).await?.values;
     let mut kudos = 0;
     for (i, message) in KUDOS.iter().enumerate() {
         let from_department = departments[(i + 1) % departments.len()];
@@ -214,7 +213,7 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64, u64)>
         } else {
             Thanked::Person(to.id)
         };
-        let given = crate::kudos::give(
+        let given = kudos::give(
             &app,
             &from.actor()?,
             GiveKudos {
@@ -232,7 +231,7 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64, u64)>
             && let Some(manager) = manager_of(to_department)
         {
             let story = "Two teams, one deadline: they sat together for a day and shipped it.";
-            crate::kudos::feature(&app, &manager.actor()?, given.id, story).await?;
+            kudos::feature(&app, &manager.actor()?, given.id, story).await?;
         }
     }
 
@@ -266,7 +265,7 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64, u64)>
             continue;
         };
         clock.set(at(now, 9 - 3 * i as i64));
-        let concern = crate::concerns::raise(
+        let concern = concerns::raise(
             &app,
             &raiser.actor()?,
             RaiseConcern {
@@ -290,9 +289,8 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64, u64)>
         );
         match i {
             0 => {
-                crate::concerns::apply(&app, &manager, concern.id, ConcernMove::Acknowledge, None)
-                    .await?;
-                crate::concerns::apply(
+                concerns::apply(&app, &manager, concern.id, ConcernMove::Acknowledge, None).await?;
+                concerns::apply(
                     &app,
                     &manager,
                     concern.id,
@@ -300,12 +298,10 @@ pub async fn fill(db: &Db, now: Timestamp) -> ActionResult<(u64, u64, u64, u64)>
                     Some("A daily triage at 9:30; nothing waits past noon."),
                 )
                 .await?;
-                crate::concerns::apply(&app, &manager, concern.id, ConcernMove::Resolve, None)
-                    .await?;
+                concerns::apply(&app, &manager, concern.id, ConcernMove::Resolve, None).await?;
             }
             1 => {
-                crate::concerns::apply(&app, &manager, concern.id, ConcernMove::Acknowledge, None)
-                    .await?;
+                concerns::apply(&app, &manager, concern.id, ConcernMove::Acknowledge, None).await?;
             }
             _ => {}
         }

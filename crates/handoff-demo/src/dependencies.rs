@@ -8,16 +8,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use handoff_app::deliverables::NewDeliverable;
+use handoff_app::dependencies::{Change, Terms};
+use handoff_app::{ActionResult, App};
 use handoff_domain::clock::{Clock, ManualClock};
 use handoff_domain::org::Role;
 use handoff_store::Db;
 use handoff_store::people::{self, PeopleFilter, Person};
 use handoff_store::{deliverables as stored, from_micros, to_micros};
 use jiff::{SignedDuration, Timestamp};
-
-use crate::deliverables::NewDeliverable;
-use crate::dependencies::{Change, Terms};
-use crate::{ActionResult, App};
 
 const NEEDS: [(&str, &str, &str); 6] = [
     (
@@ -119,7 +118,7 @@ pub async fn fill(db: &Db, now: Timestamp, deliver: bool) -> ActionResult<(u64, 
         };
         let (what, criticality, expectation) = NEEDS[i];
         clock.set(at(now, start - i as i64));
-        let dependency = crate::dependencies::propose(
+        let dependency = handoff_app::dependencies::propose(
             &app,
             &admin,
             Terms {
@@ -138,9 +137,9 @@ pub async fn fill(db: &Db, now: Timestamp, deliver: bool) -> ActionResult<(u64, 
         if i + 1 == n {
             continue; // the last stays proposed, waiting on its provider
         }
-        crate::dependencies::change(&app, &admin, dependency.id, Change::Agree).await?;
+        handoff_app::dependencies::change(&app, &admin, dependency.id, Change::Agree).await?;
         let (name, rule, due_time) = RULES[i % RULES.len()];
-        let created = crate::deliverables::create(
+        let created = handoff_app::deliverables::create(
             &app,
             &admin,
             NewDeliverable {
@@ -178,7 +177,7 @@ pub async fn fill(db: &Db, now: Timestamp, deliver: bool) -> ActionResult<(u64, 
                     .unwrap_or(due)
             };
             clock.set(delivered_at.min(now));
-            crate::deliverables::deliver(
+            handoff_app::deliverables::deliver(
                 &app,
                 &provider_owner.actor()?,
                 o.id,
@@ -202,7 +201,7 @@ pub async fn fill(db: &Db, now: Timestamp, deliver: bool) -> ActionResult<(u64, 
                     .min(now),
             );
             let accurate = (i * 7 + k) % 5 != 4;
-            crate::deliverables::review(
+            handoff_app::deliverables::review(
                 &app,
                 &customer_owner.actor()?,
                 o.id,
@@ -220,7 +219,7 @@ pub async fn fill(db: &Db, now: Timestamp, deliver: bool) -> ActionResult<(u64, 
         // The worker's pass at now: what is due soon is warned about, what is late
         // escalated.
         clock.set(now);
-        crate::deliverables::work(&app).await?;
+        handoff_app::deliverables::work(&app).await?;
     }
     Ok((dependencies, deliverables, deliveries))
 }
