@@ -6,7 +6,7 @@
 //! its holder, assignee and `pressing_at`, the due time of its earliest running clock,
 //! kept in the same transaction as the request ([`keep`], from `requests::save`) and its
 //! clocks ([`RefreshPressing`], wherever clocks are written: filing, a clock's move, a
-//! transfer, a recompute, the demo's bulk writing). The lists are read from its indexes
+//! transfer, a recompute, a bulk load ([`crate::bulk`])). The lists are read from its indexes
 //! in that order, so that a person with thousands of open requests costs what one with
 //! ten does: the rows shown and a count that stops at its cap.
 
