@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 
-use crate::support::{Scene, TestApp, both_engines, finance, with_policy};
+use crate::support::{Finance, Scene, TestApp, both_engines, finance, with_policy};
 
 /// The instant the figures are read at: Tuesday 24 November 2026, 12:00 London (UTC).
 pub const AT: &str = "2026-11-24T12:00:00Z";
@@ -167,6 +167,41 @@ pub fn part<'a>(pair: &'a Value, name: &str) -> &'a Value {
         .iter()
         .find(|p| p["name"] == name)
         .unwrap_or_else(|| panic!("no part {name} in {pair}"))
+}
+
+/// Design (London, resolution within 480 business minutes, not pausing for linked
+/// requests) holds Marketing's "Print run", filed Monday 09:00; `after` later Design asks
+/// Finance (New York, resolution within 960) on its behalf. Returns Finance, the request
+/// and the linked request.
+async fn print_run_asking_finance(
+    app: &TestApp,
+    s: &Scene,
+    after: SignedDuration,
+) -> (Finance, i64, i64) {
+    with_policy(app, s, json!({"resolution_minutes": 480})).await;
+    let f = finance(app, json!({"resolution_minutes": 960})).await;
+    let parent = app.file(&s.requester, s.service, "Print run").await;
+    app.clock.advance(after);
+    let res = s.designer.post(&format!("/api/v1/requests/{parent}/links"), json!({
+        "service_id": f.service, "subject": "Approve the print budget", "fields": {"amount": 300}
+    })).await;
+    res.assert(StatusCode::CREATED);
+    let child = res.id();
+    (f, parent, child)
+}
+
+/// The events and value of part `name` of the pair (customer, provider) in a health answer.
+fn pair_part(body: &Value, customer: i64, provider: i64, name: &str) -> (Value, Value) {
+    let pair = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["customer_department_id"] == customer && p["provider_department_id"] == provider
+        })
+        .unwrap_or_else(|| panic!("no pair {customer} {provider} in {body}"));
+    let part = part(pair, name);
+    (part["events"].clone(), part["value"].clone())
 }
 
 both_engines! {
@@ -478,18 +513,8 @@ both_engines! {
 
     async fn time_waiting_on_linked_requests_counts_against_the_department_waited_on(app: TestApp) {
         let s = app.scene().await;
-        // Design resolves within 480 business minutes and does not pause for linked
-        // requests (the default); Finance (New York, 09:00-17:00) within 960.
-        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
-        let f = finance(&app, json!({"resolution_minutes": 960})).await;
         // Monday 09:00 Marketing asks Design; at 10:00 Design asks Finance on its behalf.
-        let parent = app.file(&s.requester, s.service, "Print run").await;
-        app.clock.advance(SignedDuration::from_mins(60));
-        let res = s.designer.post(&format!("/api/v1/requests/{parent}/links"), json!({
-            "service_id": f.service, "subject": "Approve the print budget", "fields": {"amount": 300}
-        })).await;
-        res.assert(StatusCode::CREATED);
-        let child = res.id();
+        let (f, parent, child) = print_run_asking_finance(&app, &s, SignedDuration::from_mins(60)).await;
         // Finance's target passes Tuesday 17:00 New York; it resolves Thursday 10:00
         // there (15:00 here): 9 business hours late. Design resolves an hour later.
         app.clock.set("2026-11-26T15:00:00Z".parse().unwrap());
@@ -567,16 +592,9 @@ both_engines! {
 
     async fn a_linked_request_is_not_taken_out_of_time_the_clock_did_not_count(app: TestApp) {
         let s = app.scene().await;
-        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
-        let f = finance(&app, json!({"resolution_minutes": 960})).await;
         // Monday 09:00 Marketing asks Design, which asks Finance on its behalf at once and
         // waits on Marketing's answer meanwhile: its clock stands still.
-        let parent = app.file(&s.requester, s.service, "Print run").await;
-        let res = s.designer.post(&format!("/api/v1/requests/{parent}/links"), json!({
-            "service_id": f.service, "subject": "Approve the print budget", "fields": {"amount": 300}
-        })).await;
-        res.assert(StatusCode::CREATED);
-        let child = res.id();
+        let (f, parent, child) = print_run_asking_finance(&app, &s, SignedDuration::ZERO).await;
         for status in ["in_progress", "waiting_on_customer"] {
             s.designer.patch(&format!("/api/v1/requests/{parent}"), json!({"status": status}))
                 .await.assert(StatusCode::OK);
@@ -597,11 +615,7 @@ both_engines! {
         app.clock.set(at.parse().unwrap());
         app.work().await;
         let res = s.requester.get(&format!("/api/v1/health?at={at}")).await;
-        let pair = res.body["items"].as_array().unwrap().iter()
-            .find(|p| p["customer_department_id"] == s.marketing && p["provider_department_id"] == s.design)
-            .unwrap_or_else(|| panic!("no pair in {}", res.body));
-        let sla = part(pair, "sla");
-        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(1), json!(0.0)), "{}", res.body);
+        assert_eq!(pair_part(&res.body, s.marketing, s.design, "sla"), (json!(1), json!(0.0)));
         let res = s.requester.get(&format!("/api/v1/bottlenecks?at={at}")).await;
         let design = res.body["items"].as_array().unwrap().iter()
             .find(|b| b["department_id"] == s.design)
@@ -612,17 +626,9 @@ both_engines! {
 
     async fn a_linked_request_counts_as_a_wait_only_while_another_department_held_it(app: TestApp) {
         let s = app.scene().await;
-        with_policy(&app, &s, json!({"resolution_minutes": 480})).await;
-        let f = finance(&app, json!({"resolution_minutes": 960})).await;
         // Monday 09:00 Marketing asks Design; at 10:00 Design asks Finance, which passes
         // the linked request back to Design on Tuesday 10:00.
-        let parent = app.file(&s.requester, s.service, "Print run").await;
-        app.clock.advance(SignedDuration::from_mins(60));
-        let res = s.designer.post(&format!("/api/v1/requests/{parent}/links"), json!({
-            "service_id": f.service, "subject": "Approve the print budget", "fields": {"amount": 300}
-        })).await;
-        res.assert(StatusCode::CREATED);
-        let child = res.id();
+        let (f, parent, child) = print_run_asking_finance(&app, &s, SignedDuration::from_mins(60)).await;
         app.clock.set("2026-11-24T10:00:00Z".parse().unwrap());
         f.agent.post(&format!("/api/v1/requests/{child}/transfer"), json!({
             "service_id": s.service, "reason": "Design approves its own print runs", "fields": {"format": "poster"}
@@ -641,11 +647,7 @@ both_engines! {
         // Finance held the linked request for 450 of them (Monday 10:00 to Tuesday
         // 10:00), Design itself for the rest: 240 of its own, within its 480.
         let res = s.requester.get(&format!("/api/v1/health?at={at}")).await;
-        let pair = res.body["items"].as_array().unwrap().iter()
-            .find(|p| p["customer_department_id"] == s.marketing && p["provider_department_id"] == s.design)
-            .unwrap_or_else(|| panic!("no pair in {}", res.body));
-        let sla = part(pair, "sla");
-        assert_eq!((sla["events"].clone(), sla["value"].clone()), (json!(1), json!(100.0)), "{}", res.body);
+        assert_eq!(pair_part(&res.body, s.marketing, s.design, "sla"), (json!(1), json!(100.0)));
         let res = s.requester.get(&format!("/api/v1/bottlenecks?at={at}")).await;
         assert!(res.body["items"].as_array().unwrap().iter().all(|b| b["department_id"] != s.design), "{}", res.body);
     }
