@@ -19,9 +19,11 @@ pub type Stretch = (Timestamp, Option<Timestamp>);
 
 /// The stretches during which a request's resolution clock ran, from its history
 /// (oldest first). `None` when the history has no resolution clock events at all (a
-/// request brought in without them): the caller counts its whole holding then.
+/// request brought in without them): the caller counts its whole holding then. A
+/// history that begins with a pause or a stop (brought in from its middle) ran before
+/// it: from the start of time, which the caller bounds by the clock's own start.
 pub fn running(history: &[(Timestamp, RequestEvent)]) -> Option<Vec<Stretch>> {
-    let marks: Vec<(Timestamp, bool)> = history
+    let mut marks: Vec<(Timestamp, bool)> = history
         .iter()
         .filter_map(|(at, event)| match event {
             RequestEvent::ClockStarted { target }
@@ -35,6 +37,9 @@ pub fn running(history: &[(Timestamp, RequestEvent)]) -> Option<Vec<Stretch>> {
         .filter(|(_, target, _)| *target == Target::Resolution)
         .map(|(at, _, runs)| (at, runs))
         .collect();
+    if marks.first().is_some_and(|(_, runs)| !runs) {
+        marks.insert(0, (Timestamp::MIN, true));
+    }
     (!marks.is_empty()).then(|| stretches(marks))
 }
 
@@ -186,6 +191,15 @@ mod tests {
             ])
         );
         assert_eq!(running(&events(&[(0, RequestEvent::Filed {})])), None);
+        // Brought in from its middle: it ran until its first pause.
+        assert_eq!(
+            running(&history[3..]),
+            Some(vec![
+                (Timestamp::MIN, Some(at(3))),
+                (at(5), Some(at(8))),
+                (at(9), None)
+            ])
+        );
     }
 
     #[test]
