@@ -427,7 +427,7 @@ async fn link_waits(
         map
     };
     let clocks = by_request(history::of_many(&app.db, parents, &history::CLOCK_MOVES).await?);
-    let held = by_request(history::of_many(&app.db, &child_ids, &history::HOLDING).await?);
+    let held = by_request(history::of_many(&app.db, &child_ids, &history::CUSTODY).await?);
     fn of(
         map: &BTreeMap<i64, Vec<(Timestamp, RequestEvent)>>,
         id: i64,

@@ -154,5 +154,7 @@ pub const CLOCK_MOVES: [&str; 5] = [
     "clock_stopped",
 ];
 
-/// The kinds of the events that open, close and pass on a request.
-pub const HOLDING: [&str; 3] = ["filed", "status_changed", "transferred"];
+/// The kinds of the events that say who had a request and whether it was open: its
+/// filing, status moves and transfers (not to be confused with [`of_holding`], which
+/// reads the holder's own stretches, link waits included).
+pub const CUSTODY: [&str; 3] = ["filed", "status_changed", "transferred"];
